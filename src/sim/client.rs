@@ -1,0 +1,282 @@
+//! Clients: the workload's logical operations, key policy, and retry policy.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::{BackoffKind, ClientConfig, KeyPolicy, Scenario, Workload};
+use super::rng::{mix64, KeyedDraw, Purpose};
+
+/// What one logical operation asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum OpKind {
+    Payment { amount: i64 },
+    Checkout { quantity: u32, amount: i64 },
+    Deposit { account: u32, amount: i64 },
+    Withdraw { account: u32, amount: i64 },
+    ProfilePut { value: u32 },
+    ProfileDelete,
+}
+
+impl OpKind {
+    /// The signed change to an account balance, for wallet operations.
+    pub fn balance_delta(self) -> i64 {
+        match self {
+            OpKind::Deposit { amount, .. } => amount,
+            OpKind::Withdraw { amount, .. } => -amount,
+            _ => 0,
+        }
+    }
+
+    pub fn account(self) -> Option<u32> {
+        match self {
+            OpKind::Deposit { account, .. } | OpKind::Withdraw { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+
+    /// Amount shown in the trace's `op_start` event.
+    pub fn amount(self) -> i64 {
+        match self {
+            OpKind::Payment { amount } | OpKind::Checkout { amount, .. } => amount,
+            OpKind::Deposit { amount, .. } | OpKind::Withdraw { amount, .. } => amount,
+            OpKind::ProfilePut { value } => value as i64,
+            OpKind::ProfileDelete => 0,
+        }
+    }
+
+    fn words(self) -> [u64; 3] {
+        match self {
+            OpKind::Payment { amount } => [1, amount as u64, 0],
+            OpKind::Checkout { quantity, amount } => [2, quantity as u64, amount as u64],
+            OpKind::Deposit { account, amount } => [3, account as u64, amount as u64],
+            OpKind::Withdraw { account, amount } => [4, account as u64, amount as u64],
+            OpKind::ProfilePut { value } => [5, value as u64, 0],
+            OpKind::ProfileDelete => [6, 0, 0],
+        }
+    }
+}
+
+/// One logical operation of one client.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Operation {
+    pub index: u32,
+    pub client: u16,
+    pub kind: OpKind,
+    /// Hash of the request payload, as an idempotency-key fingerprint check sees it.
+    pub fingerprint: u64,
+}
+
+impl Operation {
+    /// Short name used in narratives and the diagram: "p-17", "c-3", "w-8", "u-2".
+    pub fn label(&self) -> String {
+        let prefix = match self.kind {
+            OpKind::Payment { .. } => "p",
+            OpKind::Checkout { .. } => "c",
+            OpKind::Deposit { .. } | OpKind::Withdraw { .. } => "w",
+            OpKind::ProfilePut { .. } | OpKind::ProfileDelete => "u",
+        };
+        format!("{prefix}-{}", self.index + 1)
+    }
+
+    /// "Payment p-17", "Checkout c-3", "Deposit w-8 (+40 to account 1)", "PUT u-2".
+    pub fn title(&self) -> String {
+        match self.kind {
+            OpKind::Payment { .. } => format!("Payment {}", self.label()),
+            OpKind::Checkout { .. } => format!("Checkout {}", self.label()),
+            OpKind::Deposit { account, amount } => {
+                format!(
+                    "Deposit {} (+{amount} to account {})",
+                    self.label(),
+                    account + 1
+                )
+            }
+            OpKind::Withdraw { account, amount } => {
+                format!(
+                    "Withdrawal {} (−{amount} from account {})",
+                    self.label(),
+                    account + 1
+                )
+            }
+            OpKind::ProfilePut { .. } => format!("Profile update {}", self.label()),
+            OpKind::ProfileDelete => format!("Profile delete {}", self.label()),
+        }
+    }
+}
+
+/// Build every operation of the run. Each depends only on the seed and its index.
+pub fn generate_operations(scenario: &Scenario) -> Vec<Operation> {
+    let clients = scenario.clients as u64;
+    (0..scenario.operations)
+        .map(|index| {
+            let draw = |salt: u64| {
+                KeyedDraw::new(scenario.seed, Purpose::Workload, [index as u64, salt, 0, 0])
+            };
+            let client = (index as u64 % clients) as u16;
+            let kind = match scenario.workload {
+                Workload::Payment => OpKind::Payment {
+                    amount: 500 + 100 * draw(1).below(50) as i64,
+                },
+                Workload::Checkout => OpKind::Checkout {
+                    quantity: 1,
+                    amount: 1_000 + 500 * draw(1).below(20) as i64,
+                },
+                Workload::Wallet => {
+                    let account = draw(1).below(scenario.world.accounts as u64) as u32;
+                    let amount = 10 * (1 + draw(2).below(10) as i64);
+                    if draw(3).chance(0.3) {
+                        OpKind::Withdraw { account, amount }
+                    } else {
+                        OpKind::Deposit { account, amount }
+                    }
+                }
+                Workload::Profile => {
+                    if draw(3).chance(0.2) {
+                        OpKind::ProfileDelete
+                    } else {
+                        OpKind::ProfilePut { value: index + 1 }
+                    }
+                }
+            };
+            let [a, b, c] = kind.words();
+            let fingerprint = mix64(mix64(mix64(a) ^ b) ^ c);
+            Operation {
+                index,
+                client,
+                kind,
+                fingerprint,
+            }
+        })
+        .collect()
+}
+
+/// The `Idempotency-Key` a client sends on an attempt, per its key policy.
+pub fn idempotency_key(policy: KeyPolicy, op: &Operation, attempt: u8) -> Option<u64> {
+    let client = op.client as u64;
+    match policy {
+        KeyPolicy::None => None,
+        KeyPolicy::PerOperation => Some(mix64(client << 40 ^ op.index as u64 ^ 0x0123)),
+        KeyPolicy::PerAttempt => Some(mix64(
+            client << 40 ^ (op.index as u64) << 8 ^ attempt as u64 ^ 0x4567,
+        )),
+        KeyPolicy::ReusedAcrossOperations => Some(mix64(client << 40 ^ 0x89AB)),
+    }
+}
+
+/// Wait before attempt `next_attempt` (2, 3, …).
+pub fn backoff(config: &ClientConfig, seed: u64, op: u32, next_attempt: u8) -> u64 {
+    let retries_so_far = next_attempt.saturating_sub(2) as u32;
+    let base = match config.backoff {
+        BackoffKind::Fixed => config.backoff_base_us,
+        BackoffKind::Exponential => config
+            .backoff_base_us
+            .saturating_mul(1u64 << retries_so_far.min(30)),
+    }
+    .min(config.backoff_max_us);
+    if config.jitter {
+        KeyedDraw::new(
+            seed,
+            Purpose::Jitter,
+            [op as u64, next_attempt as u64, 0, 0],
+        )
+        .below(base + 1)
+    } else {
+        base
+    }
+}
+
+/// What a client does with a response status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reaction {
+    Succeed,
+    /// Retry if attempts remain; otherwise end with the given outcome.
+    Retry {
+        give_up_as_failed: bool,
+    },
+    Fail,
+    /// Upsert said "already exists": read the order back.
+    ReadBack,
+}
+
+pub fn react(status: u16, already_exists: bool) -> Reaction {
+    match status {
+        200..=299 if already_exists => Reaction::ReadBack,
+        200..=299 => Reaction::Succeed,
+        // 0 = connection reset; 409 = in progress elsewhere; 429 = slow down.
+        0 | 409 | 429 => Reaction::Retry {
+            give_up_as_failed: false,
+        },
+        500..=599 => Reaction::Retry {
+            give_up_as_failed: true,
+        },
+        _ => Reaction::Fail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(index: u32, client: u16) -> Operation {
+        Operation {
+            index,
+            client,
+            kind: OpKind::Payment { amount: 1 },
+            fingerprint: 0,
+        }
+    }
+
+    #[test]
+    fn key_policies_behave_as_named() {
+        let (a, b) = (op(1, 0), op(2, 0));
+        assert_eq!(idempotency_key(KeyPolicy::None, &a, 1), None);
+        let k = |p, o, n| idempotency_key(p, o, n).unwrap();
+        assert_eq!(
+            k(KeyPolicy::PerOperation, &a, 1),
+            k(KeyPolicy::PerOperation, &a, 2)
+        );
+        assert_ne!(
+            k(KeyPolicy::PerOperation, &a, 1),
+            k(KeyPolicy::PerOperation, &b, 1)
+        );
+        assert_ne!(
+            k(KeyPolicy::PerAttempt, &a, 1),
+            k(KeyPolicy::PerAttempt, &a, 2)
+        );
+        assert_eq!(
+            k(KeyPolicy::ReusedAcrossOperations, &a, 1),
+            k(KeyPolicy::ReusedAcrossOperations, &b, 3)
+        );
+    }
+
+    #[test]
+    fn exponential_backoff_doubles_and_caps() {
+        let config = ClientConfig {
+            backoff: BackoffKind::Exponential,
+            backoff_base_us: 100,
+            backoff_max_us: 350,
+            jitter: false,
+            ..ClientConfig::default()
+        };
+        let waits: Vec<u64> = (2..=5).map(|n| backoff(&config, 1, 0, n)).collect();
+        assert_eq!(waits, vec![100, 200, 350, 350]);
+        let jittered = ClientConfig {
+            jitter: true,
+            ..config
+        };
+        assert!((2..=5).all(|n| backoff(&jittered, 1, 0, n) <= 350));
+    }
+
+    #[test]
+    fn operations_are_spread_over_clients_and_reproducible() {
+        let s = Scenario {
+            clients: 3,
+            operations: 9,
+            workload: Workload::Wallet,
+            ..Scenario::default()
+        };
+        let ops = generate_operations(&s);
+        assert_eq!(ops.iter().filter(|o| o.client == 2).count(), 3);
+        let again = generate_operations(&s);
+        assert!(ops.iter().zip(&again).all(|(a, b)| a.kind == b.kind));
+    }
+}

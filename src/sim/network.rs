@@ -1,0 +1,150 @@
+//! The lossy network: per-message fate decided from the message's identity.
+
+use super::config::{DelayKind, NetworkConfig};
+use super::rng::{KeyedDraw, Purpose};
+
+/// Which link a message travels on; each has its own loss knob.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// Client → load balancer.
+    Request,
+    /// Replica → client.
+    Response,
+    /// Replica ↔ payment provider (both ways).
+    Provider,
+    /// Replica or relay ↔ email service (both ways).
+    Email,
+}
+
+/// The fate of one message, decided when it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    Lost,
+    Partitioned,
+    /// Delivered after `delay`; if `copy_delay` is set, a duplicate arrives after that.
+    Delivered {
+        delay: u64,
+        copy_delay: Option<u64>,
+    },
+}
+
+/// Identity words of a message: who, which operation, attempt, direction and copy.
+pub type MessageIdentity = [u64; 4];
+
+/// Decide a message's fate. Pure: same config, seed, identity and send time ⇒ same fate.
+pub fn fate(
+    config: &NetworkConfig,
+    seed: u64,
+    link: Link,
+    identity: MessageIdentity,
+    now: u64,
+) -> Fate {
+    let (loss, can_duplicate) = match link {
+        Link::Request => (config.request_loss, true),
+        Link::Response => (config.response_loss, true),
+        Link::Provider => (config.provider_loss, false),
+        Link::Email => (config.email_loss, false),
+    };
+    if matches!(link, Link::Request | Link::Response)
+        && config
+            .partitions
+            .iter()
+            .any(|p| (p.start_us..p.end_us).contains(&now))
+    {
+        return Fate::Partitioned;
+    }
+    if KeyedDraw::new(seed, Purpose::Loss, identity).chance(loss) {
+        return Fate::Lost;
+    }
+    let delay = delay(config, KeyedDraw::new(seed, Purpose::Delay, identity));
+    let copy_delay = (can_duplicate
+        && KeyedDraw::new(seed, Purpose::Duplicate, identity).chance(config.duplication))
+    .then(|| {
+        self::delay(
+            config,
+            KeyedDraw::new(seed, Purpose::DuplicateDelay, identity),
+        )
+    });
+    Fate::Delivered { delay, copy_delay }
+}
+
+fn delay(config: &NetworkConfig, draw: KeyedDraw) -> u64 {
+    let spread = match config.delay {
+        DelayKind::Exponential => draw.exponential(config.delay_mean_us),
+        DelayKind::Uniform => draw.below(2 * config.delay_mean_us + 1),
+    };
+    config.delay_min_us + spread
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::config::Partition;
+
+    fn stats(config: &NetworkConfig, link: Link, n: u64) -> (f64, f64, f64) {
+        let (mut lost, mut dup, mut delay_sum, mut delivered) = (0u64, 0u64, 0u64, 0u64);
+        for i in 0..n {
+            match fate(config, 42, link, [i, 1, 0, 0], 0) {
+                Fate::Lost | Fate::Partitioned => lost += 1,
+                Fate::Delivered { delay, copy_delay } => {
+                    delivered += 1;
+                    delay_sum += delay;
+                    dup += copy_delay.is_some() as u64;
+                }
+            }
+        }
+        (
+            lost as f64 / n as f64,
+            dup as f64 / delivered as f64,
+            delay_sum as f64 / delivered as f64,
+        )
+    }
+
+    #[test]
+    fn rates_and_delays_match_the_configuration() {
+        let config = NetworkConfig {
+            request_loss: 0.1,
+            response_loss: 0.3,
+            duplication: 0.05,
+            delay_min_us: 1_000,
+            delay_mean_us: 4_000,
+            ..NetworkConfig::default()
+        };
+        let n = 200_000;
+        let (loss, dup, mean) = stats(&config, Link::Request, n);
+        assert!((loss - 0.1).abs() < 0.005, "request loss {loss}");
+        assert!((dup - 0.05).abs() < 0.004, "duplication {dup}");
+        assert!((mean - 5_000.0).abs() < 100.0, "mean delay {mean}");
+        let (loss, _, _) = stats(&config, Link::Response, n);
+        assert!((loss - 0.3).abs() < 0.005, "response loss {loss}");
+        let uniform = NetworkConfig {
+            delay: DelayKind::Uniform,
+            ..config
+        };
+        let (_, _, mean) = stats(&uniform, Link::Request, n);
+        assert!((mean - 5_000.0).abs() < 100.0, "uniform mean delay {mean}");
+    }
+
+    #[test]
+    fn partitions_drop_everything_inside_their_window() {
+        let config = NetworkConfig {
+            partitions: vec![Partition {
+                start_us: 100,
+                end_us: 200,
+            }],
+            ..NetworkConfig::default()
+        };
+        assert_eq!(
+            fate(&config, 1, Link::Request, [1, 0, 0, 0], 150),
+            Fate::Partitioned
+        );
+        assert_eq!(
+            fate(&config, 1, Link::Response, [1, 0, 0, 0], 199),
+            Fate::Partitioned
+        );
+        assert!(matches!(
+            fate(&config, 1, Link::Request, [1, 0, 0, 0], 200),
+            Fate::Delivered { .. }
+        ));
+    }
+}

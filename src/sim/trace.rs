@@ -1,0 +1,360 @@
+//! The trace: every event of a run with its virtual time and ids.
+//!
+//! An event is a small fixed-size record (40 bytes). Every event is hashed into the
+//! trace hash as it is emitted, whether or not it is stored, so the hash is the same
+//! with tracing on and off.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A lane of the space-time diagram: who did or received something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Actor {
+    Client(u16),
+    Balancer,
+    Replica(u8),
+    Database,
+    KeyStore,
+    Provider,
+    Email,
+    Relay,
+    Nobody,
+}
+
+impl Actor {
+    /// Packed form, used for hashing.
+    pub fn code(self) -> u64 {
+        match self {
+            Actor::Client(i) => 0x1_0000 | i as u64,
+            Actor::Balancer => 0x2_0000,
+            Actor::Replica(i) => 0x3_0000 | i as u64,
+            Actor::Database => 0x4_0000,
+            Actor::KeyStore => 0x5_0000,
+            Actor::Provider => 0x6_0000,
+            Actor::Email => 0x7_0000,
+            Actor::Relay => 0x8_0000,
+            Actor::Nobody => 0,
+        }
+    }
+
+    /// Human name: "client 3", "replica B", "the database".
+    pub fn label(self) -> String {
+        match self {
+            Actor::Client(i) => format!("client {}", i + 1),
+            Actor::Balancer => "load balancer".into(),
+            Actor::Replica(i) => format!("replica {}", replica_letter(i)),
+            Actor::Database => "database".into(),
+            Actor::KeyStore => "key store".into(),
+            Actor::Provider => "payment provider".into(),
+            Actor::Email => "email service".into(),
+            Actor::Relay => "outbox relay".into(),
+            Actor::Nobody => "nobody".into(),
+        }
+    }
+
+    fn token(self) -> String {
+        match self {
+            Actor::Client(i) => format!("client:{i}"),
+            Actor::Replica(i) => format!("replica:{i}"),
+            Actor::Balancer => "balancer".into(),
+            Actor::Database => "database".into(),
+            Actor::KeyStore => "keystore".into(),
+            Actor::Provider => "provider".into(),
+            Actor::Email => "email".into(),
+            Actor::Relay => "relay".into(),
+            Actor::Nobody => "-".into(),
+        }
+    }
+
+    fn from_token(s: &str) -> Option<Actor> {
+        Some(match s {
+            "balancer" => Actor::Balancer,
+            "database" => Actor::Database,
+            "keystore" => Actor::KeyStore,
+            "provider" => Actor::Provider,
+            "email" => Actor::Email,
+            "relay" => Actor::Relay,
+            "-" => Actor::Nobody,
+            _ => {
+                let (kind, index) = s.split_once(':')?;
+                match kind {
+                    "client" => Actor::Client(index.parse().ok()?),
+                    "replica" => Actor::Replica(index.parse().ok()?),
+                    _ => return None,
+                }
+            }
+        })
+    }
+}
+
+/// Replicas are named A, B, C… in narratives and the diagram.
+pub fn replica_letter(index: u8) -> char {
+    (b'A' + index % 26) as char
+}
+
+impl Serialize for Actor {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.token())
+    }
+}
+
+impl<'de> Deserialize<'de> for Actor {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Actor::from_token(&s).ok_or_else(|| serde::de::Error::custom(format!("bad actor '{s}'")))
+    }
+}
+
+/// What travels in a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum MessageKind {
+    Request = 1,
+    Forward = 2,
+    Response = 3,
+    ChargeCall = 4,
+    ChargeReply = 5,
+    EmailCall = 6,
+    EmailReply = 7,
+    ReadBack = 8,
+}
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum DropReason {
+    Loss = 1,
+    Partition = 2,
+    ReplicaDown = 3,
+    /// The receiver had already given up on it (a late reply).
+    Stale = 4,
+}
+
+/// How a client operation ended, as the client believes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    Unknown,
+}
+
+/// The result of an idempotency-key lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum KeyCheckOutcome {
+    /// No record: run the handler.
+    New = 1,
+    /// Record expired (TTL): run as new.
+    Expired = 2,
+    /// An in-progress record whose lock timed out: run as new.
+    LockExpired = 3,
+    /// Completed record: replay.
+    Replay = 4,
+    /// In progress: 409.
+    InProgress = 5,
+    /// Different payload: 422.
+    Mismatch = 6,
+    /// Key required but absent: 400.
+    Missing = 7,
+    /// No key on the request, not required: run.
+    NoKey = 8,
+    /// An in-progress record exists but there is no lock: run concurrently.
+    Unlocked = 9,
+}
+
+/// Every kind of trace event. Field meanings per kind are documented on [`TraceEvent`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum EventKind {
+    OpStart = 1,
+    Send = 2,
+    Deliver = 3,
+    Drop = 4,
+    Duplicate = 5,
+    Timeout = 6,
+    Retry = 7,
+    Step = 8,
+    KeyCheck = 9,
+    KeySave = 10,
+    KeyRelease = 11,
+    Crash = 12,
+    Restart = 13,
+    DbRead = 14,
+    DbWrite = 15,
+    CasConflict = 16,
+    Charge = 17,
+    ChargeDeduplicated = 18,
+    Refund = 19,
+    EmailSent = 20,
+    EmailDeduplicated = 21,
+    OutboxWrite = 22,
+    OpEnd = 23,
+    LateResponse = 24,
+    ExternalTimeout = 25,
+}
+
+/// What a database write touched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum Table {
+    Orders = 1,
+    Inventory = 2,
+    Accounts = 3,
+    Profiles = 4,
+    Payments = 5,
+}
+
+/// Flags on a database write (bit set in `detail`).
+pub mod write_flags {
+    /// The write overwrote a change made after this handler read the row.
+    pub const OVERWROTE_CONCURRENT: u32 = 1 << 8;
+    /// `ON CONFLICT`: the row existed; nothing new was inserted.
+    pub const CONFLICT: u32 = 1 << 9;
+    /// A delete.
+    pub const DELETE: u32 = 1 << 10;
+}
+
+/// One event. 40 bytes.
+///
+/// | kind | actor | peer | msg | detail | value |
+/// |---|---|---|---|---|---|
+/// | op_start | client | – | – | – | amount / target |
+/// | send, deliver, drop, duplicate | where it happens | other end | message id | `MessageKind` (+ `DropReason` << 8 for drop) | HTTP status on responses |
+/// | timeout, retry | client | – | – | – | backoff µs on retry |
+/// | step | replica | – | request msg | step code | duration µs |
+/// | key_check / key_save / key_release | key store | replica | – | `KeyCheckOutcome` / 1 in progress, 2 completed | key |
+/// | crash, restart | replica | – | – | crash point index | – |
+/// | db_read, db_write, cas_conflict | database | replica | row | `Table` (+ flags) | new value; version in `msg` for reads |
+/// | charge, refund, email_sent, …_deduplicated | provider / email | replica or relay | record id | – | amount |
+/// | op_end | client | – | – | `Outcome` | latency µs |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceEvent {
+    pub time: u64,
+    pub value: i64,
+    pub op: u32,
+    pub msg: u32,
+    pub detail: u32,
+    pub actor: Actor,
+    pub peer: Actor,
+    pub kind: EventKind,
+    pub attempt: u8,
+}
+
+/// Sentinel for "no operation".
+pub const NO_OP: u32 = u32::MAX;
+
+const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01B3;
+
+/// The trace: a running hash over every event, and the events themselves when recording.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    pub hash: u64,
+    pub count: u64,
+    pub record: bool,
+    pub events: Vec<TraceEvent>,
+}
+
+impl Trace {
+    pub fn new(record: bool) -> Self {
+        Trace {
+            hash: FNV_OFFSET,
+            count: 0,
+            record,
+            events: Vec::new(),
+        }
+    }
+
+    /// Hash the event (FNV-1a over 64-bit words) and keep it if recording. Returns its id.
+    #[inline]
+    pub fn emit(&mut self, event: TraceEvent) -> u32 {
+        let words = [
+            event.time,
+            event.value as u64,
+            (event.op as u64) << 32 | event.msg as u64,
+            (event.detail as u64) << 32 | (event.kind as u64) << 8 | event.attempt as u64,
+            event.actor.code() << 32 | event.peer.code(),
+        ];
+        let mut h = self.hash;
+        for w in words {
+            h = (h ^ w).wrapping_mul(FNV_PRIME);
+        }
+        self.hash = h;
+        let id = self.count as u32;
+        self.count += 1;
+        if self.record {
+            self.events.push(event);
+        }
+        id
+    }
+
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_event_is_compact() {
+        assert!(std::mem::size_of::<TraceEvent>() <= 40);
+    }
+
+    #[test]
+    fn actors_round_trip_through_json() {
+        for a in [
+            Actor::Client(3),
+            Actor::Replica(1),
+            Actor::Balancer,
+            Actor::Relay,
+        ] {
+            let s = serde_json::to_string(&a).unwrap();
+            assert_eq!(serde_json::from_str::<Actor>(&s).unwrap(), a);
+        }
+        assert!(serde_json::from_str::<Actor>("\"client:x\"").is_err());
+    }
+
+    #[test]
+    fn hash_changes_with_any_field() {
+        let e = TraceEvent {
+            time: 1,
+            value: 2,
+            op: 3,
+            msg: 4,
+            detail: 5,
+            actor: Actor::Client(0),
+            peer: Actor::Balancer,
+            kind: EventKind::Send,
+            attempt: 1,
+        };
+        let hash_of = |e: TraceEvent| {
+            let mut t = Trace::new(false);
+            t.emit(e);
+            t.hash
+        };
+        let h = hash_of(e);
+        assert_ne!(h, hash_of(TraceEvent { time: 9, ..e }));
+        assert_ne!(h, hash_of(TraceEvent { attempt: 2, ..e }));
+        assert_ne!(
+            h,
+            hash_of(TraceEvent {
+                peer: Actor::Replica(0),
+                ..e
+            })
+        );
+        assert_ne!(
+            h,
+            hash_of(TraceEvent {
+                kind: EventKind::Drop,
+                ..e
+            })
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! The browser app (wasm32 only).
+
+mod app;
+
+pub use app::App;
