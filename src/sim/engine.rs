@@ -293,8 +293,7 @@ impl World {
             self.queue.push(stagger, Event::ClientBegin { client });
         }
         while let Some((time, event)) = self.queue.pop() {
-            if self.trace.count >= self.cfg.max_events {
-                self.stopped = true;
+            if self.stopped {
                 break;
             }
             self.now = time;
@@ -376,6 +375,11 @@ impl World {
         detail: u32,
         value: i64,
     ) -> u32 {
+        // The limit is exact: once reached, nothing more is recorded and the loop stops.
+        if self.trace.count >= self.cfg.max_events {
+            self.stopped = true;
+            return u32::MAX;
+        }
         self.trace.emit(TraceEvent {
             time: self.now,
             value,
@@ -392,6 +396,7 @@ impl World {
     // ---- network ------------------------------------------------------------------------
 
     /// Send a message; its fate is decided now from its identity.
+    #[allow(clippy::too_many_arguments)]
     fn send(
         &mut self,
         from: Actor,
@@ -1005,6 +1010,7 @@ impl World {
                         expires_at: now + config.ttl_us,
                         op: x.op,
                         attempt: x.attempt,
+                        owner: x.id,
                     };
                     self.key_table(r).insert((client, key), record);
                     x.holds_lock = true;
@@ -1093,6 +1099,25 @@ impl World {
 
     fn step_commit(&mut self, r: u8, x: &mut Execution) -> StepResult {
         let cost = self.db_cost();
+        if self.lost_its_lock(r, x) {
+            // Fenced: another attempt took the key over after our lock timed out; it will
+            // answer. Committing now would apply the operation twice.
+            x.holds_lock = false;
+            x.key_done = true;
+            x.status = 409;
+            let key = x.key.unwrap_or(0) as i64;
+            self.emit(
+                EventKind::KeyCheck,
+                Actor::KeyStore,
+                Actor::Replica(r),
+                x.op,
+                x.attempt,
+                0,
+                KeyCheckOutcome::InProgress as u32,
+                key,
+            );
+            return StepResult::Goto(Self::respond_pc(x), cost);
+        }
         let protections = self.cfg.protections.clone();
         let operation = self.ops[x.op as usize].clone();
         let row = self.row_of(x.op);
@@ -1312,6 +1337,22 @@ impl World {
         StepResult::Next(cost)
     }
 
+    /// With an atomic key save, the commit checks in the same transaction that this
+    /// execution still owns its in-progress key record.
+    fn lost_its_lock(&mut self, r: u8, x: &Execution) -> bool {
+        let (Some(key), true) = (
+            x.key,
+            x.holds_lock && self.cfg.protections.idempotency_key.atomic,
+        ) else {
+            return false;
+        };
+        let client = self.ops[x.op as usize].client;
+        let owner = x.id;
+        !self.key_table(r).get(&(client, key)).is_some_and(|rec| {
+            rec.owner == owner && matches!(rec.state, KeyState::InProgress { .. })
+        })
+    }
+
     fn write_stock(&mut self, r: u8, x: &mut Execution, quantity: u32) {
         let current = self.db.inventory;
         let overwrote = current.version != x.read_version;
@@ -1385,6 +1426,7 @@ impl World {
             expires_at: self.now + config.ttl_us,
             op: x.op,
             attempt: x.attempt,
+            owner: x.id,
         };
         let client = op.client;
         self.key_table(r).insert((client, key), record);
@@ -1931,7 +1973,11 @@ impl World {
     }
 
     fn finish(mut self) -> RunResult {
-        let anomalies = self.oracle.finalize();
+        let mut anomalies = self.oracle.finalize();
+        let recorded = self.trace.count.min(u32::MAX as u64) as u32;
+        for a in &mut anomalies {
+            a.events.retain(|&e| e < recorded);
+        }
         let series = std::mem::take(&mut self.costs.key_rows_series);
         let step = series.len().div_ceil(300).max(1);
         self.costs.key_rows_series = series

@@ -35,6 +35,9 @@ pub struct KeyRecord {
     /// The operation and attempt that created the record.
     pub op: u32,
     pub attempt: u8,
+    /// The execution that holds (or held) the record: a fencing token, so an execution
+    /// whose lock timed out and was taken over cannot commit.
+    pub owner: u32,
 }
 
 /// What a lookup decides.
@@ -118,6 +121,7 @@ mod tests {
             expires_at: 1_000,
             op: 0,
             attempt: 1,
+            owner: 0,
         }
     }
 

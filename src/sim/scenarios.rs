@@ -179,9 +179,9 @@ fn base_presets() -> Vec<Preset> {
 /// safe with keys, so protected clients also keep retrying until they know.
 pub fn protect(mut s: Scenario) -> Scenario {
     s.protections = Protections::full();
-    s.protections.idempotency_key.lock_timeout_us = 2_000_000;
+    s.protections.idempotency_key.lock_timeout_us = 1_000_000;
     s.client.key_policy = KeyPolicy::PerOperation;
-    s.client.max_attempts = s.client.max_attempts.max(12);
+    s.client.max_attempts = limits::MAX_ATTEMPTS as u32;
     s.world.provider_honours_keys = true;
     s
 }

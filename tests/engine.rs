@@ -1,0 +1,135 @@
+//! Native integration tests of the engine: determinism, counterfactual stability,
+//! the cross-platform trace hash, and limits.
+
+use idempotency_lab::sim::config::{KeyPolicy, Protections, Scenario};
+use idempotency_lab::sim::scenarios::preset;
+use idempotency_lab::sim::trace::{DropReason, EventKind, MessageKind};
+use idempotency_lab::sim::{run, RunResult};
+
+/// The trace hash of `lost-response` seed 1. The browser test (tests/web_engine.rs) checks
+/// the same value, so the two platforms must agree event for event. If the engine's
+/// behaviour changes on purpose, update both after checking why the trace changed.
+pub const LOST_RESPONSE_SEED_1_HASH: &str = include_str!("data/lost-response-seed-1.hash");
+
+fn run_preset(name: &str, seed: u64) -> RunResult {
+    let mut s = preset(name).expect("preset exists").scenario;
+    s.seed = seed;
+    run(&s.validate().expect("valid preset"))
+}
+
+#[test]
+fn same_seed_same_trace_different_seed_different_trace() {
+    let a = run_preset("lost-response", 7);
+    let b = run_preset("lost-response", 7);
+    assert_eq!(a.trace_hash, b.trace_hash);
+    assert_eq!(a.trace, b.trace);
+    let c = run_preset("lost-response", 8);
+    assert_ne!(a.trace_hash, c.trace_hash);
+}
+
+#[test]
+fn trace_hash_matches_the_recorded_cross_platform_value() {
+    let r = run_preset("lost-response", 1);
+    assert_eq!(r.trace_hash, LOST_RESPONSE_SEED_1_HASH.trim());
+}
+
+#[test]
+fn trace_hash_is_the_same_with_tracing_off() {
+    let mut s = preset("crash-after-commit").unwrap().scenario;
+    let on = run(&s.clone().validate().unwrap());
+    s.trace = false;
+    let off = run(&s.validate().unwrap());
+    assert_eq!(on.trace_hash, off.trace_hash);
+    assert_eq!(on.events, off.events);
+    assert!(off.trace.is_empty());
+    assert_eq!(on.trace.len() as u64, on.events);
+}
+
+/// Which (operation, attempt) lost its request and which lost its response.
+type AttemptIds = Vec<(u32, u8)>;
+
+fn losses(r: &RunResult) -> (AttemptIds, AttemptIds) {
+    let mut requests = Vec::new();
+    let mut responses = Vec::new();
+    for e in r.trace.iter().filter(|e| e.kind == EventKind::Drop) {
+        let kind = e.detail & 0xff;
+        let reason = e.detail >> 8;
+        if reason != DropReason::Loss as u32 {
+            continue;
+        }
+        if kind == MessageKind::Request as u32 {
+            requests.push((e.op, e.attempt));
+        } else if kind == MessageKind::Response as u32 {
+            responses.push((e.op, e.attempt));
+        }
+    }
+    requests.sort_unstable();
+    responses.sort_unstable();
+    (requests, responses)
+}
+
+#[test]
+fn protections_do_not_change_which_messages_are_lost() {
+    let mut off = preset("lost-response").unwrap().scenario;
+    off.network.request_loss = 0.2;
+    off.network.response_loss = 0.3;
+    off.client.max_attempts = 3;
+    let mut on = off.clone();
+    on.protections = Protections::full();
+    on.client.key_policy = KeyPolicy::PerOperation;
+    let a = run(&off.validate().unwrap());
+    let b = run(&on.validate().unwrap());
+    // The server behaves differently (replays instead of charging again)…
+    assert_ne!(a.trace_hash, b.trace_hash);
+    assert!(a.charges > b.charges);
+    // …but every attempt both runs made lost the same request or response.
+    let (req_a, resp_a) = losses(&a);
+    let (req_b, resp_b) = losses(&b);
+    let attempts_a: std::collections::BTreeSet<(u32, u8)> =
+        a.attempts.iter().map(|x| (x.op, x.attempt)).collect();
+    let attempts_b: std::collections::BTreeSet<(u32, u8)> =
+        b.attempts.iter().map(|x| (x.op, x.attempt)).collect();
+    let both = |v: &Vec<(u32, u8)>| -> Vec<(u32, u8)> {
+        v.iter()
+            .copied()
+            .filter(|k| attempts_a.contains(k) && attempts_b.contains(k))
+            .collect()
+    };
+    assert!(!both(&req_a).is_empty() && !both(&resp_a).is_empty());
+    assert_eq!(both(&req_a), both(&req_b));
+    assert_eq!(both(&resp_a), both(&resp_b));
+}
+
+#[test]
+fn unprotected_payments_really_double_charge_and_checkouts_duplicate_orders() {
+    let r = run_preset("lost-response", 1);
+    let ops = r.operations.len() as u64;
+    assert!(r.charges > ops, "{} charges for {ops} payments", r.charges);
+    let r = run_preset("crash-after-commit", 1);
+    assert!(r.orders > r.operations.len() as u64);
+}
+
+#[test]
+fn the_event_limit_stops_a_run_and_says_so() {
+    let mut s = preset("lost-response").unwrap().scenario;
+    s.operations = 2_000;
+    s.max_events = 1_000;
+    let r = run(&s.validate().unwrap());
+    assert!(r.stopped_at_event_limit);
+    assert!(r.events <= 1_000);
+}
+
+#[test]
+fn events_are_in_time_order() {
+    let r = run_preset("crash-before-key-save", 3);
+    assert!(r.trace.windows(2).all(|w| w[0].time <= w[1].time));
+}
+
+#[test]
+fn bad_scenarios_are_rejected_before_running() {
+    let s = Scenario {
+        clients: 0,
+        ..Scenario::default()
+    };
+    assert!(s.validate().unwrap_err().contains("clients"));
+}
