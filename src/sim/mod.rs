@@ -12,6 +12,7 @@ pub mod oracle;
 pub mod protections;
 pub mod provider;
 pub mod queue;
+pub mod replay;
 pub mod report;
 pub mod rng;
 pub mod scenarios;
