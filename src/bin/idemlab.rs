@@ -32,8 +32,11 @@ mod cli {
             #[arg(long, value_enum, default_value = "text")]
             format: Format,
         },
-        /// List every setting `--set` accepts, with its range and meaning.
-        Keys,
+        /// List every setting `--set` accepts, with its range, default and meaning.
+        Keys {
+            #[arg(long, value_enum, default_value = "text")]
+            format: Format,
+        },
         /// Run a scenario and print its summary.
         Run {
             /// A named preset (see `idemlab presets`).
@@ -101,20 +104,39 @@ mod cli {
                 }
                 Ok(())
             }
-            Command::Keys => {
+            Command::Keys { format } => {
                 let defaults =
                     serde_json::to_value(Scenario::default()).map_err(|e| e.to_string())?;
-                for knob in KNOBS {
-                    let default = idempotency_lab::sim::config::value_at(&defaults, knob.path)
-                        .map(|v| v.to_string())
-                        .unwrap_or_default();
-                    println!(
-                        "{:<48} {:<28} default {:<14} {}",
-                        knob.path,
-                        range(knob.kind),
-                        default,
-                        knob.help
-                    );
+                let rows: Vec<_> = KNOBS
+                    .iter()
+                    .map(|knob| {
+                        let default = idempotency_lab::sim::config::value_at(&defaults, knob.path)
+                            .map(|v| v.to_string())
+                            .unwrap_or_default();
+                        serde_json::json!({
+                            "key": knob.path,
+                            "range": range(knob.kind),
+                            "default": default,
+                            "help": knob.help,
+                        })
+                    })
+                    .collect();
+                match format {
+                    Format::Text => {
+                        for row in &rows {
+                            println!(
+                                "{:<48} {:<28} default {:<14} {}",
+                                row["key"].as_str().unwrap_or_default(),
+                                row["range"].as_str().unwrap_or_default(),
+                                row["default"].as_str().unwrap_or_default(),
+                                row["help"].as_str().unwrap_or_default()
+                            );
+                        }
+                    }
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
+                    ),
                 }
                 Ok(())
             }
