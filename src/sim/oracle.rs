@@ -322,8 +322,8 @@ impl Oracle {
         let writer = self.ops[writer_op as usize].label();
         let lost = &self.ops[lost_op as usize];
         let narrative = format!(
-            "{}'s update was lost: {writer} read the balance at {}, {} wrote a new balance at {}, and {writer} then overwrote it at {} with a value computed from its stale read, because writes are not conditional{}.",
-            lost.title(),
+            "The update of {} was lost: {writer} read the balance at {}, {} wrote a new balance at {}, and {writer} then overwrote it at {} with a value computed from its stale read, because writes are not conditional{}.",
+            lowercase_first(&lost.title()),
             at(read_time),
             lost.label(),
             at(lost_time),
@@ -462,6 +462,10 @@ impl Oracle {
             ),
             Fault::Status(409) => format!("attempt {attempt} was answered 409 (in progress)"),
             Fault::Status(0) => format!("attempt {attempt}'s connection was reset"),
+            Fault::Status(502) => {
+                format!("attempt {attempt} was answered 502 (its replica crashed mid-request)")
+            }
+            Fault::Status(503) => format!("attempt {attempt} was answered 503 (no replica was up)"),
             Fault::Status(s) => format!("attempt {attempt} was answered {s}"),
         }
     }
@@ -488,19 +492,14 @@ impl Oracle {
                 format_time(self.ttl_us)
             ),
             KeyCheckOutcome::LockExpired => {
+                let lock = format_time(self.lock_timeout_us);
                 if matches!(
                     first.crashed,
                     Some((CrashPoint::AfterWriteBeforeKeySave, _, _))
                 ) {
-                    format!(
-                        "attempt {a1} had crashed before saving its key, and its in-progress lock timed out after {}",
-                        format_time(self.lock_timeout_us)
-                    )
+                    format!("attempt {a1}'s in-progress lock had timed out after {lock}, because attempt {a1} crashed before saving its key")
                 } else {
-                    format!(
-                        "attempt {a1}'s in-progress lock had timed out after {}",
-                        format_time(self.lock_timeout_us)
-                    )
+                    format!("attempt {a1}'s in-progress lock had timed out after {lock}")
                 }
             }
             KeyCheckOutcome::Unlocked => format!(
@@ -748,6 +747,13 @@ impl Oracle {
         all.sort_by_key(|a| (a.time_us, a.kind, a.op));
         all
     }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
 
 fn sorted(mut events: Vec<u32>) -> Vec<u32> {
