@@ -133,3 +133,70 @@ fn bad_scenarios_are_rejected_before_running() {
     };
     assert!(s.validate().unwrap_err().contains("clients"));
 }
+
+#[test]
+fn observed_network_rates_match_the_configuration() {
+    let mut s = preset("lost-response").unwrap().scenario;
+    s.operations = 4_000;
+    s.clients = 8;
+    s.network.request_loss = 0.1;
+    s.network.response_loss = 0.2;
+    s.network.duplication = 0.05;
+    let r = run(&s.clone().validate().unwrap());
+    let is =
+        |e: &&idempotency_lab::sim::trace::TraceEvent, kind: EventKind, message: MessageKind| {
+            e.kind == kind && e.detail & 0xff == message as u32
+        };
+    let count = |kind, message| r.trace.iter().filter(|e| is(e, kind, message)).count() as f64;
+    let requests = count(EventKind::Send, MessageKind::Request);
+    let responses = r
+        .trace
+        .iter()
+        .filter(|e| {
+            is(e, EventKind::Send, MessageKind::Response)
+                && matches!(e.actor, idempotency_lab::sim::trace::Actor::Replica(_))
+        })
+        .count() as f64;
+    let request_loss = count(EventKind::Drop, MessageKind::Request) / requests;
+    let response_loss = r
+        .trace
+        .iter()
+        .filter(|e| {
+            is(e, EventKind::Drop, MessageKind::Response)
+                && matches!(e.peer, idempotency_lab::sim::trace::Actor::Replica(_))
+        })
+        .count() as f64
+        / responses;
+    let duplication = count(EventKind::Duplicate, MessageKind::Request) / (requests * 0.9);
+    assert!(requests > 4_000.0);
+    assert!(
+        (request_loss - 0.1).abs() < 0.02,
+        "request loss {request_loss}"
+    );
+    assert!(
+        (response_loss - 0.2).abs() < 0.02,
+        "response loss {response_loss}"
+    );
+    assert!(
+        (duplication - 0.05).abs() < 0.015,
+        "duplication {duplication}"
+    );
+    // One-way delay of delivered requests: minimum + mean of the exponential part.
+    let mut sent_at = std::collections::HashMap::new();
+    let mut delays = Vec::new();
+    for e in &r.trace {
+        if is(&e, EventKind::Send, MessageKind::Request) {
+            sent_at.insert(e.msg, e.time);
+        } else if is(&e, EventKind::Deliver, MessageKind::Request) {
+            if let Some(t) = sent_at.get(&e.msg) {
+                delays.push((e.time - t) as f64);
+            }
+        }
+    }
+    let mean = delays.iter().sum::<f64>() / delays.len() as f64;
+    let expected = (s.network.delay_min_us + s.network.delay_mean_us) as f64;
+    assert!(
+        (mean - expected).abs() < expected * 0.05,
+        "mean delay {mean} vs {expected}"
+    );
+}

@@ -122,7 +122,7 @@ fn base_presets() -> Vec<Preset> {
     add("retried-increment", "Deposits as balance = balance + x with 30% of responses lost: a retried increment is applied twice.", Lesson::Anomaly(AnomalyKind::LostUpdate), s);
 
     let mut s = base(Workload::Profile);
-    s.operations = 60;
+    s.operations = 100;
     s.network.duplication = 0.5;
     s.network.delay = DelayKind::Uniform;
     s.network.delay_mean_us = 150_000;
