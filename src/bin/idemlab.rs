@@ -2,6 +2,14 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    /// `println!` that ignores a closed pipe (`idemlab keys | head`) instead of panicking.
+    macro_rules! out {
+        ($($arg:tt)*) => {{
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stdout(), $($arg)*);
+        }};
+    }
+
     use std::path::PathBuf;
     use std::process::ExitCode;
     use std::time::Instant;
@@ -86,14 +94,14 @@ mod cli {
                                 })
                             })
                             .collect();
-                        println!(
+                        out!(
                             "{}",
                             serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
                         );
                     }
                     Format::Text => {
                         for p in &list {
-                            println!(
+                            out!(
                                 "{:<34} {:<9} {}",
                                 p.name,
                                 p.scenario.workload.name(),
@@ -124,7 +132,7 @@ mod cli {
                 match format {
                     Format::Text => {
                         for row in &rows {
-                            println!(
+                            out!(
                                 "{:<48} {:<28} default {:<14} {}",
                                 row["key"].as_str().unwrap_or_default(),
                                 row["range"].as_str().unwrap_or_default(),
@@ -133,7 +141,7 @@ mod cli {
                             );
                         }
                     }
-                    Format::Json => println!(
+                    Format::Json => out!(
                         "{}",
                         serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?
                     ),
@@ -191,7 +199,7 @@ mod cli {
                         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 }
                 match format {
-                    Format::Json => println!(
+                    Format::Json => out!(
                         "{}",
                         serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
                     ),
@@ -214,11 +222,13 @@ mod cli {
     }
 
     fn print_text(s: &Summary) {
-        println!(
+        out!(
             "workload {}  seed {}  trace hash {}",
-            s.workload, s.seed, s.trace_hash
+            s.workload,
+            s.seed,
+            s.trace_hash
         );
-        println!(
+        out!(
             "{} events, {} operations, {:.1} s virtual time, {:.1} ms wall time{}",
             s.events,
             s.operations,
@@ -231,11 +241,13 @@ mod cli {
             }
         );
         let o = &s.client_outcomes;
-        println!(
+        out!(
             "clients: {} succeeded, {} failed, {} unknown",
-            o.succeeded, o.failed, o.unknown
+            o.succeeded,
+            o.failed,
+            o.unknown
         );
-        println!(
+        out!(
             "latency: p50 {} ms, p95 {} ms, p99 {} ms",
             s.latency_us.p50 / 1000,
             s.latency_us.p95 / 1000,
@@ -247,7 +259,7 @@ mod cli {
             .filter(|(_, &n)| n > 0)
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        println!(
+        out!(
             "anomalies: {}",
             if found.is_empty() {
                 "none".into()
@@ -256,7 +268,7 @@ mod cli {
             }
         );
         for e in &s.explanations {
-            println!("  - {}", e.narrative);
+            out!("  - {}", e.narrative);
         }
     }
 }
