@@ -1000,31 +1000,9 @@ impl World {
         self.oracle.key_checked(x.id, outcome, x.key_event, now);
         match decision {
             KeyDecision::Run(_) => {
-                if let (true, Some(key)) = (config.in_flight_lock, x.key) {
-                    let record = KeyRecord {
-                        client,
-                        key,
-                        fingerprint,
-                        state: KeyState::InProgress { locked_at: now },
-                        created_at: now,
-                        expires_at: now + config.ttl_us,
-                        op: x.op,
-                        attempt: x.attempt,
-                        owner: x.id,
-                    };
-                    self.key_table(r).insert((client, key), record);
+                if config.in_flight_lock && x.key.is_some() {
+                    self.store_key_record(r, x, KeyState::InProgress { locked_at: now });
                     x.holds_lock = true;
-                    self.emit(
-                        EventKind::KeySave,
-                        Actor::KeyStore,
-                        Actor::Replica(r),
-                        x.op,
-                        x.attempt,
-                        0,
-                        1,
-                        key as i64,
-                    );
-                    self.key_rows_changed();
                 }
                 StepResult::Next(cost)
             }
@@ -1408,30 +1386,38 @@ impl World {
     }
 
     fn save_key_completed(&mut self, r: u8, x: &mut Execution) {
+        let response = StoredResponse {
+            status: x.status,
+            body_op: x.op,
+            version: x.version as u64,
+        };
+        self.store_key_record(r, x, KeyState::Completed { response });
+        x.key_done = true;
+        x.holds_lock = false;
+        self.oracle.key_saved(x.id, self.now);
+    }
+
+    /// Write this execution's key record (in progress or completed) to the key store.
+    fn store_key_record(&mut self, r: u8, x: &Execution, state: KeyState) {
         let Some(key) = x.key else { return };
-        let config = &self.cfg.protections.idempotency_key;
         let op = &self.ops[x.op as usize];
+        let client = op.client;
         let record = KeyRecord {
-            client: op.client,
+            client,
             key,
             fingerprint: op.fingerprint,
-            state: KeyState::Completed {
-                response: StoredResponse {
-                    status: x.status,
-                    body_op: x.op,
-                    version: x.version as u64,
-                },
-            },
+            state,
             created_at: self.now,
-            expires_at: self.now + config.ttl_us,
+            expires_at: self.now + self.cfg.protections.idempotency_key.ttl_us,
             op: x.op,
             attempt: x.attempt,
             owner: x.id,
         };
-        let client = op.client;
         self.key_table(r).insert((client, key), record);
-        x.key_done = true;
-        x.holds_lock = false;
+        let code = match state {
+            KeyState::InProgress { .. } => 1,
+            KeyState::Completed { .. } => 2,
+        };
         self.emit(
             EventKind::KeySave,
             Actor::KeyStore,
@@ -1439,10 +1425,9 @@ impl World {
             x.op,
             x.attempt,
             0,
-            2,
+            code,
             key as i64,
         );
-        self.oracle.key_saved(x.id, self.now);
         self.key_rows_changed();
     }
 
