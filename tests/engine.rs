@@ -1,5 +1,6 @@
 //! Native integration tests of the engine: determinism, counterfactual stability,
 //! the cross-platform trace hash, and limits.
+#![cfg(not(target_arch = "wasm32"))]
 
 use idempotency_lab::sim::config::{KeyPolicy, Protections, Scenario};
 use idempotency_lab::sim::scenarios::preset;

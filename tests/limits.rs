@@ -1,4 +1,5 @@
 //! Property test: no scenario inside the documented limits panics or exceeds its event bound.
+#![cfg(not(target_arch = "wasm32"))]
 
 use idempotency_lab::sim::config::*;
 use idempotency_lab::sim::run;

@@ -4,6 +4,7 @@
 //!
 //! The default run uses 200 seeds per preset; `cargo test --release -- --ignored`
 //! runs the long version with 2,000.
+#![cfg(not(target_arch = "wasm32"))]
 
 use idempotency_lab::sim::config::{CrashConfig, DelayKind, Scenario};
 use idempotency_lab::sim::oracle::count_by_kind;
