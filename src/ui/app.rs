@@ -1,17 +1,217 @@
+//! The root component: owns the state, the playback timer and the keyboard shortcuts, and
+//! lays out the panels.
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
-/// Root component.
-#[function_component(App)]
+use super::anomaly_panel::AnomalyPanel;
+use super::browser;
+use super::control_panel::ControlPanel;
+use super::costs_panel::CostsPanel;
+use super::diagram::Diagram;
+use super::footer::Footer;
+use super::help_overlay::HelpOverlay;
+use super::legend::Legend;
+use super::notices::Notices;
+use super::run_view::now_ms;
+use super::state::{completion_cursor, Action, AppState, NoticeLevel};
+use super::state_tables::StateTables;
+use super::time_controls::TimeControls;
+use super::toolbar::Toolbar;
+
+/// Playback timer period: about 30 frames a second.
+const TICK_MS: u32 = 33;
+
+/// The action a key press asks for, if any. Keys typed into a field belong to the field.
+fn shortcut(event: &KeyboardEvent) -> Option<Action> {
+    if event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return None;
+    }
+    let key = event.key();
+    if key == "Escape" {
+        return Some(Action::CloseHelp);
+    }
+    let tag = event
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .map(|e| e.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(tag.as_str(), "input" | "select" | "textarea") {
+        return None;
+    }
+    match key.as_str() {
+        // Space on a button or link activates it instead.
+        " " if !matches!(tag.as_str(), "button" | "a" | "summary" | "label") => {
+            Some(Action::TogglePlay)
+        }
+        "ArrowRight" => Some(Action::StepForward),
+        "ArrowLeft" => Some(Action::StepBack),
+        "n" | "N" => Some(Action::NextAnomaly),
+        "?" => Some(Action::ToggleHelp),
+        "+" | "=" => Some(Action::ZoomIn),
+        "-" | "_" => Some(Action::ZoomOut),
+        _ => None,
+    }
+}
+
+#[component(App)]
 pub fn app() -> Html {
+    let state = use_reducer(|| AppState::from_fragment(&browser::location_hash()));
+    let dispatcher = state.dispatcher();
+
+    // The one timer: it exists while playing and is dropped (cancelled) on pause.
+    {
+        let dispatcher = dispatcher.clone();
+        use_effect_with(state.playing, move |playing| {
+            let timer = playing.then(|| {
+                Interval::new(TICK_MS, move || {
+                    dispatcher.dispatch(Action::Tick { now_ms: now_ms() })
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    // Keyboard shortcuts, and links pasted into the address bar of an open page.
+    {
+        let dispatcher = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let listeners = web_sys::window().map(|window| {
+                let keys = {
+                    let dispatcher = dispatcher.clone();
+                    EventListener::new_with_options(
+                        &window,
+                        "keydown",
+                        EventListenerOptions::enable_prevent_default(),
+                        move |event| {
+                            let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                                return;
+                            };
+                            if let Some(action) = shortcut(event) {
+                                if !matches!(action, Action::CloseHelp) {
+                                    event.prevent_default();
+                                }
+                                dispatcher.dispatch(action);
+                            }
+                        },
+                    )
+                };
+                let links = EventListener::new(&window, "hashchange", move |_| {
+                    dispatcher.dispatch(Action::LoadLink(browser::location_hash()));
+                });
+                (keys, links)
+            });
+            move || drop(listeners)
+        });
+    }
+    // The address bar always holds the permalink of what is shown.
+    let fragment = use_memo((state.preset, state.scenario.clone()), |_| {
+        state.permalink_fragment()
+    });
+    use_effect_with(fragment, |fragment| browser::replace_hash(fragment));
+
+    let chain = use_memo(
+        (state.run.clone(), state.selected_anomaly),
+        |(run, selected)| {
+            let mut events = selected
+                .and_then(|i| run.result.anomalies.get(i))
+                .map(|a| a.events.clone())
+                .unwrap_or_default();
+            events.sort_unstable();
+            events
+        },
+    );
+    let anomaly_cursors = use_memo(state.run.clone(), |run| {
+        (0..run.result.anomalies.len())
+            .filter_map(|i| completion_cursor(run, i))
+            .collect::<Vec<_>>()
+    });
+
+    let on_action = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
+    };
+    let on_select_preset = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |name: String| dispatcher.dispatch(Action::SelectPreset(name)))
+    };
+    let on_knob = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |(path, raw): (&'static str, String)| {
+            dispatcher.dispatch(Action::SetKnob {
+                path: path.to_string(),
+                raw,
+            })
+        })
+    };
+    let on_notify = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |(level, text): (NoticeLevel, String)| {
+            dispatcher.dispatch(Action::Notify { level, text })
+        })
+    };
+    let on_import = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |(file_name, text): (String, String)| {
+            dispatcher.dispatch(Action::Import { file_name, text })
+        })
+    };
+    let on_dismiss = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |id: u32| dispatcher.dispatch(Action::Dismiss(id)))
+    };
+    let on_help = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |()| dispatcher.dispatch(Action::ToggleHelp))
+    };
+    let on_close_help = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |()| dispatcher.dispatch(Action::CloseHelp))
+    };
+    let on_seek = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |cursor: usize| dispatcher.dispatch(Action::Seek(cursor)))
+    };
+    let on_select_anomaly =
+        Callback::from(move |index: usize| dispatcher.dispatch(Action::SelectAnomaly(index)));
+
+    let run = state.run.clone();
     html! {
-        <>
+        <div class={classes!("app", state.help_open.then_some("help-open"))}>
             <header class="app-header">
-                <h1>{ "Idempotency Lab" }</h1>
-                <p class="tagline">{ "Watch retries turn into double charges — and see which protection stops them." }</p>
+                <div class="title-block">
+                    <h1>{ "Idempotency Lab" }</h1>
+                    <p class="tagline">{ "Watch retries turn into double charges — and see which protection stops them." }</p>
+                </div>
+                <Toolbar run={run.clone()} scenario={state.scenario.clone()} {on_notify} {on_import} {on_help} />
             </header>
-            <main>
-                <section class="panel" data-testid="loading">{ "The simulator is loading…" }</section>
+            <Notices notices={state.notices.clone()} {on_dismiss} />
+            <main class="layout">
+                <ControlPanel preset={state.preset} scenario={state.scenario.clone()}
+                    errors={state.knob_errors.clone()} drafts={state.drafts.clone()}
+                    {on_select_preset} {on_knob} />
+                <div class="centre">
+                    <TimeControls playing={state.playing} cursor={state.cursor} event_count={run.event_count()}
+                        playhead_us={state.playhead_us} end_us={run.timeline.end_us} speed={state.speed}
+                        window_us={state.window_us} has_anomalies={!run.result.anomalies.is_empty()}
+                        on_action={on_action.clone()} />
+                    <Diagram run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us}
+                        window_us={state.window_us} chain={chain.clone()} {on_seek} />
+                    <Legend />
+                    <StateTables run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} />
+                </div>
+                <aside class="side panel" aria-label="Anomalies and costs">
+                    <AnomalyPanel run={run.clone()} selected={state.selected_anomaly}
+                        anomaly_cursors={anomaly_cursors.clone()} cursor={state.cursor} on_select={on_select_anomaly} />
+                    <CostsPanel run={run.clone()} />
+                </aside>
             </main>
-        </>
+            <Footer run={run} />
+            if state.help_open {
+                <HelpOverlay on_close={on_close_help} />
+            }
+        </div>
     }
 }

@@ -1,5 +1,29 @@
-//! The browser app (wasm32 only).
+//! The browser app (wasm32 only). `state` holds the one reducer; every other module is a
+//! component with its own props, or a pure helper (`settings`, `permalink`, `timeline`,
+//! `run_view`) or the browser edge (`browser`).
 
+mod anomaly_panel;
 mod app;
+mod browser;
+mod control_panel;
+mod costs_panel;
+mod diagram;
+mod footer;
+mod help_overlay;
+mod knob;
+mod legend;
+mod message_details;
+mod notices;
+pub mod permalink;
+mod preset_picker;
+pub mod run_view;
+mod seed_input;
+pub mod settings;
+pub mod state;
+mod state_tables;
+mod time_controls;
+pub mod timeline;
+mod toolbar;
 
+pub use anomaly_panel::{AnomalyPanel, AnomalyPanelProps};
 pub use app::App;

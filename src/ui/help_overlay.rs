@@ -1,0 +1,51 @@
+//! The keyboard shortcuts, in a dialog opened with `?` and closed with Escape.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct HelpOverlayProps {
+    pub on_close: Callback<()>,
+}
+
+const SHORTCUTS: [(&str, &str); 8] = [
+    ("Space", "Play or pause"),
+    ("→", "Step to the next event"),
+    ("←", "Step back to the previous event"),
+    (
+        "n",
+        "Jump to the next anomaly and highlight its causal chain",
+    ),
+    ("+", "Zoom in (narrower time window)"),
+    ("−", "Zoom out"),
+    ("?", "Show or hide this help"),
+    ("Escape", "Close this help"),
+];
+
+#[component(HelpOverlay)]
+pub fn help_overlay(props: &HelpOverlayProps) -> Html {
+    let close_button = use_node_ref();
+    {
+        let close_button = close_button.clone();
+        use_effect_with((), move |_| {
+            if let Some(button) = close_button.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        });
+    }
+    let on_close = props.on_close.clone();
+    let close = Callback::from(move |_: MouseEvent| on_close.emit(()));
+    html! {
+        <div class="overlay">
+            <div class="help-dialog panel" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help">
+                <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
+                <dl class="shortcuts">
+                    { for SHORTCUTS.iter().map(|(key, what)| html! {
+                        <div class="fact"><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></div>
+                    }) }
+                </dl>
+                <p class="hint">{ "Shortcuts work whenever the focus is not in a text field. Hover a message in the diagram for its details; click an explanation to see its causal chain." }</p>
+                <button type="button" class="button primary" ref={close_button} onclick={close}>{ "Close" }</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,124 @@
+//! The readout under the diagram: the hovered message in full, or the event at the cursor.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::sim::oracle::format_time;
+use crate::sim::trace::MessageKind;
+
+use super::run_view::RunView;
+use super::timeline::{describe_event, drop_reason_text, message_name, Arrow, ArrowEnd};
+
+#[derive(Properties, PartialEq)]
+pub struct MessageDetailsProps {
+    pub run: Rc<RunView>,
+    pub hovered: Option<Arrow>,
+    pub cursor: usize,
+}
+
+/// Label/value pairs describing one message.
+fn arrow_facts(run: &RunView, arrow: &Arrow) -> Vec<(&'static str, String)> {
+    let result = &run.result;
+    let lane = |i: u16| {
+        run.timeline
+            .lanes
+            .get(i as usize)
+            .map_or_else(String::new, |l| l.label.clone())
+    };
+    let mut facts = vec![
+        (
+            "message",
+            format!(
+                "{}{}",
+                message_name(arrow.kind),
+                if arrow.duplicate {
+                    " (network duplicate)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        (
+            "route",
+            format!("{} → {}", lane(arrow.from_lane), lane(arrow.to_lane)),
+        ),
+    ];
+    if let Some(operation) = result.operations.get(arrow.op as usize) {
+        facts.push(("operation", operation.title()));
+    }
+    if arrow.attempt > 0 {
+        facts.push(("attempt", arrow.attempt.to_string()));
+    }
+    let client_side = matches!(
+        arrow.kind,
+        MessageKind::Request | MessageKind::Forward | MessageKind::Response | MessageKind::ReadBack
+    );
+    if let Some(info) = result
+        .attempts
+        .iter()
+        .find(|a| client_side && a.op == arrow.op && a.attempt == arrow.attempt)
+    {
+        facts.push((
+            "idempotency key",
+            info.key
+                .map_or_else(|| "none".into(), |k| format!("{k:016x}")),
+        ));
+        facts.push(("payload fingerprint", format!("{:016x}", info.fingerprint)));
+        if info.read_back {
+            facts.push((
+                "read-back",
+                "yes: asking whether the operation happened".into(),
+            ));
+        }
+    }
+    if arrow.kind == MessageKind::Response {
+        let replayed = if arrow.replayed {
+            " (replayed from the key store)"
+        } else {
+            ""
+        };
+        facts.push(("status", format!("{}{replayed}", arrow.status)));
+    }
+    facts.push(("sent", format!("t={}", format_time(arrow.start_us))));
+    let ending = match arrow.end {
+        ArrowEnd::Delivered => format!("delivered at t={}", format_time(arrow.end_us)),
+        ArrowEnd::Late => format!(
+            "arrived late at t={}: nobody was waiting",
+            format_time(arrow.end_us)
+        ),
+        ArrowEnd::Lost(reason) => format!(
+            "{} (t={})",
+            drop_reason_text(reason),
+            format_time(arrow.end_us)
+        ),
+        ArrowEnd::InFlight => "still in flight when the run ended".into(),
+    };
+    facts.push(("fate", ending));
+    facts
+}
+
+#[component(MessageDetails)]
+pub fn message_details(props: &MessageDetailsProps) -> Html {
+    match &props.hovered {
+        Some(arrow) => html! {
+            <dl class="message-details">
+                { for arrow_facts(&props.run, arrow).into_iter().map(|(label, value)| html! {
+                    <div class="fact"><dt>{ label }</dt><dd>{ value }</dd></div>
+                }) }
+            </dl>
+        },
+        None => {
+            let now = match props.cursor.checked_sub(1) {
+                Some(index) => describe_event(&props.run.result, index),
+                None => "Before the first event: press Play or step forward (→).".into(),
+            };
+            html! {
+                <p class="message-details current-event">
+                    <span class="current-label">{ "Last event: " }</span>{ now }
+                    <span class="hint">{ " · hover a message for its key, fingerprint and status; click it to move the cursor there" }</span>
+                </p>
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The scenario as the control panel sees it: the preset catalogue, and reading, formatting,
+//! parsing and applying one knob of [`KNOBS`] through the scenario's JSON form.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::sim::config::{value_at, Knob, KnobGroup, KnobKind, KNOBS};
+use crate::sim::scenarios::{presets, Preset};
+use crate::sim::{Scenario, ValidScenario};
+
+/// The preset the app opens with: the headline lesson.
+pub const DEFAULT_PRESET: &str = "lost-response";
+
+/// The browser runs at most this many operations, so a run stays well under a second.
+pub const UI_MAX_OPERATIONS: u32 = 20_000;
+
+/// Knobs the control panel does not show as generic inputs: the seed has its own control,
+/// and the trace must stay on because the diagram and the tables are built from it.
+const SPECIAL_KNOBS: [&str; 2] = ["seed", "trace"];
+
+/// Every preset the picker offers, built once. The benchmark preset runs with the trace
+/// off and 20,000 operations; the workload-size knob covers that need instead.
+pub fn catalog() -> &'static [Preset] {
+    static CATALOG: OnceLock<Vec<Preset>> = OnceLock::new();
+    CATALOG.get_or_init(|| presets().into_iter().filter(|p| p.scenario.trace).collect())
+}
+
+pub fn find_preset(name: &str) -> Option<&'static Preset> {
+    catalog().iter().find(|p| p.name == name)
+}
+
+/// The scenario to compare a configuration against: its preset, or the engine default.
+pub fn base_scenario(preset: Option<&str>) -> Scenario {
+    preset
+        .and_then(find_preset)
+        .map_or_else(Scenario::default, |p| p.scenario.clone())
+}
+
+/// The knobs of one group that the control panel shows.
+pub fn knobs_in(group: KnobGroup) -> impl Iterator<Item = &'static Knob> {
+    KNOBS
+        .iter()
+        .filter(move |k| k.group == group && !SPECIAL_KNOBS.contains(&k.path))
+}
+
+pub fn knob(path: &str) -> Option<&'static Knob> {
+    KNOBS.iter().find(|k| k.path == path)
+}
+
+/// `protection-idempotency_key-enabled` for protection toggles, `knob-client-timeout_us`
+/// for everything else.
+pub fn knob_test_id(knob: &Knob) -> String {
+    match knob.path.strip_prefix("protections.") {
+        Some(rest) if knob.kind == KnobKind::Bool => {
+            format!("protection-{}", rest.replace('.', "-"))
+        }
+        _ => format!("knob-{}", knob.path.replace('.', "-")),
+    }
+}
+
+/// The DOM id of a knob's input (labels and error messages refer to it).
+pub fn knob_dom_id(path: &str) -> String {
+    format!("knob-input-{}", path.replace('.', "-"))
+}
+
+/// The scenario as JSON, for reading knob values.
+pub fn scenario_json(scenario: &Scenario) -> Value {
+    serde_json::to_value(scenario).unwrap_or(Value::Null)
+}
+
+/// Microseconds as milliseconds, exactly: 12500 → "12.5".
+pub fn micros_as_millis(us: u64) -> String {
+    let (whole, fraction) = (us / 1000, us % 1000);
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        let digits = format!("{fraction:03}");
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+/// Milliseconds text as whole microseconds, exactly, without going through floating point.
+pub fn millis_as_micros(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits_only(whole) || !digits_only(fraction) {
+        return Err(format!("'{text}' is not a number of milliseconds"));
+    }
+    if fraction.len() > 3 {
+        return Err("durations are whole microseconds: at most 3 decimals of ms".into());
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole
+            .parse()
+            .map_err(|_| format!("'{text}' is too large"))?
+    };
+    let fraction: u64 = format!("{fraction:0<3}").parse().unwrap_or(0);
+    whole
+        .checked_mul(1000)
+        .and_then(|us| us.checked_add(fraction))
+        .ok_or_else(|| format!("'{text}' is too large"))
+}
+
+/// The text an input shows for a knob's current value.
+pub fn display_value(knob: &Knob, json: &Value) -> String {
+    let Some(value) = value_at(json, knob.path) else {
+        return String::new();
+    };
+    match knob.kind {
+        KnobKind::Duration { .. } => value.as_u64().map(micros_as_millis).unwrap_or_default(),
+        KnobKind::Choice(_) => value.as_str().unwrap_or_default().to_string(),
+        KnobKind::Bool => value.as_bool().unwrap_or(false).to_string(),
+        _ => value.to_string(),
+    }
+}
+
+pub fn bool_value(knob: &Knob, json: &Value) -> bool {
+    value_at(json, knob.path)
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// Parse what the user typed into the JSON value of the knob.
+pub fn parse_value(knob: &Knob, raw: &str) -> Result<Value, String> {
+    let raw = raw.trim();
+    let label = knob.label;
+    match knob.kind {
+        KnobKind::Bool => match raw {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("{label} must be on or off")),
+        },
+        KnobKind::Choice(options) => options
+            .iter()
+            .find(|o| **o == raw)
+            .map(|o| Value::String((*o).to_string()))
+            .ok_or_else(|| format!("{label} must be one of: {}", options.join(", "))),
+        KnobKind::Probability => match raw.parse::<f64>() {
+            Ok(p) if (0.0..=1.0).contains(&p) => Ok(Value::from(p)),
+            _ => Err(format!("{label} is a probability: a number from 0 to 1")),
+        },
+        KnobKind::Duration { min, max } => {
+            let us = millis_as_micros(raw).map_err(|e| format!("{label}: {e}"))?;
+            if (min..=max).contains(&us) {
+                Ok(Value::from(us))
+            } else {
+                Err(format!(
+                    "{label} must be between {} and {} ms",
+                    micros_as_millis(min),
+                    micros_as_millis(max)
+                ))
+            }
+        }
+        KnobKind::Count { min, max } => match raw.parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Value::from(n)),
+            _ => Err(format!(
+                "{label} must be a whole number from {min} to {max}"
+            )),
+        },
+        KnobKind::Signed { min, max } => match raw.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Value::from(n)),
+            _ => Err(format!(
+                "{label} must be a whole number from {min} to {max}"
+            )),
+        },
+    }
+}
+
+/// Set the value at a dotted path of a JSON object; the path must exist.
+pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let slot = path
+        .split('.')
+        .try_fold(root, |v, part| v.get_mut(part))
+        .ok_or_else(|| format!("unknown setting '{path}'"))?;
+    *slot = value;
+    Ok(())
+}
+
+/// Validate for the browser: the engine's rules plus the app's own limits.
+pub fn validate_for_browser(scenario: Scenario) -> Result<ValidScenario, String> {
+    if !scenario.trace {
+        return Err("the browser app needs the trace: set trace to true".into());
+    }
+    if scenario.operations > UI_MAX_OPERATIONS {
+        return Err(format!(
+            "Operations: the browser app runs at most {UI_MAX_OPERATIONS}; use the idemlab command-line tool for bigger runs"
+        ));
+    }
+    scenario.validate()
+}
+
+/// The scenario with one knob changed, validated.
+pub fn with_knob(scenario: &Scenario, knob: &Knob, raw: &str) -> Result<ValidScenario, String> {
+    let value = parse_value(knob, raw)?;
+    let mut json = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
+    set_path(&mut json, knob.path, value)?;
+    let changed: Scenario =
+        serde_json::from_value(json).map_err(|e| format!("{}: {e}", knob.label))?;
+    validate_for_browser(changed)
+}

@@ -1,0 +1,435 @@
+//! The app's one reducer: every change of state is an [`Action`], applied by
+//! [`AppState::reduce`]. Components only dispatch actions and render.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::sim::config::KeyPolicy;
+use crate::sim::{Scenario, ValidScenario};
+
+use super::permalink;
+use super::run_view::RunView;
+use super::settings::{find_preset, knob, validate_for_browser, with_knob, DEFAULT_PRESET};
+
+/// Playback speeds offered, as multiples of [`VIRTUAL_US_PER_MS_AT_1X`].
+pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+/// At 1× playback, 100 ms of virtual time pass per second: slow enough to follow a message.
+pub const VIRTUAL_US_PER_MS_AT_1X: f64 = 100.0;
+/// The narrowest and the default visible time window.
+pub const MIN_WINDOW_US: u64 = 2_000;
+const DEFAULT_WINDOW_US: u64 = 1_200_000;
+/// Where the playhead sits in the visible window (fraction from the left).
+pub const PLAYHEAD_FRACTION: f64 = 0.7;
+/// A tick longer than this (a background tab) does not jump playback ahead.
+const MAX_TICK_MS: f64 = 250.0;
+const MAX_NOTICES: usize = 4;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeLevel {
+    Error,
+    Info,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub id: u32,
+    pub level: NoticeLevel,
+    pub text: String,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    /// The preset the configuration started from (`None`: imported or default).
+    pub preset: Option<&'static str>,
+    /// The configuration of the current run (always valid).
+    pub scenario: Scenario,
+    /// Rejected inputs: knob path → message, and what the user typed.
+    pub knob_errors: BTreeMap<String, String>,
+    pub drafts: BTreeMap<String, String>,
+    pub run: Rc<RunView>,
+    /// How many events have happened at the time cursor.
+    pub cursor: usize,
+    /// Virtual time at the cursor; between events while playing.
+    pub playhead_us: u64,
+    pub playing: bool,
+    pub speed: f64,
+    pub last_tick_ms: Option<f64>,
+    /// Width of the diagram's visible time window.
+    pub window_us: u64,
+    pub selected_anomaly: Option<usize>,
+    pub help_open: bool,
+    pub notices: Vec<Notice>,
+    next_notice_id: u32,
+}
+
+pub enum Action {
+    SelectPreset(String),
+    SetKnob {
+        path: String,
+        raw: String,
+    },
+    /// Open a permalink fragment (`#v1=…`).
+    LoadLink(String),
+    /// A configuration JSON file's text.
+    Import {
+        file_name: String,
+        text: String,
+    },
+    Notify {
+        level: NoticeLevel,
+        text: String,
+    },
+    Dismiss(u32),
+    TogglePlay,
+    Pause,
+    /// The playback timer fired at this `performance.now()`.
+    Tick {
+        now_ms: f64,
+    },
+    StepForward,
+    StepBack,
+    Seek(usize),
+    SetSpeed(f64),
+    NextAnomaly,
+    SelectAnomaly(usize),
+    ClearSelection,
+    ZoomIn,
+    ZoomOut,
+    ToggleHelp,
+    CloseHelp,
+}
+
+/// The cursor at which an anomaly is complete: just after the last event of its chain.
+pub fn completion_cursor(run: &RunView, index: usize) -> Option<usize> {
+    let anomaly = run.result.anomalies.get(index)?;
+    Some(
+        anomaly
+            .events
+            .iter()
+            .max()
+            .map_or_else(|| run.cursor_at(anomaly.time_us), |&e| e as usize + 1),
+    )
+}
+
+fn default_window(run: &RunView) -> u64 {
+    run.timeline.end_us.clamp(MIN_WINDOW_US, DEFAULT_WINDOW_US)
+}
+
+fn default_scenario() -> (Option<&'static str>, Scenario) {
+    match find_preset(DEFAULT_PRESET) {
+        Some(p) => (Some(p.name), p.scenario.clone()),
+        None => (None, Scenario::default()),
+    }
+}
+
+impl AppState {
+    fn with_run(preset: Option<&'static str>, valid: &ValidScenario) -> AppState {
+        let run = Rc::new(RunView::simulate(valid));
+        AppState {
+            preset,
+            scenario: valid.scenario().clone(),
+            knob_errors: BTreeMap::new(),
+            drafts: BTreeMap::new(),
+            window_us: default_window(&run),
+            run,
+            cursor: 0,
+            playhead_us: 0,
+            playing: false,
+            speed: 1.0,
+            last_tick_ms: None,
+            selected_anomaly: None,
+            help_open: false,
+            notices: Vec::new(),
+            next_notice_id: 1,
+        }
+    }
+
+    /// The default scenario (the `lost-response` preset).
+    pub fn initial() -> AppState {
+        let (preset, scenario) = default_scenario();
+        match validate_for_browser(scenario.clone()) {
+            Ok(valid) => AppState::with_run(preset, &valid),
+            // Presets are valid (the engine tests it); the engine default is the fallback.
+            Err(_) => AppState::with_run(
+                None,
+                &validate_for_browser(Scenario::default())
+                    .unwrap_or_else(|_| unreachable!("the default scenario is valid")),
+            ),
+        }
+    }
+
+    /// The state for a page opened at `fragment` (the URL's `#…`); a bad link falls back to
+    /// the default scenario with a message saying why.
+    pub fn from_fragment(fragment: &str) -> AppState {
+        let mut state = AppState::initial();
+        state.open_link(fragment);
+        state
+    }
+
+    pub fn permalink_fragment(&self) -> String {
+        permalink::encode(self.preset, &self.scenario)
+    }
+
+    fn notify(&mut self, level: NoticeLevel, text: String) {
+        self.notices.push(Notice {
+            id: self.next_notice_id,
+            level,
+            text,
+        });
+        self.next_notice_id += 1;
+        let excess = self.notices.len().saturating_sub(MAX_NOTICES);
+        self.notices.drain(..excess);
+    }
+
+    /// Replace the run with a new configuration, keeping the view settings.
+    fn rerun(&mut self, preset: Option<&'static str>, valid: &ValidScenario) {
+        let previous_end = self.run.timeline.end_us;
+        let at_start = self.cursor == 0;
+        self.preset = preset;
+        self.scenario = valid.scenario().clone();
+        self.run = Rc::new(RunView::simulate(valid));
+        self.knob_errors.clear();
+        self.drafts.clear();
+        self.selected_anomaly = None;
+        if self.window_us >= previous_end || self.window_us > self.run.timeline.end_us {
+            self.window_us = default_window(&self.run);
+        }
+        // Keep the cursor's time so A/B comparisons stay at the same moment.
+        let cursor = if at_start {
+            0
+        } else {
+            self.run.cursor_at(self.playhead_us)
+        };
+        self.seek(cursor);
+    }
+
+    fn open_link(&mut self, fragment: &str) {
+        match permalink::decode(fragment) {
+            Ok(Some(linked)) => match validate_for_browser(linked.scenario) {
+                Ok(valid) => self.rerun(linked.preset, &valid),
+                Err(e) => self.reject_link(&e),
+            },
+            Ok(None) => {}
+            Err(e) => self.reject_link(&e),
+        }
+    }
+
+    fn reject_link(&mut self, reason: &str) {
+        let (preset, scenario) = default_scenario();
+        if let Ok(valid) = validate_for_browser(scenario) {
+            self.rerun(preset, &valid);
+        }
+        self.notify(
+            NoticeLevel::Error,
+            format!(
+                "This link could not be opened ({reason}). Showing the default scenario, {DEFAULT_PRESET}, instead."
+            ),
+        );
+    }
+
+    fn select_preset(&mut self, name: &str) {
+        let Some(preset) = find_preset(name) else {
+            self.notify(NoticeLevel::Error, format!("There is no preset '{name}'."));
+            return;
+        };
+        match validate_for_browser(preset.scenario.clone()) {
+            Ok(valid) => {
+                self.rerun(Some(preset.name), &valid);
+                self.seek(0);
+            }
+            Err(e) => self.notify(NoticeLevel::Error, e),
+        }
+    }
+
+    fn set_knob(&mut self, path: &str, raw: &str) {
+        let Some(knob) = knob(path) else {
+            return;
+        };
+        match with_knob(&self.scenario, knob, raw) {
+            Ok(valid) => {
+                // Server-side keys do nothing if clients send none: turning them on also
+                // gives each operation a key, and says so.
+                let needs_client_keys = path == "protections.idempotency_key.enabled"
+                    && raw == "true"
+                    && valid.scenario().client.key_policy == KeyPolicy::None;
+                let valid = if needs_client_keys {
+                    let mut with_keys = valid.scenario().clone();
+                    with_keys.client.key_policy = KeyPolicy::PerOperation;
+                    match validate_for_browser(with_keys) {
+                        Ok(v) => {
+                            self.notify(
+                                NoticeLevel::Info,
+                                "Clients now send an Idempotency-Key per operation (their key policy was “none”, so the server would have had no key to check).".into(),
+                            );
+                            v
+                        }
+                        Err(_) => valid,
+                    }
+                } else {
+                    valid
+                };
+                let preset = self.preset;
+                self.rerun(preset, &valid);
+            }
+            Err(message) => {
+                self.knob_errors.insert(path.to_string(), message);
+                self.drafts.insert(path.to_string(), raw.to_string());
+            }
+        }
+    }
+
+    fn import(&mut self, file_name: &str, text: &str) {
+        let parsed = Scenario::from_json(text).and_then(validate_for_browser);
+        match parsed {
+            Ok(valid) => {
+                self.rerun(None, &valid);
+                self.notify(
+                    NoticeLevel::Info,
+                    format!("Imported the configuration from {file_name}."),
+                );
+            }
+            Err(e) => self.notify(
+                NoticeLevel::Error,
+                format!(
+                    "Could not import {file_name}: {e}. The current configuration is unchanged."
+                ),
+            ),
+        }
+    }
+
+    fn seek(&mut self, cursor: usize) {
+        self.cursor = cursor.min(self.run.event_count());
+        self.playhead_us = self.run.time_at(self.cursor);
+    }
+
+    fn tick(&mut self, now_ms: f64) {
+        if !self.playing {
+            return;
+        }
+        let elapsed = self
+            .last_tick_ms
+            .map_or(0.0, |last| (now_ms - last).clamp(0.0, MAX_TICK_MS));
+        self.last_tick_ms = Some(now_ms);
+        let advance = (elapsed * self.speed * VIRTUAL_US_PER_MS_AT_1X).round() as u64;
+        let end = self.run.timeline.end_us;
+        self.playhead_us = (self.playhead_us + advance).min(end);
+        self.cursor = self.run.cursor_at(self.playhead_us);
+        if self.cursor >= self.run.event_count() {
+            self.playing = false;
+            self.last_tick_ms = None;
+        }
+    }
+
+    pub fn anomaly_cursor(&self, index: usize) -> usize {
+        completion_cursor(&self.run, index).unwrap_or(self.cursor)
+    }
+
+    fn select_anomaly(&mut self, index: usize) {
+        let Some(anomaly) = self.run.result.anomalies.get(index) else {
+            return;
+        };
+        let trace = &self.run.result.trace;
+        let chain_start = anomaly
+            .events
+            .iter()
+            .filter_map(|&e| trace.get(e as usize))
+            .map(|e| e.time)
+            .min()
+            .unwrap_or(anomaly.time_us);
+        self.selected_anomaly = Some(index);
+        self.playing = false;
+        self.seek(self.anomaly_cursor(index));
+        // Fit the chain left of the playhead, with some margin.
+        let span = self.playhead_us.saturating_sub(chain_start);
+        let fit = (span as f64 / (PLAYHEAD_FRACTION * 0.85)) as u64;
+        self.window_us = fit
+            .max(200_000)
+            .min(self.run.timeline.end_us.max(MIN_WINDOW_US));
+    }
+
+    fn next_anomaly(&mut self) {
+        let count = self.run.result.anomalies.len();
+        if count == 0 {
+            self.notify(
+                NoticeLevel::Info,
+                "This run has no anomalies: nothing to jump to.".into(),
+            );
+            return;
+        }
+        let position = match self.selected_anomaly {
+            Some(i) => (self.anomaly_cursor(i), i),
+            None => (self.cursor, usize::MAX),
+        };
+        let mut order: Vec<(usize, usize)> =
+            (0..count).map(|i| (self.anomaly_cursor(i), i)).collect();
+        order.sort_unstable();
+        let next = order
+            .iter()
+            .find(|&&key| key > position)
+            .or_else(|| order.first())
+            .map(|&(_, i)| i);
+        if let Some(i) = next {
+            self.select_anomaly(i);
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::SelectPreset(name) => state.select_preset(&name),
+            Action::SetKnob { path, raw } => state.set_knob(&path, &raw),
+            Action::LoadLink(fragment) => state.open_link(&fragment),
+            Action::Import { file_name, text } => state.import(&file_name, &text),
+            Action::Notify { level, text } => state.notify(level, text),
+            Action::Dismiss(id) => state.notices.retain(|n| n.id != id),
+            Action::TogglePlay => {
+                state.playing = !state.playing;
+                state.last_tick_ms = None;
+                if state.playing && state.cursor >= state.run.event_count() {
+                    state.seek(0);
+                }
+            }
+            Action::Pause => {
+                state.playing = false;
+                state.last_tick_ms = None;
+            }
+            Action::Tick { now_ms } => {
+                if !state.playing {
+                    return self;
+                }
+                state.tick(now_ms);
+            }
+            Action::StepForward => {
+                state.playing = false;
+                state.seek(state.cursor + 1);
+            }
+            Action::StepBack => {
+                state.playing = false;
+                state.seek(state.cursor.saturating_sub(1));
+            }
+            Action::Seek(cursor) => state.seek(cursor),
+            Action::SetSpeed(speed) => {
+                if speed.is_finite() {
+                    state.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+                }
+            }
+            Action::NextAnomaly => state.next_anomaly(),
+            Action::SelectAnomaly(index) => state.select_anomaly(index),
+            Action::ClearSelection => state.selected_anomaly = None,
+            Action::ZoomIn => state.window_us = (state.window_us / 2).max(MIN_WINDOW_US),
+            Action::ZoomOut => {
+                let widest = state.run.timeline.end_us.max(MIN_WINDOW_US);
+                state.window_us = state.window_us.saturating_mul(2).min(widest);
+            }
+            Action::ToggleHelp => state.help_open = !state.help_open,
+            Action::CloseHelp => state.help_open = false,
+        }
+        Rc::new(state)
+    }
+}

@@ -1,0 +1,92 @@
+//! Play, pause, step, scrub, speed, zoom and "next anomaly".
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::sim::oracle::format_time;
+
+use super::state::{Action, SPEEDS};
+
+#[derive(Properties, PartialEq)]
+pub struct TimeControlsProps {
+    pub playing: bool,
+    pub cursor: usize,
+    pub event_count: usize,
+    pub playhead_us: u64,
+    pub end_us: u64,
+    pub speed: f64,
+    pub window_us: u64,
+    pub has_anomalies: bool,
+    pub on_action: Callback<Action>,
+}
+
+fn speed_label(speed: f64) -> String {
+    format!("{speed}×")
+}
+
+#[component(TimeControls)]
+pub fn time_controls(props: &TimeControlsProps) -> Html {
+    let act = |action: fn() -> Action| {
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(action()))
+    };
+    let on_scrub = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(cursor) = input.value().parse::<usize>() {
+                on_action.emit(Action::Seek(cursor));
+            }
+        })
+    };
+    let on_speed = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(speed) = select.value().parse::<f64>() {
+                on_action.emit(Action::SetSpeed(speed));
+            }
+        })
+    };
+    let position = format!(
+        "t={} of {} · event {} of {}",
+        format_time(props.playhead_us),
+        format_time(props.end_us),
+        props.cursor,
+        props.event_count
+    );
+    html! {
+        <div class="time-controls panel" role="group" aria-label="Time controls">
+            <div class="buttons">
+                <button type="button" class="button" onclick={act(|| Action::StepBack)} aria-keyshortcuts="ArrowLeft"
+                    disabled={props.cursor == 0}>{ "◀ Step" }</button>
+                <button type="button" class="button primary play" onclick={act(|| Action::TogglePlay)} aria-keyshortcuts="Space">
+                    { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button type="button" class="button" onclick={act(|| Action::StepForward)} aria-keyshortcuts="ArrowRight"
+                    disabled={props.cursor >= props.event_count}>{ "Step ▶" }</button>
+                <button type="button" class="button" onclick={act(|| Action::NextAnomaly)} aria-keyshortcuts="n"
+                    disabled={!props.has_anomalies}>{ "Next anomaly" }</button>
+                <span class="speed">
+                    <label for="speed-select">{ "Speed" }</label>
+                    <select id="speed-select" onchange={on_speed} title="1× plays 100 ms of simulated time per second">
+                        { for SPEEDS.iter().map(|&s| html! {
+                            <option value={s.to_string()} selected={(s - props.speed).abs() < 1e-9}>{ speed_label(s) }</option>
+                        }) }
+                    </select>
+                </span>
+                <span class="zoom" role="group" aria-label="Zoom">
+                    <button type="button" class="button" onclick={act(|| Action::ZoomOut)} aria-keyshortcuts="-" aria-label="Zoom out">{ "−" }</button>
+                    <span class="window-width" title="Width of the visible time window">{ format_time(props.window_us) }</span>
+                    <button type="button" class="button" onclick={act(|| Action::ZoomIn)} aria-keyshortcuts="+" aria-label="Zoom in">{ "+" }</button>
+                </span>
+            </div>
+            <div class="scrubber-row">
+                <label for="scrubber" class="visually-hidden">{ "Time cursor" }</label>
+                <input id="scrubber" type="range" data-testid="scrubber" min="0" max={props.event_count.to_string()}
+                    step="1" value={props.cursor.to_string()} aria-valuetext={position.clone()} oninput={on_scrub} />
+                <output for="scrubber" class="position">{ position }</output>
+            </div>
+        </div>
+    }
+}

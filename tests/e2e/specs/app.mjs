@@ -1,0 +1,195 @@
+// The browser app end to end: presets, protections, permalinks, explanations, help, themes.
+
+/** Reads the count of an anomaly counter (`data-count` of [data-testid=anomaly-<kind>]). */
+async function anomalyCount(page, kind) {
+  const counter = page.getByTestId(`anomaly-${kind}`);
+  await counter.waitFor();
+  return Number(await counter.getAttribute("data-count"));
+}
+
+async function expectCount(page, kind, predicate, description) {
+  // Runs are synchronous, but give the page a moment to render after an input.
+  for (let i = 0; i < 50; i += 1) {
+    const count = await anomalyCount(page, kind);
+    if (predicate(count)) return count;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`expected ${kind} ${description}, got ${await anomalyCount(page, kind)}`);
+}
+
+async function waitForDiagram(page) {
+  await page.getByTestId("diagram").waitFor();
+  await page.locator("[data-testid=diagram] .arrow").first().waitFor({ state: "attached" });
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export const tests = [
+  {
+    name: "lost-response double charges vanish when idempotency keys are turned on",
+    async run({ page, open, screenshot, expectNoAxeViolations }) {
+      await open();
+      await waitForDiagram(page);
+      await page.getByTestId("preset").selectOption("lost-response");
+      const before = await expectCount(page, "double_charge", (n) => n > 0, "to be non-zero");
+      await screenshot("default");
+      await expectNoAxeViolations();
+
+      // What a teacher does: tick "Idempotency keys". The app also gives the clients a key
+      // per operation (their policy was "none") and says so.
+      await page.getByTestId("protection-idempotency_key-enabled").check();
+      await expectCount(page, "double_charge", (n) => n === 0, "to drop to zero");
+      const policy = await page.getByTestId("knob-client-key_policy").inputValue();
+      assert(policy === "per-operation", `key policy should become per-operation, got ${policy}`);
+      console.log(`    # double charges: ${before} without keys, 0 with keys`);
+
+      // The protected variant of the preset is clean too.
+      await page.getByTestId("preset").selectOption("lost-response-protected");
+      await expectCount(page, "double_charge", (n) => n === 0, "to be zero");
+      await page.getByTestId("preset").selectOption("lost-response");
+      await expectCount(page, "double_charge", (n) => n === before, `to be ${before} again`);
+    },
+  },
+  {
+    name: "a permalink reproduces the run with the same trace hash",
+    async run({ page, open }) {
+      await open();
+      await page.getByTestId("preset").selectOption("crash-after-commit");
+      await page.getByTestId("seed").fill("4242");
+      await page.getByTestId("seed").press("Enter");
+      await page.getByTestId("protection-upsert").check();
+      await page.waitForFunction(() => location.hash.startsWith("#v1="));
+      const hash = await page.getByTestId("trace-hash").textContent();
+      const url = page.url();
+      assert(url.includes("#v1="), `the URL should carry the configuration: ${url}`);
+
+      const fresh = await page.context().newPage();
+      await fresh.goto(url);
+      await fresh.getByTestId("trace-hash").waitFor();
+      const reproduced = await fresh.getByTestId("trace-hash").textContent();
+      assert(reproduced === hash, `trace hash ${reproduced} differs from ${hash}`);
+      assert((await fresh.getByTestId("seed").inputValue()) === "4242", "seed not restored");
+      assert(await fresh.getByTestId("protection-upsert").isChecked(), "upsert not restored");
+      assert(
+        (await fresh.getByTestId("preset").inputValue()) === "crash-after-commit",
+        "preset not restored",
+      );
+
+      await page.reload();
+      await page.getByTestId("trace-hash").waitFor();
+      const reloaded = await page.getByTestId("trace-hash").textContent();
+      assert(reloaded === hash, `after reload, trace hash ${reloaded} differs from ${hash}`);
+    },
+  },
+  {
+    name: "a malformed link shows a message and falls back to the default scenario",
+    async run({ page, open, screenshot, expectNoAxeViolations }) {
+      await open("#v1=garbage");
+      const notice = page.getByTestId("notice").first();
+      await notice.waitFor();
+      const text = await notice.textContent();
+      assert(/could not be opened/.test(text), `unexpected message: ${text}`);
+      assert((await page.getByTestId("preset").inputValue()) === "lost-response", "default preset not loaded");
+      await waitForDiagram(page);
+      await screenshot("malformed-link");
+      await expectNoAxeViolations();
+      await notice.getByRole("button", { name: "Dismiss this message" }).click();
+      await page.getByTestId("notice").waitFor({ state: "detached" });
+
+      // A tampered but decodable link (unknown preset) and a future version are refused too.
+      const payload = Buffer.from(JSON.stringify({ p: "no-such-preset" })).toString("base64url");
+      await open(`#v1=${payload}`);
+      await page.getByTestId("notice").first().waitFor();
+      await open("#v9=abc");
+      await page.getByTestId("notice").first().waitFor();
+    },
+  },
+  {
+    name: "clicking an explanation highlights its causal chain",
+    async run({ page, open, screenshot, expectNoAxeViolations }) {
+      await open();
+      await page.getByTestId("preset").selectOption("lost-response");
+      const first = page.locator(".explanation").first();
+      await first.click();
+      await page.locator("[data-testid=diagram] .chain").first().waitFor({ state: "attached" });
+      const highlighted = await page.locator("[data-testid=diagram] .chain").count();
+      assert(highlighted >= 2, `expected a highlighted chain, found ${highlighted} elements`);
+      assert((await first.getAttribute("aria-pressed")) === "true", "explanation not marked selected");
+      const cursor = Number(await page.getByTestId("scrubber").inputValue());
+      assert(cursor > 0, "the cursor should move to the anomaly");
+      await screenshot("chain");
+      await expectNoAxeViolations();
+
+      // n jumps to the next anomaly.
+      await page.locator("body").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("n");
+      await page.waitForFunction(
+        () => document.querySelectorAll(".explanation[aria-pressed=true]").length === 1 &&
+          document.querySelector(".explanation[aria-pressed=true]") !== document.querySelector(".explanation"),
+      );
+    },
+  },
+  {
+    name: "keyboard: ? opens the help overlay, Escape closes it, arrows step",
+    async run({ page, open, screenshot, expectNoAxeViolations }) {
+      await open();
+      await waitForDiagram(page);
+      await page.locator("body").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      assert((await page.getByTestId("scrubber").inputValue()) === "2", "→ should step twice");
+      await page.keyboard.press("ArrowLeft");
+      assert((await page.getByTestId("scrubber").inputValue()) === "1", "← should step back");
+      await page.keyboard.press("?");
+      await page.getByTestId("help").waitFor();
+      await screenshot("help");
+      await expectNoAxeViolations();
+      await page.keyboard.press("Escape");
+      await page.getByTestId("help").waitFor({ state: "detached" });
+    },
+  },
+  {
+    name: "an invalid value shows an inline message and does not run",
+    async run({ page, open }) {
+      await open();
+      const hash = await page.getByTestId("trace-hash").textContent();
+      const loss = page.getByTestId("knob-network-response_loss");
+      await loss.fill("1.5");
+      await loss.press("Enter");
+      await page.locator(".knob-error").first().waitFor();
+      assert((await page.getByTestId("trace-hash").textContent()) === hash, "an invalid value must not run");
+      await loss.fill("0.1");
+      await loss.press("Enter");
+      await page.locator(".knob-error").waitFor({ state: "detached" });
+      assert((await page.getByTestId("trace-hash").textContent()) !== hash, "a valid value re-runs");
+    },
+  },
+  {
+    name: "playback moves the cursor and stops on pause",
+    async run({ page, open }) {
+      await open();
+      await waitForDiagram(page);
+      await page.getByLabel("Speed").selectOption("100");
+      await page.getByRole("button", { name: "▶ Play" }).click();
+      await page.waitForFunction(() => Number(document.querySelector("[data-testid=scrubber]").value) > 20);
+      await page.getByRole("button", { name: "❚❚ Pause" }).click();
+      const paused = await page.getByTestId("scrubber").inputValue();
+      await page.waitForTimeout(200);
+      assert((await page.getByTestId("scrubber").inputValue()) === paused, "the cursor moved while paused");
+    },
+  },
+  {
+    name: "dark theme",
+    async run({ page, open, screenshot, expectNoAxeViolations }) {
+      await page.emulateMedia({ colorScheme: "dark" });
+      await open();
+      await page.getByTestId("preset").selectOption("crash-after-commit");
+      await page.locator(".explanation").first().click();
+      await page.locator("[data-testid=diagram] .chain").first().waitFor({ state: "attached" });
+      await screenshot("dark");
+      await expectNoAxeViolations();
+    },
+  },
+];
