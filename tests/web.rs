@@ -36,6 +36,12 @@ async fn wait_for(root: &Element, selector: &str) -> Option<Element> {
     None
 }
 
+fn has_class(element: &Element, class: &str) -> bool {
+    element
+        .get_attribute("class")
+        .is_some_and(|classes| classes.split_whitespace().any(|c| c == class))
+}
+
 #[wasm_bindgen_test]
 async fn app_renders_its_title() {
     let root = mount_app();
@@ -43,4 +49,256 @@ async fn app_renders_its_title() {
         .await
         .expect("the app renders an <h1> within 2 s");
     assert_eq!(heading.text_content().as_deref(), Some("Idempotency Lab"));
+}
+
+mod reducer {
+    use std::rc::Rc;
+
+    use idempotency_lab::sim::config::KeyPolicy;
+    use idempotency_lab::ui::state::{Action, AppState, NoticeLevel};
+    use wasm_bindgen_test::wasm_bindgen_test;
+    use yew::Reducible;
+
+    fn double_charges(state: &AppState) -> u64 {
+        state
+            .run
+            .summary
+            .anomalies
+            .get("double_charge")
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn reduce(state: Rc<AppState>, action: Action) -> Rc<AppState> {
+        state.reduce(action)
+    }
+
+    #[wasm_bindgen_test]
+    fn turning_idempotency_keys_on_removes_the_double_charges_of_lost_response() {
+        let state = Rc::new(AppState::from_fragment(""));
+        assert_eq!(state.preset, Some("lost-response"));
+        assert!(!state.scenario.protections.idempotency_key.enabled);
+        assert!(double_charges(&state) > 0);
+
+        let state = reduce(
+            state,
+            Action::SetKnob {
+                path: "protections.idempotency_key.enabled".into(),
+                raw: "true".into(),
+            },
+        );
+        assert!(state.scenario.protections.idempotency_key.enabled);
+        // Keys on the server need keys from the clients: the app sets both, and says so.
+        assert_eq!(state.scenario.client.key_policy, KeyPolicy::PerOperation);
+        assert!(state.notices.iter().any(|n| n.level == NoticeLevel::Info));
+        assert_eq!(double_charges(&state), 0);
+
+        let state = reduce(
+            state,
+            Action::SetKnob {
+                path: "protections.idempotency_key.enabled".into(),
+                raw: "false".into(),
+            },
+        );
+        assert!(double_charges(&state) > 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn an_invalid_value_is_reported_and_keeps_the_last_run() {
+        let state = Rc::new(AppState::from_fragment(""));
+        let hash = state.run.result.trace_hash.clone();
+        let state = reduce(
+            state,
+            Action::SetKnob {
+                path: "network.response_loss".into(),
+                raw: "1.5".into(),
+            },
+        );
+        assert!(state.knob_errors.contains_key("network.response_loss"));
+        assert_eq!(
+            state
+                .drafts
+                .get("network.response_loss")
+                .map(String::as_str),
+            Some("1.5")
+        );
+        assert_eq!(state.run.result.trace_hash, hash);
+        assert_eq!(state.scenario.network.response_loss, 0.3);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_permalink_round_trips_to_the_same_trace_hash() {
+        let state = Rc::new(AppState::from_fragment(""));
+        let state = reduce(state, Action::SelectPreset("crash-after-commit".into()));
+        let state = reduce(
+            state,
+            Action::SetKnob {
+                path: "seed".into(),
+                raw: "987654321".into(),
+            },
+        );
+        let state = reduce(
+            state,
+            Action::SetKnob {
+                path: "client.timeout_us".into(),
+                raw: "250.5".into(),
+            },
+        );
+        assert_eq!(state.scenario.client.timeout_us, 250_500);
+        let fragment = state.permalink_fragment();
+        assert!(fragment.starts_with("v1="), "{fragment}");
+        let reopened = AppState::from_fragment(&format!("#{fragment}"));
+        assert!(reopened.notices.is_empty());
+        assert_eq!(reopened.preset, Some("crash-after-commit"));
+        assert_eq!(reopened.scenario, state.scenario);
+        assert_eq!(reopened.run.result.trace_hash, state.run.result.trace_hash);
+    }
+
+    #[wasm_bindgen_test]
+    fn malformed_links_fall_back_to_the_default_with_a_message() {
+        for fragment in [
+            "#v1=garbage",
+            "#v2=abc",
+            "#nonsense",
+            "#v1=eyJwIjoibm9wZSJ9",
+        ] {
+            let state = AppState::from_fragment(fragment);
+            assert_eq!(state.preset, Some("lost-response"), "{fragment}");
+            assert!(
+                state.notices.iter().any(|n| n.level == NoticeLevel::Error),
+                "{fragment}"
+            );
+        }
+        // `{}` is a valid, empty link: the engine's default scenario, without a preset.
+        let state = AppState::from_fragment("#v1=e30");
+        assert_eq!(state.preset, None);
+        assert!(state.notices.is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn stepping_and_jumping_to_anomalies_move_the_cursor() {
+        let state = Rc::new(AppState::from_fragment(""));
+        let state = reduce(state, Action::StepForward);
+        assert_eq!(state.cursor, 1);
+        let state = reduce(state, Action::StepBack);
+        assert_eq!(state.cursor, 0);
+        let state = reduce(state, Action::NextAnomaly);
+        let first = state.selected_anomaly.expect("lost-response has anomalies");
+        assert!(state.cursor > 0);
+        let state = reduce(state, Action::NextAnomaly);
+        assert_ne!(state.selected_anomaly, Some(first));
+        let end = state.run.event_count();
+        let state = reduce(state, Action::Seek(end + 100));
+        assert_eq!(state.cursor, end);
+    }
+
+    #[wasm_bindgen_test]
+    fn importing_bad_json_changes_nothing_and_says_why() {
+        let state = Rc::new(AppState::from_fragment(""));
+        let hash = state.run.result.trace_hash.clone();
+        let state = reduce(
+            state,
+            Action::Import {
+                file_name: "broken.json".into(),
+                text: "{\"clients\": \"many\"}".into(),
+            },
+        );
+        assert_eq!(state.run.result.trace_hash, hash);
+        assert!(state
+            .notices
+            .iter()
+            .any(|n| n.level == NoticeLevel::Error && n.text.contains("broken.json")));
+    }
+}
+
+mod settings {
+    use idempotency_lab::ui::permalink::{base64url_decode, base64url_encode};
+    use idempotency_lab::ui::settings::{micros_as_millis, millis_as_micros};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn durations_convert_exactly() {
+        for us in [0, 1, 999, 1_000, 12_500, 250_500, 86_400_000_000] {
+            assert_eq!(millis_as_micros(&micros_as_millis(us)), Ok(us));
+        }
+        assert_eq!(millis_as_micros("0.001"), Ok(1));
+        assert!(millis_as_micros("0.0001").is_err());
+        assert!(millis_as_micros("-3").is_err());
+        assert!(millis_as_micros("abc").is_err());
+    }
+
+    #[wasm_bindgen_test]
+    fn base64url_round_trips() {
+        for text in ["", "a", "ab", "abc", "abcd", "{\"p\":\"lost-response\"}"] {
+            let encoded = base64url_encode(text.as_bytes());
+            assert!(!encoded.contains(['+', '/', '=']));
+            assert_eq!(base64url_decode(&encoded).as_deref(), Some(text.as_bytes()));
+        }
+        assert_eq!(base64url_decode("a"), None);
+        assert_eq!(base64url_decode("ab!c"), None);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_app_shows_the_double_charges_of_the_default_preset() {
+    let root = mount_app();
+    let counter = wait_for(&root, "[data-testid=anomaly-double_charge]")
+        .await
+        .expect("the anomaly panel renders a double-charge counter");
+    let count: u64 = counter
+        .get_attribute("data-count")
+        .and_then(|c| c.parse().ok())
+        .expect("the counter has a numeric data-count");
+    assert!(count > 0);
+    assert!(has_class(&counter, "bad"));
+    let clean = root
+        .query_selector("[data-testid=anomaly-oversell]")
+        .expect("valid selector")
+        .expect("every kind has a counter");
+    assert!(has_class(&clean, "clean"));
+    assert!(root
+        .query_selector("[data-testid=diagram]")
+        .expect("valid selector")
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
+    use std::rc::Rc;
+
+    use idempotency_lab::sim::scenarios::preset;
+    use idempotency_lab::ui::run_view::RunView;
+    use idempotency_lab::ui::{AnomalyPanel, AnomalyPanelProps};
+
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("a browser page");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    let scenario = preset("crash-after-commit").expect("preset").scenario;
+    let run = Rc::new(RunView::simulate(&scenario.validate().expect("valid")));
+    let anomalies = run.result.anomalies.len();
+    let props = AnomalyPanelProps {
+        run,
+        selected: Some(0),
+        on_select: yew::Callback::noop(),
+    };
+    yew::Renderer::<AnomalyPanel>::with_root_and_props(root.clone(), props).render();
+    wait_for(&root, "[data-testid=anomaly-duplicate_order].bad")
+        .await
+        .expect("duplicate orders are counted in red");
+    let counters = root.query_selector_all(".counter").expect("valid selector");
+    assert_eq!(counters.length(), 8);
+    let explanations = root
+        .query_selector_all(".explanation")
+        .expect("valid selector");
+    assert_eq!(explanations.length() as usize, anomalies);
+    assert!(root
+        .query_selector(".explanation.selected[aria-pressed=true]")
+        .expect("valid selector")
+        .is_some());
 }

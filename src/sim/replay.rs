@@ -26,6 +26,8 @@ pub enum KeyScope {
 pub struct OrderRow {
     pub id: u32,
     pub op: u32,
+    /// How many earlier rows belong to the same operation (non-zero: a duplicate).
+    pub repeat: u32,
     pub attempt: u8,
     pub table: Table,
     pub amount: i64,
@@ -39,6 +41,8 @@ pub struct OrderRow {
 pub struct ChargeRow {
     pub id: u32,
     pub op: u32,
+    /// How many earlier charges belong to the same operation (non-zero: a second charge).
+    pub repeat: u32,
     pub amount: i64,
     pub created_event: u32,
     pub created_us: u64,
@@ -50,6 +54,8 @@ pub struct ChargeRow {
 pub struct EmailRow {
     pub id: u32,
     pub op: u32,
+    /// How many earlier emails belong to the same operation (non-zero: a duplicate).
+    pub repeat: u32,
     pub sender: Actor,
     pub created_event: u32,
     pub created_us: u64,
@@ -265,6 +271,13 @@ impl Replay {
         let mut live_keys: BTreeMap<(KeyScope, u16, u64), usize> = BTreeMap::new();
         let mut charge_by_id: BTreeMap<u32, usize> = BTreeMap::new();
         let mut outbox_by_id: BTreeMap<u32, usize> = BTreeMap::new();
+        // Rows so far per (table, operation), to flag duplicates once instead of per query.
+        let mut seen: BTreeMap<(u8, u32), u32> = BTreeMap::new();
+        let mut repeat = |table: u8, op: u32| {
+            let count = seen.entry((table, op)).or_insert(0);
+            *count += 1;
+            *count - 1
+        };
         let client_of = |op: u32| {
             result
                 .operations
@@ -287,6 +300,7 @@ impl Replay {
                                 replay.orders.push(OrderRow {
                                     id: event.msg,
                                     op: event.op,
+                                    repeat: repeat(0, event.op),
                                     attempt: event.attempt,
                                     table,
                                     amount: event.value,
@@ -320,6 +334,7 @@ impl Replay {
                     replay.charges.push(ChargeRow {
                         id: event.msg,
                         op: event.op,
+                        repeat: repeat(1, event.op),
                         amount: event.value,
                         created_event: id,
                         created_us: event.time,
@@ -334,6 +349,7 @@ impl Replay {
                 EventKind::EmailSent => replay.emails.push(EmailRow {
                     id: event.msg,
                     op: event.op,
+                    repeat: repeat(2, event.op),
                     sender: event.peer,
                     created_event: id,
                     created_us: event.time,
@@ -514,6 +530,16 @@ mod tests {
             assert_eq!(end.orders_total as u64, result.orders, "{name}");
             assert_eq!(end.emails_total as u64, result.emails, "{name}");
         }
+    }
+
+    #[test]
+    fn duplicates_are_flagged_once_per_extra_row() {
+        let result = run_preset("crash-after-commit");
+        let replay = Replay::new(&result);
+        let duplicates = replay.orders.iter().filter(|r| r.repeat > 0).count();
+        let ops: std::collections::BTreeSet<u32> = replay.orders.iter().map(|r| r.op).collect();
+        assert!(duplicates > 0);
+        assert_eq!(duplicates, replay.orders.len() - ops.len());
     }
 
     #[test]

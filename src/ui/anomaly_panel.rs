@@ -16,9 +16,6 @@ const MAX_LISTED: usize = 200;
 pub struct AnomalyPanelProps {
     pub run: Rc<RunView>,
     pub selected: Option<usize>,
-    /// For each anomaly, the cursor at which it is complete.
-    pub anomaly_cursors: Rc<Vec<usize>>,
-    pub cursor: usize,
     pub on_select: Callback<usize>,
 }
 
@@ -75,10 +72,9 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
                         let on_select = props.on_select.clone();
                         let onclick = Callback::from(move |_: MouseEvent| on_select.emit(index));
                         let selected = props.selected == Some(index);
-                        let upcoming = props.anomaly_cursors.get(index).is_some_and(|&c| c > props.cursor);
                         html! {
                             <li key={index}>
-                                <button type="button" class={classes!("explanation", selected.then_some("selected"), upcoming.then_some("upcoming"))}
+                                <button type="button" class={classes!("explanation", selected.then_some("selected"))}
                                     aria-pressed={selected.to_string()} {onclick}>
                                     <span class="explanation-head">
                                         <span class="badge badge-bad">{ anomaly.kind.title() }</span>

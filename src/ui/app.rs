@@ -17,7 +17,7 @@ use super::help_overlay::HelpOverlay;
 use super::legend::Legend;
 use super::notices::Notices;
 use super::run_view::now_ms;
-use super::state::{completion_cursor, Action, AppState, NoticeLevel};
+use super::state::{Action, AppState, NoticeLevel};
 use super::state_tables::StateTables;
 use super::time_controls::TimeControls;
 use super::toolbar::Toolbar;
@@ -123,11 +123,6 @@ pub fn app() -> Html {
             events
         },
     );
-    let anomaly_cursors = use_memo(state.run.clone(), |run| {
-        (0..run.result.anomalies.len())
-            .filter_map(|i| completion_cursor(run, i))
-            .collect::<Vec<_>>()
-    });
 
     let on_action = {
         let dispatcher = dispatcher.clone();
@@ -170,10 +165,10 @@ pub fn app() -> Html {
         let dispatcher = dispatcher.clone();
         Callback::from(move |()| dispatcher.dispatch(Action::CloseHelp))
     };
-    let on_seek = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |cursor: usize| dispatcher.dispatch(Action::Seek(cursor)))
-    };
+    // Stable across renders, so the diagram's items are not re-rendered for a new callback.
+    let on_seek = use_callback(dispatcher.clone(), |cursor: usize, dispatcher| {
+        dispatcher.dispatch(Action::Seek(cursor))
+    });
     let on_select_anomaly =
         Callback::from(move |index: usize| dispatcher.dispatch(Action::SelectAnomaly(index)));
 
@@ -204,7 +199,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="side panel" aria-label="Anomalies and costs">
                     <AnomalyPanel run={run.clone()} selected={state.selected_anomaly}
-                        anomaly_cursors={anomaly_cursors.clone()} cursor={state.cursor} on_select={on_select_anomaly} />
+                        on_select={on_select_anomaly} />
                     <CostsPanel run={run.clone()} />
                 </aside>
             </main>

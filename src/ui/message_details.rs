@@ -7,13 +7,14 @@ use yew::prelude::*;
 use crate::sim::oracle::format_time;
 use crate::sim::trace::MessageKind;
 
+use super::diagram_items::Hovered;
 use super::run_view::RunView;
 use super::timeline::{describe_event, drop_reason_text, message_name, Arrow, ArrowEnd};
 
 #[derive(Properties, PartialEq)]
 pub struct MessageDetailsProps {
     pub run: Rc<RunView>,
-    pub hovered: Option<Arrow>,
+    pub hovered: Option<Hovered>,
     pub cursor: usize,
 }
 
@@ -101,7 +102,13 @@ fn arrow_facts(run: &RunView, arrow: &Arrow) -> Vec<(&'static str, String)> {
 #[component(MessageDetails)]
 pub fn message_details(props: &MessageDetailsProps) -> Html {
     match &props.hovered {
-        Some(arrow) => html! {
+        Some(Hovered::Mark(event)) => html! {
+            <p class="message-details current-event">
+                <span class="current-label">{ "Event: " }</span>
+                { describe_event(&props.run.result, *event as usize) }
+            </p>
+        },
+        Some(Hovered::Arrow(arrow)) => html! {
             <dl class="message-details">
                 { for arrow_facts(&props.run, arrow).into_iter().map(|(label, value)| html! {
                     <div class="fact"><dt>{ label }</dt><dd>{ value }</dd></div>

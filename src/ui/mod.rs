@@ -8,6 +8,7 @@ mod browser;
 mod control_panel;
 mod costs_panel;
 mod diagram;
+mod diagram_items;
 mod footer;
 mod help_overlay;
 mod knob;

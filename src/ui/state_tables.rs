@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::sim::config::Workload;
 use crate::sim::oracle::format_time;
 use crate::sim::replay::{KeyBadge, KeyScope, TablesAt};
-use crate::sim::trace::{replica_letter, Table};
+use crate::sim::trace::replica_letter;
 
 use super::run_view::RunView;
 
@@ -69,11 +69,7 @@ fn orders_table(run: &RunView, tables: &TablesAt) -> Html {
         "Payments"
     };
     let rows = tables.orders.iter().rev().map(|row| {
-        let duplicate = run.replay.orders[..]
-            .iter()
-            .take_while(|r| r.created_event < row.created_event)
-            .any(|r| r.op == row.op);
-        let table = if row.table == Table::Orders { "order" } else { "payment" };
+        let duplicate = row.repeat > 0;
         html! {
             <tr key={row.created_event} class={classes!(duplicate.then_some("row-bad"))}>
                 <td>{ row.id }</td>
@@ -81,14 +77,13 @@ fn orders_table(run: &RunView, tables: &TablesAt) -> Html {
                 <td>{ row.amount }</td>
                 <td>{ row.replica.label() }</td>
                 <td>{ format_time(row.created_us) }</td>
-                <td class="visually-hidden">{ table }</td>
             </tr>
         }
     }).collect::<Html>();
     table_card(
         title,
         shown_of(tables.orders.len(), tables.orders_total),
-        &["id", "operation", "amount", "by", "at", ""],
+        &["id", "operation", "amount", "by", "at"],
         rows,
         tables.orders.is_empty(),
     )
@@ -96,10 +91,7 @@ fn orders_table(run: &RunView, tables: &TablesAt) -> Html {
 
 fn charges_table(run: &RunView, tables: &TablesAt) -> Html {
     let rows = tables.charges.iter().rev().map(|(row, refunded)| {
-        let duplicate = run.replay.charges
-            .iter()
-            .take_while(|r| r.created_event < row.created_event)
-            .any(|r| r.op == row.op);
+        let duplicate = row.repeat > 0;
         html! {
             <tr key={row.created_event} class={classes!((duplicate && !refunded).then_some("row-bad"))}>
                 <td>{ row.id }</td>
@@ -132,10 +124,7 @@ fn charges_table(run: &RunView, tables: &TablesAt) -> Html {
 
 fn emails_table(run: &RunView, tables: &TablesAt) -> Html {
     let rows = tables.emails.iter().rev().map(|row| {
-        let duplicate = run.replay.emails
-            .iter()
-            .take_while(|r| r.created_event < row.created_event)
-            .any(|r| r.op == row.op);
+        let duplicate = row.repeat > 0;
         html! {
             <tr key={row.created_event} class={classes!(duplicate.then_some("row-bad"))}>
                 <td>{ row.id }</td>

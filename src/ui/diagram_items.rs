@@ -1,0 +1,224 @@
+//! One arrow or one mark of the diagram, each a component with its own props. Coordinates
+//! are absolute (time × scale), and the diagram scrolls by translating their group, so
+//! moving the time cursor re-renders only the items whose state actually changed.
+
+use yew::prelude::*;
+
+use crate::sim::trace::MessageKind;
+
+use super::timeline::{Arrow, ArrowEnd, Mark, MarkKind};
+
+/// What the pointer is over: a message, or a mark (by trace event id).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Hovered {
+    Arrow(Arrow),
+    Mark(u32),
+}
+
+/// Vertical placement of lanes, shared by every item.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaneGeometry {
+    pub top: f64,
+    pub lane_height: f64,
+    /// Pixels per microsecond.
+    pub scale: f64,
+}
+
+impl LaneGeometry {
+    pub fn x(&self, time_us: u64) -> f64 {
+        time_us as f64 * self.scale
+    }
+
+    pub fn y(&self, lane: u16) -> f64 {
+        self.top + (lane as f64 + 0.5) * self.lane_height
+    }
+}
+
+/// CSS class of a message: its kind, and for responses its status.
+pub fn arrow_class(arrow: &Arrow) -> &'static str {
+    match arrow.kind {
+        MessageKind::Request | MessageKind::Forward | MessageKind::ReadBack => "msg-request",
+        MessageKind::Response if arrow.replayed => "msg-replayed",
+        MessageKind::Response if (200..300).contains(&arrow.status) => "msg-ok",
+        MessageKind::Response => "msg-error",
+        MessageKind::ChargeCall | MessageKind::ChargeReply => "msg-charge",
+        MessageKind::EmailCall | MessageKind::EmailReply => "msg-email",
+    }
+}
+
+fn coordinate(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// Path data of a straight line, with an open arrowhead at its end if `head`.
+fn line_path(from: (f64, f64), to: (f64, f64), head: bool) -> String {
+    const HEAD_LENGTH: f64 = 7.0;
+    const HEAD_HALF_WIDTH: f64 = 3.5;
+    let mut d = format!("M{:.1},{:.1}L{:.1},{:.1}", from.0, from.1, to.0, to.1);
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let length = (dx * dx + dy * dy).sqrt();
+    if head && length > 1.0 {
+        let (ux, uy) = (dx / length, dy / length);
+        let back = (to.0 - ux * HEAD_LENGTH, to.1 - uy * HEAD_LENGTH);
+        let (px, py) = (-uy * HEAD_HALF_WIDTH, ux * HEAD_HALF_WIDTH);
+        d.push_str(&format!(
+            "M{:.1},{:.1}L{:.1},{:.1}L{:.1},{:.1}",
+            back.0 + px,
+            back.1 + py,
+            to.0,
+            to.1,
+            back.0 - px,
+            back.1 - py
+        ));
+    }
+    d
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ArrowViewProps {
+    pub arrow: Arrow,
+    pub geometry: LaneGeometry,
+    /// Not sent yet at the cursor.
+    pub future: bool,
+    /// Sent but not arrived: the playhead time, to draw the part travelled so far.
+    pub in_flight_at: Option<u64>,
+    pub chain: bool,
+    pub on_hover: Callback<Option<Hovered>>,
+    pub on_seek: Callback<usize>,
+}
+
+#[component(ArrowView)]
+pub fn arrow_view(props: &ArrowViewProps) -> Html {
+    let arrow = props.arrow;
+    let g = props.geometry;
+    let (x1, y1) = (g.x(arrow.start_us), g.y(arrow.from_lane));
+    let (x2, y2) = (g.x(arrow.end_us), g.y(arrow.to_lane));
+    let lost = matches!(arrow.end, ArrowEnd::Lost(_));
+    let arrived = !props.future && props.in_flight_at.is_none();
+    let class = classes!(
+        "arrow",
+        arrow_class(&arrow),
+        arrow.duplicate.then_some("duplicate"),
+        lost.then_some("lost"),
+        props.chain.then_some("chain"),
+        props.future.then_some("future"),
+    );
+    let with_head = !lost && arrived;
+    let enter = {
+        let on_hover = props.on_hover.clone();
+        Callback::from(move |_: MouseEvent| on_hover.emit(Some(Hovered::Arrow(arrow))))
+    };
+    let leave = {
+        let on_hover = props.on_hover.clone();
+        Callback::from(move |_: MouseEvent| on_hover.emit(None))
+    };
+    let target = arrow.end_event.unwrap_or(arrow.start_event) as usize + 1;
+    let click = {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |_: MouseEvent| on_seek.emit(target))
+    };
+    let status = (arrow.kind == MessageKind::Response
+        && arrow.status > 0
+        && !(200..300).contains(&arrow.status))
+    .then(|| arrow.status.to_string());
+    // One path per line: the shaft, and for delivered messages an open arrowhead.
+    let path = |class: &'static str, dy: f64, tip: (f64, f64), head: bool| {
+        html! { <path class={class} d={line_path((x1, y1 + dy), (tip.0, tip.1 + dy), head)} /> }
+    };
+    let body = if let Some(now) = props.in_flight_at {
+        let span = (arrow.end_us - arrow.start_us).max(1) as f64;
+        let done = (now.saturating_sub(arrow.start_us) as f64 / span).clamp(0.0, 1.0);
+        let tip = (x1 + (x2 - x1) * done, y1 + (y2 - y1) * done);
+        html! { <>{ path("shaft faint", 0.0, (x2, y2), false) }{ path("shaft", 0.0, tip, false) }</> }
+    } else if arrow.duplicate {
+        html! { <>{ path("shaft", -1.6, (x2, y2), with_head) }{ path("shaft", 1.6, (x2, y2), false) }</> }
+    } else {
+        path("shaft", 0.0, (x2, y2), with_head)
+    };
+    html! {
+        <g {class} onmouseenter={enter} onmouseleave={leave} onclick={click}>
+            { path("hit", 0.0, (x2, y2), false) }
+            { body }
+            if lost && arrived {
+                <path class="lost-x" d={format!("M{:.1},{:.1} l8,8 m0,-8 l-8,8", x2 - 4.0, y2 - 4.0)} />
+            }
+            if matches!(arrow.end, ArrowEnd::Late) && arrived {
+                <circle class="late-end" cx={coordinate(x2)} cy={coordinate(y2)} r="4" />
+            }
+            if let (Some(status), true) = (status, arrived) {
+                <text class="status-label" x={coordinate(x2 + 5.0)} y={coordinate(y2 - 5.0)}>{ status }</text>
+            }
+        </g>
+    }
+}
+
+/// The shape of a mark, centred on (0, 0).
+pub fn mark_shape(kind: MarkKind) -> Html {
+    match kind {
+        MarkKind::Crash => html! { <path d="M2,-9 L-5,1 L0,1 L-2,9 L5,-1 L0,-1 Z" /> },
+        MarkKind::Restart => html! { <path d="M0,-6 L6,5 L-6,5 Z" /> },
+        MarkKind::Timeout | MarkKind::ExternalTimeout => html! {
+            <><circle r="5.5" class="ring" /><path class="hand" d="M0,-3.5 L0,0 L2.5,1.5" /></>
+        },
+        MarkKind::Retry => html! { <path d="M0,-5 L5,0 L0,5 L-5,0 Z" /> },
+        MarkKind::OpStart => html! { <rect x="-1.5" y="-7" width="3" height="14" /> },
+        MarkKind::OpEnd(_) => html! { <rect x="-4.5" y="-4.5" width="9" height="9" rx="4.5" /> },
+        MarkKind::Charge => {
+            html! { <><circle r="7" /><text class="glyph" y="0.5">{ "$" }</text></> }
+        }
+        MarkKind::Deduplicated => html! {
+            <><circle r="6" class="ring" /><path class="hand" d="M-3,-1.5 L3,-1.5 M-3,1.5 L3,1.5" /></>
+        },
+        MarkKind::Refund => {
+            html! { <><circle r="6" class="ring" /><path class="hand" d="M-3,0 L3,0" /></> }
+        }
+        MarkKind::EmailSent => html! {
+            <><rect x="-6" y="-4.5" width="12" height="9" /><path class="hand" d="M-6,-4.5 L0,0.5 L6,-4.5" /></>
+        },
+        MarkKind::DbWrite | MarkKind::OutboxWrite => {
+            html! { <rect x="-3.5" y="-3.5" width="7" height="7" /> }
+        }
+        MarkKind::CasConflict => html! { <path class="hand" d="M-4,-4 L4,4 M4,-4 L-4,4" /> },
+        MarkKind::KeyCheck => html! { <circle r="3.5" class="ring" /> },
+        MarkKind::KeySave => html! { <circle r="3.5" /> },
+        MarkKind::KeyRelease => html! { <path class="hand" d="M-3,-3 L3,3 M3,-3 L-3,3" /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MarkViewProps {
+    pub mark: Mark,
+    pub geometry: LaneGeometry,
+    pub future: bool,
+    pub chain: bool,
+    pub on_hover: Callback<Option<Hovered>>,
+}
+
+#[component(MarkView)]
+pub fn mark_view(props: &MarkViewProps) -> Html {
+    let mark = props.mark;
+    let class = classes!(
+        "mark",
+        mark.kind.class(),
+        props.chain.then_some("chain"),
+        props.future.then_some("future"),
+    );
+    let transform = format!(
+        "translate({:.1},{:.1})",
+        props.geometry.x(mark.time_us),
+        props.geometry.y(mark.lane)
+    );
+    let enter = {
+        let on_hover = props.on_hover.clone();
+        Callback::from(move |_: MouseEvent| on_hover.emit(Some(Hovered::Mark(mark.event))))
+    };
+    let leave = {
+        let on_hover = props.on_hover.clone();
+        Callback::from(move |_: MouseEvent| on_hover.emit(None))
+    };
+    html! {
+        <g {class} {transform} onmouseenter={enter} onmouseleave={leave}>
+            { mark_shape(mark.kind) }
+        </g>
+    }
+}
