@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::sim::config::Workload;
 use crate::sim::oracle::format_time;
 use crate::sim::replay::{KeyBadge, KeyScope, TablesAt};
-use crate::sim::trace::replica_letter;
+use crate::sim::trace::{replica_letter, Actor};
 
 use super::run_view::RunView;
 
@@ -27,6 +27,15 @@ fn op_label(run: &RunView, op: u32) -> String {
         .operations
         .get(op as usize)
         .map_or_else(|| "—".into(), |o| o.label())
+}
+
+/// "A" for replica A, "relay" for the outbox relay: short enough for a table cell.
+fn replica_name(actor: Actor) -> String {
+    match actor {
+        Actor::Replica(r) => replica_letter(r).to_string(),
+        Actor::Relay => "relay".into(),
+        other => other.label(),
+    }
 }
 
 fn shown_of(shown: usize, total: usize) -> String {
@@ -75,7 +84,7 @@ fn orders_table(run: &RunView, tables: &TablesAt) -> Html {
                 <td>{ row.id }</td>
                 <td>{ op_label(run, row.op) }{ if duplicate { badge("duplicate", "badge-bad") } else { html!{} } }</td>
                 <td>{ row.amount }</td>
-                <td>{ row.replica.label() }</td>
+                <td>{ replica_name(row.replica) }</td>
                 <td>{ format_time(row.created_us) }</td>
             </tr>
         }
@@ -83,7 +92,7 @@ fn orders_table(run: &RunView, tables: &TablesAt) -> Html {
     table_card(
         title,
         shown_of(tables.orders.len(), tables.orders_total),
-        &["id", "operation", "amount", "by", "at"],
+        &["id", "operation", "amount", "replica", "at"],
         rows,
         tables.orders.is_empty(),
     )
@@ -97,7 +106,7 @@ fn charges_table(run: &RunView, tables: &TablesAt) -> Html {
                 <td>{ row.id }</td>
                 <td>{ op_label(run, row.op) }
                     if *refunded { { badge("refunded", "badge-info") } }
-                    else if duplicate { { badge("second charge", "badge-bad") } }
+                    else if duplicate { { badge("2nd charge", "badge-bad") } }
                 </td>
                 <td>{ row.amount }</td>
                 <td>{ format_time(row.created_us) }</td>
@@ -129,7 +138,7 @@ fn emails_table(run: &RunView, tables: &TablesAt) -> Html {
             <tr key={row.created_event} class={classes!(duplicate.then_some("row-bad"))}>
                 <td>{ row.id }</td>
                 <td>{ op_label(run, row.op) }{ if duplicate { badge("duplicate", "badge-bad") } else { html!{} } }</td>
-                <td>{ row.sender.label() }</td>
+                <td>{ replica_name(row.sender) }</td>
                 <td>{ format_time(row.created_us) }</td>
             </tr>
         }

@@ -192,4 +192,43 @@ export const tests = [
       await expectNoAxeViolations();
     },
   },
+  {
+    name: "export configuration, trace and diagram; import a configuration",
+    async run({ page, open }) {
+      await open();
+      await waitForDiagram(page);
+      const download = async (button) => {
+        const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: button }).click()]);
+        const path = await file.path();
+        const { readFile } = await import("node:fs/promises");
+        return { name: file.suggestedFilename(), text: await readFile(path, "utf8") };
+      };
+      const config = await download("Export config");
+      assert(config.name.endsWith(".json"), `config file name ${config.name}`);
+      const scenario = JSON.parse(config.text);
+      assert(scenario.network.response_loss === 0.3, "exported config is the lost-response scenario");
+      const trace = await download("Export trace");
+      const traced = JSON.parse(trace.text);
+      assert(traced.trace.length === 450 && traced.trace_hash, "trace export has every event and the hash");
+      const svg = await download("Diagram SVG");
+      assert(svg.text.includes("<svg") && svg.text.includes("stroke="), "SVG export inlines its styles");
+
+      // Import the exported configuration with another seed: it runs, as a custom scenario.
+      scenario.seed = 77;
+      await page.locator("input[type=file]").setInputFiles({
+        name: "seed77.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(scenario)),
+      });
+      await page.waitForFunction(() => document.querySelector("[data-testid=seed]").value === "77");
+      // A broken file is refused with a message.
+      await page.locator("input[type=file]").setInputFiles({
+        name: "broken.json",
+        mimeType: "application/json",
+        buffer: Buffer.from("{ not json"),
+      });
+      await page.getByText("Could not import broken.json").waitFor();
+      assert((await page.getByTestId("seed").inputValue()) === "77", "a failed import changes nothing");
+    },
+  },
 ];
