@@ -49,6 +49,8 @@ fn shortcut(event: &KeyboardEvent) -> Option<Action> {
         }
         "ArrowRight" => Some(Action::StepForward),
         "ArrowLeft" => Some(Action::StepBack),
+        "Home" => Some(Action::Seek(0)),
+        "End" => Some(Action::Seek(usize::MAX)),
         "n" | "N" => Some(Action::NextAnomaly),
         "?" => Some(Action::ToggleHelp),
         "+" | "=" => Some(Action::ZoomIn),

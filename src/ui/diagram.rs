@@ -145,7 +145,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
     html! {
         <section class="diagram-panel panel" aria-labelledby="diagram-title">
             <h2 id="diagram-title" class="visually-hidden">{ "Space-time diagram" }</h2>
-            <div class="diagram-scroll" ref={container}>
+            <div class="diagram-scroll" ref={container} tabindex="0" role="region"
+                aria-label="Diagram: use ← and → to step through events, n for the next anomaly">
                 <svg data-testid="diagram" class="diagram" role="img" aria-label={summary}
                     width={format!("{svg_width:.0}")} height={format!("{height:.0}")}
                     viewBox={format!("0 0 {svg_width:.0} {height:.0}")}>

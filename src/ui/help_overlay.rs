@@ -1,5 +1,6 @@
 //! The keyboard shortcuts, in a dialog opened with `?` and closed with Escape.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -7,10 +8,12 @@ pub struct HelpOverlayProps {
     pub on_close: Callback<()>,
 }
 
-const SHORTCUTS: [(&str, &str); 8] = [
+const SHORTCUTS: [(&str, &str); 10] = [
     ("Space", "Play or pause"),
     ("→", "Step to the next event"),
     ("←", "Step back to the previous event"),
+    ("Home", "Go to the start of the run"),
+    ("End", "Go to the end of the run"),
     (
         "n",
         "Jump to the next anomaly and highlight its causal chain",
@@ -27,8 +30,18 @@ pub fn help_overlay(props: &HelpOverlayProps) -> Html {
     {
         let close_button = close_button.clone();
         use_effect_with((), move |_| {
+            // Focus moves into the dialog, and back to where it was when the dialog closes.
+            let previous = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
             if let Some(button) = close_button.cast::<web_sys::HtmlElement>() {
                 let _ = button.focus();
+            }
+            move || {
+                if let Some(element) = previous {
+                    let _ = element.focus();
+                }
             }
         });
     }

@@ -144,7 +144,8 @@ export const tests = [
       assert((await page.getByTestId("scrubber").inputValue()) === "1", "← should step back");
       await page.keyboard.press("?");
       await page.getByTestId("help").waitFor();
-      await screenshot("help");
+      // The dialog covers the viewport, so a viewport screenshot shows it best.
+      await page.screenshot({ path: (await screenshot("help")) });
       await expectNoAxeViolations();
       await page.keyboard.press("Escape");
       await page.getByTestId("help").waitFor({ state: "detached" });
@@ -212,6 +213,10 @@ export const tests = [
       assert(traced.trace.length === 450 && traced.trace_hash, "trace export has every event and the hash");
       const svg = await download("Diagram SVG");
       assert(svg.text.includes("<svg") && svg.text.includes("stroke="), "SVG export inlines its styles");
+      const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Diagram PNG" }).click()]);
+      const { readFile } = await import("node:fs/promises");
+      const pngBytes = await readFile(await png.path());
+      assert(pngBytes.subarray(1, 4).toString() === "PNG", "PNG export is a PNG file");
 
       // Import the exported configuration with another seed: it runs, as a custom scenario.
       scenario.seed = 77;
