@@ -178,7 +178,11 @@ pub fn mark_shape(kind: MarkKind) -> Html {
         MarkKind::DbWrite | MarkKind::OutboxWrite => {
             html! { <rect x="-3.5" y="-3.5" width="7" height="7" /> }
         }
-        MarkKind::CasConflict => html! { <path class="hand" d="M-4,-4 L4,4 M4,-4 L-4,4" /> },
+        MarkKind::DbRead => html! { <rect x="-3" y="-3" width="6" height="6" /> },
+        // A "no entry" sign: the conditional write was refused.
+        MarkKind::CasConflict => {
+            html! { <><circle r="5" class="ring" /><path class="hand" d="M-3.5,3.5 L3.5,-3.5" /></> }
+        }
         MarkKind::KeyCheck => html! { <circle r="3.5" class="ring" /> },
         MarkKind::KeySave => html! { <circle r="3.5" /> },
         MarkKind::KeyRelease => html! { <path class="hand" d="M-3,-3 L3,3 M3,-3 L-3,3" /> },

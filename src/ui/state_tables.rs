@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::config::Workload;
+use crate::sim::config::{KeyStoreLocation, Workload};
 use crate::sim::oracle::format_time;
 use crate::sim::replay::{KeyBadge, KeyScope, TablesAt};
 use crate::sim::trace::{replica_letter, Actor};
@@ -175,6 +175,9 @@ fn outbox_table(run: &RunView, tables: &TablesAt) -> Html {
 }
 
 fn keys_table(run: &RunView, tables: &TablesAt) -> Html {
+    // Memory key stores are one per replica: say whose memory holds each row.
+    let in_memory =
+        run.result.scenario.protections.idempotency_key.store == KeyStoreLocation::Memory;
     let rows = tables
         .keys
         .iter()
@@ -185,16 +188,17 @@ fn keys_table(run: &RunView, tables: &TablesAt) -> Html {
                 KeyBadge::Completed => (key.badge.name(), "badge-ok"),
                 KeyBadge::Expired => (key.badge.name(), "badge-muted"),
             };
-            let store = match key.row.scope {
-                KeyScope::Database => "database".to_string(),
-                KeyScope::Replica(r) => format!("memory of {}", replica_letter(r)),
-            };
             html! {
                 <tr key={key.row.saved_event}>
-                    <td><code>{ format!("{:08x}…", key.row.key >> 32) }</code></td>
+                    <td><code>{ format!("{:06x}…", key.row.key >> 40) }</code></td>
                     <td>{ op_label(run, key.row.op) }{ format!(" #{}", key.row.attempt) }</td>
                     <td>{ badge(name, class) }</td>
-                    <td>{ store }</td>
+                    if in_memory {
+                        <td>{ match key.row.scope {
+                            KeyScope::Database => "db".to_string(),
+                            KeyScope::Replica(r) => replica_letter(r).to_string(),
+                        } }</td>
+                    }
                     <td>{ format_time(key.row.saved_us) }</td>
                 </tr>
             }
@@ -203,7 +207,11 @@ fn keys_table(run: &RunView, tables: &TablesAt) -> Html {
     table_card(
         "Key store",
         shown_of(tables.keys.len(), tables.keys_total),
-        &["key", "operation", "state", "where", "saved"],
+        if in_memory {
+            &["key", "operation", "state", "replica", "saved"]
+        } else {
+            &["key", "operation", "state", "saved"]
+        },
         rows,
         tables.keys.is_empty(),
     )
@@ -221,7 +229,7 @@ fn rows_table(run: &RunView, tables: &TablesAt) -> Html {
             <td>{ if row.deleted { "deleted".to_string() } else { row.value.to_string() } }</td>
             <td>{ format!("v{}", row.version) }</td>
             <td>{ row.last_writer.map_or_else(|| "—".into(), |op| op_label(run, op)) }
-                if row.last_overwrote { { badge("overwrote a newer write", "badge-bad") } }
+                if row.last_overwrote { { badge("overwrote", "badge-bad") } }
             </td>
         </tr>
     }).collect::<Html>();

@@ -49,7 +49,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
         })
     };
     let position = format!(
-        "t={} of {} · event {} of {}",
+        "t={} / {} · event {}/{}",
         format_time(props.playhead_us),
         format_time(props.end_us),
         props.cursor,
@@ -75,17 +75,17 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                         }) }
                     </select>
                 </span>
-                <span class="zoom" role="group" aria-label="Zoom">
-                    <button type="button" class="button" onclick={act(|| Action::ZoomOut)} aria-keyshortcuts="-" aria-label="Zoom out">{ "−" }</button>
-                    <span class="window-width" title="Width of the visible time window">{ format_time(props.window_us) }</span>
-                    <button type="button" class="button" onclick={act(|| Action::ZoomIn)} aria-keyshortcuts="+" aria-label="Zoom in">{ "+" }</button>
-                </span>
             </div>
             <div class="scrubber-row">
                 <label for="scrubber" class="visually-hidden">{ "Time cursor" }</label>
                 <input id="scrubber" type="range" data-testid="scrubber" min="0" max={props.event_count.to_string()}
                     step="1" value={props.cursor.to_string()} aria-valuetext={position.clone()} oninput={on_scrub} />
                 <output for="scrubber" class="position">{ position }</output>
+                <span class="zoom" role="group" aria-label="Zoom">
+                    <button type="button" class="button" onclick={act(|| Action::ZoomOut)} aria-keyshortcuts="-" aria-label="Zoom out">{ "−" }</button>
+                    <span class="window-width" title="Width of the visible time window">{ format_time(props.window_us) }</span>
+                    <button type="button" class="button" onclick={act(|| Action::ZoomIn)} aria-keyshortcuts="+" aria-label="Zoom in">{ "+" }</button>
+                </span>
             </div>
         </div>
     }
