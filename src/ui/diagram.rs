@@ -12,7 +12,7 @@ use super::diagram_items::{ArrowView, Hovered, LaneGeometry, MarkView};
 use super::message_details::MessageDetails;
 use super::run_view::RunView;
 use super::state::PLAYHEAD_FRACTION;
-use super::timeline::Arrow;
+use super::timeline::{Arrow, Mark};
 
 const LABEL_WIDTH: f64 = 118.0;
 const RIGHT_MARGIN: f64 = 14.0;
@@ -65,6 +65,37 @@ fn lane_height(lanes: usize) -> f64 {
 
 fn in_chain(chain: &[u32], event: u32) -> bool {
     chain.binary_search(&event).is_ok()
+}
+
+/// An arrow with its state at the cursor: not yet sent, travelling, or arrived.
+fn arrow_item(
+    arrow: &Arrow,
+    cursor: u32,
+    props: &DiagramProps,
+    geometry: LaneGeometry,
+    on_hover: &Callback<Option<Hovered>>,
+) -> Html {
+    let future = arrow.start_event >= cursor;
+    let arrived = arrow.end_event.is_some_and(|e| e < cursor);
+    let chain = in_chain(&props.chain, arrow.start_event)
+        || arrow.end_event.is_some_and(|e| in_chain(&props.chain, e));
+    let in_flight_at = (!future && !arrived).then_some(props.playhead_us);
+    html! {
+        <ArrowView arrow={*arrow} {geometry} {future} {in_flight_at} {chain}
+            on_hover={on_hover.clone()} on_seek={props.on_seek.clone()} />
+    }
+}
+
+fn mark_item(
+    mark: &Mark,
+    cursor: u32,
+    props: &DiagramProps,
+    geometry: LaneGeometry,
+    on_hover: &Callback<Option<Hovered>>,
+) -> Html {
+    let future = mark.event >= cursor;
+    let chain = in_chain(&props.chain, mark.event);
+    html! { <MarkView mark={*mark} {geometry} {future} {chain} on_hover={on_hover.clone()} /> }
 }
 
 #[component(Diagram)]
@@ -182,24 +213,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     <g class="plot" clip-path="url(#plot-clip)">
                         <g transform={format!("translate({shift:.1},0)")}>
                             <g class="arrows">
-                                { for arrows.iter().map(|arrow| {
-                                    let future = arrow.start_event >= cursor;
-                                    let arrived = arrow.end_event.is_some_and(|e| e < cursor);
-                                    let chain = in_chain(&props.chain, arrow.start_event)
-                                        || arrow.end_event.is_some_and(|e| in_chain(&props.chain, e));
-                                    html! {
-                                        <ArrowView arrow={**arrow} {geometry} {future}
-                                            in_flight_at={(!future && !arrived).then_some(props.playhead_us)}
-                                            {chain} on_hover={on_hover.clone()} on_seek={props.on_seek.clone()} />
-                                    }
-                                }) }
+                                { for arrows.iter().map(|arrow| arrow_item(arrow, cursor, props, geometry, &on_hover)) }
                             </g>
                             <g class="marks">
-                                { for shown_marks.iter().map(|mark| html! {
-                                    <MarkView mark={*mark} {geometry}
-                                        future={mark.event >= cursor} chain={in_chain(&props.chain, mark.event)}
-                                        on_hover={on_hover.clone()} />
-                                }) }
+                                { for shown_marks.iter().map(|mark| mark_item(mark, cursor, props, geometry, &on_hover)) }
                             </g>
                         </g>
                     </g>

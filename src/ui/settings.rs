@@ -118,12 +118,6 @@ pub fn display_value(knob: &Knob, json: &Value) -> String {
     }
 }
 
-pub fn bool_value(knob: &Knob, json: &Value) -> bool {
-    value_at(json, knob.path)
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
-}
-
 /// Parse what the user typed into the JSON value of the knob.
 pub fn parse_value(knob: &Knob, raw: &str) -> Result<Value, String> {
     let raw = raw.trim();

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::sim::config::KeyPolicy;
+use crate::sim::config::{limits, KeyPolicy};
 use crate::sim::{Scenario, ValidScenario};
 
 use super::permalink;
@@ -281,7 +281,13 @@ impl AppState {
     }
 
     fn import(&mut self, file_name: &str, text: &str) {
-        let parsed = Scenario::from_json(text).and_then(validate_for_browser);
+        // The app draws from the trace: an exported sweep configuration (trace off) is
+        // imported with the trace on, within the traced-run event limit.
+        let parsed = Scenario::from_json(text).and_then(|mut scenario| {
+            scenario.trace = true;
+            scenario.max_events = scenario.max_events.min(limits::MAX_TRACED_EVENTS);
+            validate_for_browser(scenario)
+        });
         match parsed {
             Ok(valid) => {
                 self.rerun(None, &valid);

@@ -38,6 +38,13 @@ fn replica_name(actor: Actor) -> String {
     }
 }
 
+fn scope_name(scope: KeyScope) -> String {
+    match scope {
+        KeyScope::Database => "db".into(),
+        KeyScope::Replica(r) => replica_letter(r).to_string(),
+    }
+}
+
 fn shown_of(shown: usize, total: usize) -> String {
     if shown < total {
         format!("{total} rows, latest {shown} shown")
@@ -193,12 +200,7 @@ fn keys_table(run: &RunView, tables: &TablesAt) -> Html {
                     <td><code>{ format!("{:06x}…", key.row.key >> 40) }</code></td>
                     <td>{ op_label(run, key.row.op) }{ format!(" #{}", key.row.attempt) }</td>
                     <td>{ badge(name, class) }</td>
-                    if in_memory {
-                        <td>{ match key.row.scope {
-                            KeyScope::Database => "db".to_string(),
-                            KeyScope::Replica(r) => replica_letter(r).to_string(),
-                        } }</td>
-                    }
+                    if in_memory { <td>{ scope_name(key.row.scope) }</td> }
                     <td>{ format_time(key.row.saved_us) }</td>
                 </tr>
             }

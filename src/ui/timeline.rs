@@ -288,13 +288,6 @@ impl Timeline {
         }
     }
 
-    pub fn lane_of(&self, actor: Actor) -> Option<u16> {
-        self.lanes
-            .iter()
-            .position(|l| l.actor == actor)
-            .map(|i| i as u16)
-    }
-
     /// The arrows that overlap `[from_us, to_us]`.
     pub fn arrows_in(&self, from_us: u64, to_us: u64) -> impl Iterator<Item = &Arrow> {
         let earliest = from_us.saturating_sub(self.longest_arrow_us);

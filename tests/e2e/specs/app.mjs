@@ -236,4 +236,25 @@ export const tests = [
       assert((await page.getByTestId("seed").inputValue()) === "77", "a failed import changes nothing");
     },
   },
+  {
+    name: "Copy link puts the permalink on the clipboard, or offers it in a field",
+    async run({ page, open }) {
+      await open();
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+      await page.getByRole("button", { name: "Copy link" }).click();
+      await page.getByText("Link copied").waitFor();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert(copied === page.url() && copied.includes("#v1="), `copied ${copied}, page at ${page.url()}`);
+
+      await page.context().clearPermissions();
+      await page.evaluate(() => {
+        // A browser without clipboard access: writeText rejects.
+        navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"));
+      });
+      await page.getByRole("button", { name: "Copy link" }).click();
+      const field = page.getByLabel("Copy this link:");
+      await field.waitFor();
+      assert((await field.inputValue()) === page.url(), "the fallback field holds the link");
+    },
+  },
 ];
