@@ -14,7 +14,7 @@ use super::run_view::RunView;
 use super::state::PLAYHEAD_FRACTION;
 use super::timeline::{Arrow, Mark};
 
-const LABEL_WIDTH: f64 = 118.0;
+const LABEL_WIDTH: f64 = 136.0;
 const RIGHT_MARGIN: f64 = 14.0;
 const AXIS_HEIGHT: f64 = 26.0;
 const MIN_WIDTH: f64 = 420.0;

@@ -116,13 +116,16 @@ pub fn message_details(props: &MessageDetailsProps) -> Html {
             </dl>
         },
         None => {
-            let now = match props.cursor.checked_sub(1) {
-                Some(index) => describe_event(&props.run.result, index),
-                None => "Before the first event: press Play or step forward (→).".into(),
+            let (label, now) = match props.cursor.checked_sub(1) {
+                Some(index) => ("Last event: ", describe_event(&props.run.result, index)),
+                None => (
+                    "Start: ",
+                    "nothing has happened yet; press Play or step forward (→).".into(),
+                ),
             };
             html! {
                 <p class="message-details current-event">
-                    <span class="current-label">{ "Last event: " }</span>{ now }
+                    <span class="current-label">{ label }</span>{ now }
                     <span class="hint">{ " · hover a message for its key, fingerprint and status; click it to move the cursor there" }</span>
                 </p>
             }
