@@ -80,8 +80,10 @@ fn arrow_item(
     let chain = in_chain(&props.chain, arrow.start_event)
         || arrow.end_event.is_some_and(|e| in_chain(&props.chain, e));
     let in_flight_at = (!future && !arrived).then_some(props.playhead_us);
+    let last = cursor.checked_sub(1);
+    let current = last.is_some_and(|e| e == arrow.start_event || arrow.end_event == Some(e));
     html! {
-        <ArrowView arrow={*arrow} {geometry} {future} {in_flight_at} {chain}
+        <ArrowView arrow={*arrow} {geometry} {future} {in_flight_at} {chain} {current}
             on_hover={on_hover.clone()} on_seek={props.on_seek.clone()} />
     }
 }
@@ -95,7 +97,8 @@ fn mark_item(
 ) -> Html {
     let future = mark.event >= cursor;
     let chain = in_chain(&props.chain, mark.event);
-    html! { <MarkView mark={*mark} {geometry} {future} {chain} on_hover={on_hover.clone()} /> }
+    let current = cursor.checked_sub(1) == Some(mark.event);
+    html! { <MarkView mark={*mark} {geometry} {future} {chain} {current} on_hover={on_hover.clone()} /> }
 }
 
 #[component(Diagram)]

@@ -83,6 +83,8 @@ pub struct ArrowViewProps {
     /// Sent but not arrived: the playhead time, to draw the part travelled so far.
     pub in_flight_at: Option<u64>,
     pub chain: bool,
+    /// The event at the cursor sends or ends this message.
+    pub current: bool,
     pub on_hover: Callback<Option<Hovered>>,
     pub on_seek: Callback<usize>,
 }
@@ -102,6 +104,7 @@ pub fn arrow_view(props: &ArrowViewProps) -> Html {
         lost.then_some("lost"),
         props.chain.then_some("chain"),
         props.future.then_some("future"),
+        props.current.then_some("current"),
     );
     let with_head = !lost && arrived;
     let enter = {
@@ -195,6 +198,8 @@ pub struct MarkViewProps {
     pub geometry: LaneGeometry,
     pub future: bool,
     pub chain: bool,
+    /// This is the event at the cursor.
+    pub current: bool,
     pub on_hover: Callback<Option<Hovered>>,
 }
 
@@ -206,6 +211,7 @@ pub fn mark_view(props: &MarkViewProps) -> Html {
         mark.kind.class(),
         props.chain.then_some("chain"),
         props.future.then_some("future"),
+        props.current.then_some("current"),
     );
     let transform = format!(
         "translate({:.1},{:.1})",
@@ -222,6 +228,7 @@ pub fn mark_view(props: &MarkViewProps) -> Html {
     };
     html! {
         <g {class} {transform} onmouseenter={enter} onmouseleave={leave}>
+            if props.current { <circle class="current-ring" r="10" /> }
             { mark_shape(mark.kind) }
         </g>
     }

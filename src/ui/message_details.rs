@@ -123,11 +123,27 @@ pub fn message_details(props: &MessageDetailsProps) -> Html {
                     "nothing has happened yet; press Play or step forward (→).".into(),
                 ),
             };
+            // Stepping onto a message shows its details too, so keyboard users get them.
+            let message = props
+                .cursor
+                .checked_sub(1)
+                .and_then(|index| props.run.timeline.arrow_of_event(index as u32));
             html! {
-                <p class="message-details current-event">
-                    <span class="current-label">{ label }</span>{ now }
-                    <span class="hint">{ " · hover a message for its key, fingerprint and status; click it to move the cursor there" }</span>
-                </p>
+                <div class="message-details current-event">
+                    <p>
+                        <span class="current-label">{ label }</span>{ now }
+                        if message.is_none() {
+                            <span class="hint">{ " · hover a message for its key, fingerprint and status; click it to move the cursor there" }</span>
+                        }
+                    </p>
+                    if let Some(arrow) = message {
+                        <dl class="facts-inline">
+                            { for arrow_facts(&props.run, arrow).into_iter().skip(2).map(|(label, value)| html! {
+                                <div class="fact"><dt>{ label }</dt><dd>{ value }</dd></div>
+                            }) }
+                        </dl>
+                    }
+                </div>
             }
         }
     }

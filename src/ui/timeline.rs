@@ -115,6 +115,8 @@ pub struct Timeline {
     pub longest_arrow_us: u64,
     /// Sorted by `time_us`.
     pub marks: Vec<Mark>,
+    /// (end event, arrow index), sorted by event: which message an arrival or loss ends.
+    pub arrow_ends: Vec<(u32, u32)>,
     pub end_us: u64,
 }
 
@@ -274,6 +276,12 @@ impl Timeline {
                 }
             }
         }
+        let mut arrow_ends: Vec<(u32, u32)> = arrows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.end_event.map(|e| (e, i as u32)))
+            .collect();
+        arrow_ends.sort_unstable();
         let longest_arrow_us = arrows
             .iter()
             .map(|a| a.end_us - a.start_us)
@@ -284,8 +292,22 @@ impl Timeline {
             arrows,
             longest_arrow_us,
             marks,
+            arrow_ends,
             end_us: result.virtual_time_us,
         }
+    }
+
+    /// The message that a trace event sends, duplicates, delivers or loses.
+    pub fn arrow_of_event(&self, event: u32) -> Option<&Arrow> {
+        // Arrows are created in the order of their start events.
+        if let Ok(i) = self.arrows.binary_search_by_key(&event, |a| a.start_event) {
+            return self.arrows.get(i);
+        }
+        let i = self
+            .arrow_ends
+            .binary_search_by_key(&event, |&(e, _)| e)
+            .ok()?;
+        self.arrows.get(self.arrow_ends[i].1 as usize)
     }
 
     /// The arrows that overlap `[from_us, to_us]`.
