@@ -302,3 +302,75 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
         .expect("valid selector")
         .is_some());
 }
+
+mod timeline {
+    use idempotency_lab::sim::scenarios::preset;
+    use idempotency_lab::sim::trace::{EventKind, MessageKind};
+    use idempotency_lab::sim::{run, RunResult};
+    use idempotency_lab::ui::timeline::{ArrowEnd, Timeline};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn run_preset(name: &str) -> RunResult {
+        let scenario = preset(name).expect("preset").scenario;
+        run(&scenario.validate().expect("valid"))
+    }
+
+    #[wasm_bindgen_test]
+    fn every_send_is_an_arrow_and_every_loss_ends_one() {
+        let result = run_preset("lost-response");
+        let timeline = Timeline::new(&result);
+        let sends = result
+            .trace
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Send | EventKind::Duplicate))
+            .count();
+        let drops = result
+            .trace
+            .iter()
+            .filter(|e| e.kind == EventKind::Drop)
+            .count();
+        assert_eq!(timeline.arrows.len(), sends);
+        let lost = timeline
+            .arrows
+            .iter()
+            .filter(|a| matches!(a.end, ArrowEnd::Lost(_)))
+            .count();
+        assert_eq!(lost, drops);
+        assert!(timeline
+            .arrows
+            .windows(2)
+            .all(|w| w[0].start_us <= w[1].start_us));
+        assert!(timeline.arrows.iter().all(|a| a.end_us >= a.start_us));
+        // Responses carry their status; forwards go from the balancer to a replica.
+        assert!(timeline
+            .arrows
+            .iter()
+            .filter(|a| a.kind == MessageKind::Response)
+            .all(|a| a.status >= 200));
+    }
+
+    #[wasm_bindgen_test]
+    fn the_window_query_finds_exactly_the_overlapping_arrows() {
+        let result = run_preset("reordered-requests");
+        let timeline = Timeline::new(&result);
+        let (from, to) = (1_000_000, 1_300_000);
+        let found = timeline.arrows_in(from, to).count();
+        let expected = timeline
+            .arrows
+            .iter()
+            .filter(|a| a.start_us <= to && a.end_us >= from)
+            .count();
+        assert_eq!(found, expected);
+        assert!(found > 0);
+        for arrow in timeline.arrows.iter().take(50) {
+            let by_start = timeline.arrow_of_event(arrow.start_event);
+            assert_eq!(by_start.map(|a| a.start_event), Some(arrow.start_event));
+            if let Some(end) = arrow.end_event {
+                assert_eq!(
+                    timeline.arrow_of_event(end).map(|a| a.start_event),
+                    Some(arrow.start_event)
+                );
+            }
+        }
+    }
+}

@@ -47,9 +47,16 @@ pub fn help_overlay(props: &HelpOverlayProps) -> Html {
     }
     let on_close = props.on_close.clone();
     let close = Callback::from(move |_: MouseEvent| on_close.emit(()));
+    // The Close button is the dialog's only control: Tab keeps the focus on it.
+    let keep_focus = Callback::from(|event: KeyboardEvent| {
+        if event.key() == "Tab" {
+            event.prevent_default();
+        }
+    });
     html! {
         <div class="overlay">
-            <div class="help-dialog panel" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help">
+            <div class="help-dialog panel" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help"
+                onkeydown={keep_focus}>
                 <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
                 <dl class="shortcuts">
                     { for SHORTCUTS.iter().map(|(key, what)| html! {
