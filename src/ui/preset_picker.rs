@@ -3,6 +3,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::sim::scenarios::Preset;
+
 use super::settings::{catalog, find_preset};
 
 #[derive(Properties, PartialEq)]
@@ -11,6 +13,18 @@ pub struct PresetPickerProps {
     /// The configuration differs from the selected preset.
     pub modified: bool,
     pub on_select: Callback<String>,
+}
+
+/// The picker's groups: the presets that show a problem, then their protected variants.
+const GROUPS: [(&str, bool); 2] = [
+    ("Problems", false),
+    ("The same, with every protection on", true),
+];
+
+fn presets_in_group(protected: bool) -> impl Iterator<Item = &'static Preset> {
+    catalog()
+        .iter()
+        .filter(move |p| p.name.ends_with("-protected") == protected)
 }
 
 #[component(PresetPicker)]
@@ -31,10 +45,14 @@ pub fn preset_picker(props: &PresetPickerProps) -> Html {
                 if props.selected.is_none() {
                     <option value="" selected=true disabled=true>{ "custom" }</option>
                 }
-                { for catalog().iter().map(|preset| html! {
-                    <option value={preset.name} selected={props.selected == Some(preset.name)}>
-                        { preset.name }
-                    </option>
+                { for GROUPS.iter().map(|&(label, protected)| html! {
+                    <optgroup {label}>
+                        { for presets_in_group(protected).map(|preset| html! {
+                            <option value={preset.name} selected={props.selected == Some(preset.name)}>
+                                { preset.name }
+                            </option>
+                        }) }
+                    </optgroup>
                 }) }
             </select>
             <p id="preset-description" class="preset-description">
