@@ -153,7 +153,7 @@ export const tests = [
   },
   {
     name: "an invalid value shows an inline message and does not run",
-    async run({ page, open }) {
+    async run({ page, open, expectNoAxeViolations }) {
       await open();
       const hash = await page.getByTestId("trace-hash").textContent();
       const loss = page.getByTestId("knob-network-response_loss");
@@ -161,6 +161,7 @@ export const tests = [
       await loss.press("Enter");
       await page.locator(".knob-error").first().waitFor();
       assert((await page.getByTestId("trace-hash").textContent()) === hash, "an invalid value must not run");
+      await expectNoAxeViolations();
       await loss.fill("0.1");
       await loss.press("Enter");
       await page.locator(".knob-error").waitFor({ state: "detached" });
