@@ -201,3 +201,17 @@ fn observed_network_rates_match_the_configuration() {
         "mean delay {mean} vs {expected}"
     );
 }
+
+#[test]
+fn a_timer_of_one_external_call_never_fires_for_the_next() {
+    // Delays are bounded (uniform, at most 35 ms each way) and nothing is lost, so no
+    // provider or email call may time out; each checkout sends exactly one email.
+    let mut s = preset("crash-after-commit").unwrap().scenario;
+    s.server.crash.after_commit_before_response = 0.0;
+    s.network.delay = idempotency_lab::sim::config::DelayKind::Uniform;
+    s.operations = 300;
+    let r = run(&s.validate().unwrap());
+    assert!(!r.trace.iter().any(|e| e.kind == EventKind::ExternalTimeout));
+    assert_eq!(r.emails, r.orders);
+    assert_eq!(r.orders, 300);
+}

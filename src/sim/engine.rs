@@ -78,6 +78,7 @@ enum Body {
     Reply {
         kind: CallKind,
         route: Route,
+        op: u32,
         id: u32,
     },
 }
@@ -97,7 +98,7 @@ impl Message {
         match self.body {
             Body::Request { op, attempt, .. } | Body::Response { op, attempt, .. } => (op, attempt),
             Body::Call { op, .. } => (op, 0),
-            Body::Reply { .. } => (NO_OP, 0),
+            Body::Reply { op, .. } => (op, 0),
         }
     }
 }
@@ -126,6 +127,7 @@ enum Event {
         replica: u8,
         slot: u16,
         exec: u32,
+        kind: CallKind,
         call: u8,
     },
     Restart {
@@ -326,8 +328,9 @@ impl World {
                 replica,
                 slot,
                 exec,
+                kind,
                 call,
-            } => self.external_timeout(replica, slot, exec, call),
+            } => self.external_timeout(replica, slot, exec, kind, call),
             Event::Restart { replica } => {
                 self.replicas[replica as usize].up = true;
                 self.emit(
@@ -549,6 +552,7 @@ impl World {
                 let reply = Body::Reply {
                     kind: CallKind::Charge,
                     route,
+                    op,
                     id,
                 };
                 self.send(
@@ -587,6 +591,7 @@ impl World {
                 let reply = Body::Reply {
                     kind: CallKind::Email,
                     route,
+                    op,
                     id,
                 };
                 self.send(
@@ -1543,6 +1548,7 @@ impl World {
                 replica: r,
                 slot,
                 exec: x.id,
+                kind,
                 call: x.call,
             },
         );
@@ -1559,7 +1565,12 @@ impl World {
                 .slots
                 .get(route.slot as usize)
                 .and_then(|s| s.as_ref())
-                .is_some_and(|x| x.id == route.exec && x.waiting && x.call == route.call);
+                .is_some_and(|x| {
+                    x.id == route.exec
+                        && x.waiting
+                        && x.call == route.call
+                        && pending_call(x) == kind
+                });
         let op = replica
             .slots
             .get(route.slot as usize)
@@ -1598,21 +1609,17 @@ impl World {
         self.advance(r, route.slot);
     }
 
-    fn external_timeout(&mut self, r: u8, slot: u16, exec: u32, call: u8) {
+    fn external_timeout(&mut self, r: u8, slot: u16, exec: u32, kind: CallKind, call: u8) {
         let replica = &self.replicas[r as usize];
         let Some(x) = replica.slots.get(slot as usize).and_then(|s| s.as_ref()) else {
             return;
         };
-        // Slots are reused: the timer belongs to this execution only if the ids match.
-        if x.id != exec || !x.waiting || x.call != call {
+        // Slots are reused and one execution makes several calls: the timer belongs to the
+        // call in flight only if execution, call kind and call number all match.
+        if x.id != exec || !x.waiting || x.call != call || pending_call(x) != kind {
             return;
         }
         let (op, attempt, exec) = (x.op, x.attempt, x.id);
-        let kind = if x.plan[x.pc] == Step::ChargeCard {
-            CallKind::Charge
-        } else {
-            CallKind::Email
-        };
         let peer = if kind == CallKind::Charge {
             Actor::Provider
         } else {
@@ -2000,6 +2007,15 @@ enum StepResult {
     Wait,
     Finished,
     Crashed,
+}
+
+/// The external call an execution waits for, from the step it is at.
+fn pending_call(x: &Execution) -> CallKind {
+    if x.plan[x.pc] == Step::ChargeCard {
+        CallKind::Charge
+    } else {
+        CallKind::Email
+    }
 }
 
 fn table_of(row: RowRef) -> Table {

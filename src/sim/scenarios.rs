@@ -145,9 +145,9 @@ fn base_presets() -> Vec<Preset> {
     add("oversell", "Eight clients buy the last five units; the handler reads the stock and writes it back without a version check, so more is sold than exists.", Lesson::Anomaly(AnomalyKind::Oversell), s);
 
     let mut s = base(Workload::Checkout);
-    s.network.email_loss = 0.3;
+    s.network.email_loss = 0.4;
     s.client.timeout_us = 1_000_000;
-    add("duplicate-email", "The email service's replies are lost 30% of the time and the server sends again: customers get two confirmations.", Lesson::Anomaly(AnomalyKind::DuplicateEmail), s);
+    add("duplicate-email", "Calls to the email service are lost 40% of the time each way and the server sends again: customers get two confirmations.", Lesson::Anomaly(AnomalyKind::DuplicateEmail), s);
 
     let mut s = base(Workload::Payment);
     s.network.response_loss = 0.5;
