@@ -518,92 +518,7 @@ impl World {
             (Actor::Balancer, Body::Request { .. }) => self.balancer_route(message),
             (Actor::Replica(r), Body::Request { .. }) => self.replica_receive(r, message),
             (Actor::Client(c), Body::Response { .. }) => self.client_receive(c, message),
-            (
-                Actor::Provider,
-                Body::Call {
-                    route,
-                    op,
-                    key,
-                    amount,
-                    ..
-                },
-            ) => {
-                self.emit(
-                    EventKind::Deliver,
-                    message.to,
-                    message.from,
-                    op,
-                    0,
-                    message.id,
-                    message.kind as u32,
-                    0,
-                );
-                self.costs.provider_calls += 1;
-                let result = self.provider.charge(op, amount, key, self.now);
-                let (kind, id) = match result {
-                    ChargeResult::Charged(id) => (EventKind::Charge, id),
-                    ChargeResult::Deduplicated(id) => (EventKind::ChargeDeduplicated, id),
-                };
-                let event = self.emit(kind, Actor::Provider, message.from, op, 0, id, 0, amount);
-                if kind == EventKind::Charge {
-                    self.oracle.charged(route.exec, op, event, self.now);
-                }
-                let identity = self.call_identity(route, op, CallKind::Charge, 1);
-                let reply = Body::Reply {
-                    kind: CallKind::Charge,
-                    route,
-                    op,
-                    id,
-                };
-                self.send(
-                    Actor::Provider,
-                    message.from,
-                    MessageKind::ChargeReply,
-                    Some(Link::Provider),
-                    identity,
-                    reply,
-                    0,
-                );
-            }
-            (Actor::Email, Body::Call { route, op, key, .. }) => {
-                self.emit(
-                    EventKind::Deliver,
-                    message.to,
-                    message.from,
-                    op,
-                    0,
-                    message.id,
-                    message.kind as u32,
-                    0,
-                );
-                self.costs.email_calls += 1;
-                let (id, deduplicated) = self.email.send(op, key, self.now);
-                let kind = if deduplicated {
-                    EventKind::EmailDeduplicated
-                } else {
-                    EventKind::EmailSent
-                };
-                let event = self.emit(kind, Actor::Email, message.from, op, 0, id, 0, 0);
-                if !deduplicated {
-                    self.oracle.emailed(route.exec, op, event, self.now);
-                }
-                let identity = self.call_identity(route, op, CallKind::Email, 1);
-                let reply = Body::Reply {
-                    kind: CallKind::Email,
-                    route,
-                    op,
-                    id,
-                };
-                self.send(
-                    Actor::Email,
-                    message.from,
-                    MessageKind::EmailReply,
-                    Some(Link::Email),
-                    identity,
-                    reply,
-                    0,
-                );
-            }
+            (Actor::Provider | Actor::Email, Body::Call { .. }) => self.external_service(message),
             (Actor::Relay, Body::Reply { route, .. }) => {
                 let row = &mut self.db.outbox[route.outbox as usize];
                 let op = row.op;
@@ -635,6 +550,70 @@ impl World {
             (Actor::Replica(r), Body::Reply { route, .. }) => self.replica_reply(r, message, route),
             _ => {}
         }
+    }
+
+    /// The payment provider or the email service handles a call and replies.
+    fn external_service(&mut self, message: Message) {
+        let Body::Call {
+            route,
+            op,
+            key,
+            amount,
+        } = message.body
+        else {
+            return;
+        };
+        self.emit(
+            EventKind::Deliver,
+            message.to,
+            message.from,
+            op,
+            0,
+            message.id,
+            message.kind as u32,
+            0,
+        );
+        let (kind, effect, id, value) = if message.to == Actor::Provider {
+            self.costs.provider_calls += 1;
+            match self.provider.charge(op, amount, key, self.now) {
+                ChargeResult::Charged(id) => (CallKind::Charge, EventKind::Charge, id, amount),
+                ChargeResult::Deduplicated(id) => {
+                    (CallKind::Charge, EventKind::ChargeDeduplicated, id, amount)
+                }
+            }
+        } else {
+            self.costs.email_calls += 1;
+            match self.email.send(op, key, self.now) {
+                (id, false) => (CallKind::Email, EventKind::EmailSent, id, 0),
+                (id, true) => (CallKind::Email, EventKind::EmailDeduplicated, id, 0),
+            }
+        };
+        let event = self.emit(effect, message.to, message.from, op, 0, id, 0, value);
+        match effect {
+            EventKind::Charge => self.oracle.charged(route.exec, op, event, self.now),
+            EventKind::EmailSent => self.oracle.emailed(route.exec, op, event, self.now),
+            _ => {}
+        }
+        let (reply_kind, link) = match kind {
+            CallKind::Charge => (MessageKind::ChargeReply, Link::Provider),
+            CallKind::Email => (MessageKind::EmailReply, Link::Email),
+        };
+        let identity = self.call_identity(route, op, kind, 1);
+        let reply = Body::Reply {
+            kind,
+            route,
+            op,
+            id,
+        };
+        self.send(
+            message.to,
+            message.from,
+            reply_kind,
+            Some(link),
+            identity,
+            reply,
+            0,
+        );
     }
 
     fn call_identity(
