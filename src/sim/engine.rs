@@ -524,16 +524,7 @@ impl World {
                 let op = row.op;
                 let fresh = !row.sent;
                 row.sent = true;
-                self.emit(
-                    EventKind::Deliver,
-                    Actor::Relay,
-                    message.from,
-                    op,
-                    0,
-                    message.id,
-                    message.kind as u32,
-                    0,
-                );
+                self.receive(&message, EventKind::Deliver, 0, 0);
                 if fresh {
                     self.emit(
                         EventKind::OutboxWrite,
@@ -552,6 +543,27 @@ impl World {
         }
     }
 
+    /// Record that `message` reached its receiver (delivered, or too late to matter).
+    fn receive(
+        &mut self,
+        message: &Message,
+        kind: EventKind,
+        detail_flags: u32,
+        value: i64,
+    ) -> u32 {
+        let (op, attempt) = message.op_attempt();
+        self.emit(
+            kind,
+            message.to,
+            message.from,
+            op,
+            attempt,
+            message.id,
+            message.kind as u32 | detail_flags,
+            value,
+        )
+    }
+
     /// The payment provider or the email service handles a call and replies.
     fn external_service(&mut self, message: Message) {
         let Body::Call {
@@ -563,16 +575,7 @@ impl World {
         else {
             return;
         };
-        self.emit(
-            EventKind::Deliver,
-            message.to,
-            message.from,
-            op,
-            0,
-            message.id,
-            message.kind as u32,
-            0,
-        );
+        self.receive(&message, EventKind::Deliver, 0, 0);
         let (kind, effect, id, value) = if message.to == Actor::Provider {
             self.costs.provider_calls += 1;
             match self.provider.charge(op, amount, key, self.now) {
@@ -655,16 +658,7 @@ impl World {
         let Actor::Client(client) = message.from else {
             return;
         };
-        self.emit(
-            EventKind::Deliver,
-            Actor::Balancer,
-            message.from,
-            op,
-            attempt,
-            message.id,
-            message.kind as u32,
-            0,
-        );
+        self.receive(&message, EventKind::Deliver, 0, 0);
         let up: Vec<bool> = self.replicas.iter().map(|r| r.up).collect();
         match self.balancer.pick(client, &up) {
             Some(replica) => {
@@ -743,16 +737,7 @@ impl World {
                 .fault(op, attempt, Fault::ReplicaDown, event, self.now);
             return;
         }
-        self.emit(
-            EventKind::Deliver,
-            message.to,
-            message.from,
-            op,
-            attempt,
-            message.id,
-            message.kind as u32,
-            0,
-        );
+        self.receive(&message, EventKind::Deliver, 0, 0);
         let exec_id = self.oracle.execution_started(op, attempt, r, self.now);
         self.next_exec += 1;
         let execution = Execution {
@@ -1550,34 +1535,11 @@ impl World {
                         && x.call == route.call
                         && pending_call(x) == kind
                 });
-        let op = replica
-            .slots
-            .get(route.slot as usize)
-            .and_then(|s| s.as_ref())
-            .map_or(NO_OP, |x| x.op);
         if !live {
-            self.emit(
-                EventKind::LateResponse,
-                Actor::Replica(r),
-                message.from,
-                op,
-                0,
-                message.id,
-                message.kind as u32,
-                0,
-            );
+            self.receive(&message, EventKind::LateResponse, 0, 0);
             return;
         }
-        self.emit(
-            EventKind::Deliver,
-            Actor::Replica(r),
-            message.from,
-            op,
-            0,
-            message.id,
-            message.kind as u32,
-            0,
-        );
+        self.receive(&message, EventKind::Deliver, 0, 0);
         if let Some(x) = self.replicas[r as usize].slots[route.slot as usize].as_mut() {
             x.waiting = false;
             if kind == CallKind::Charge {
@@ -1799,26 +1761,13 @@ impl World {
             return;
         };
         if !self.is_waiting(op, attempt) {
-            self.emit(
-                EventKind::LateResponse,
-                message.to,
-                message.from,
-                op,
-                attempt,
-                message.id,
-                message.kind as u32,
-                status as i64,
-            );
+            self.receive(&message, EventKind::LateResponse, 0, status as i64);
             return;
         }
-        let event = self.emit(
+        let event = self.receive(
+            &message,
             EventKind::Deliver,
-            message.to,
-            message.from,
-            op,
-            attempt,
-            message.id,
-            message.kind as u32 | (replayed as u32) << 8,
+            (replayed as u32) << 8,
             status as i64,
         );
         let state = &mut self.clients[client as usize];
