@@ -18,9 +18,15 @@ impl Balancer {
         }
     }
 
-    /// The replica for a request from `client`, among those `up`; `None` if all are down.
-    pub fn pick(&mut self, client: u16, up: &[bool]) -> Option<u8> {
-        let n = up.len();
+    /// The replica for a request from `client`, among the `replicas` for which `is_up`
+    /// holds; `None` if all are down.
+    pub fn pick(
+        &mut self,
+        client: u16,
+        replicas: usize,
+        is_up: impl Fn(usize) -> bool,
+    ) -> Option<u8> {
+        let n = replicas;
         let start = match self.policy {
             BalancerPolicy::RoundRobin => {
                 let s = self.next % n;
@@ -32,7 +38,7 @@ impl Balancer {
         };
         (0..n)
             .map(|i| (start + i) % n)
-            .find(|&r| up[r])
+            .find(|&r| is_up(r))
             .map(|r| r as u8)
     }
 }
@@ -44,17 +50,15 @@ mod tests {
     #[test]
     fn round_robin_cycles_and_skips_down_replicas() {
         let mut b = Balancer::new(BalancerPolicy::RoundRobin, 1);
-        let up = [true, true, true];
-        let picks: Vec<_> = (0..4).map(|_| b.pick(0, &up).unwrap()).collect();
+        let picks: Vec<_> = (0..4).map(|_| b.pick(0, 3, |_| true).unwrap()).collect();
         assert_eq!(picks, vec![0, 1, 2, 0]);
-        assert_eq!(b.pick(0, &[true, false, true]), Some(2));
-        assert_eq!(b.pick(0, &[false, false, false]), None);
+        assert_eq!(b.pick(0, 3, |r| r != 1), Some(2));
+        assert_eq!(b.pick(0, 3, |_| false), None);
     }
 
     #[test]
     fn sticky_keeps_a_client_on_one_replica() {
         let mut b = Balancer::new(BalancerPolicy::Sticky, 1);
-        let up = [true, true, true];
-        assert!((0..5).all(|_| b.pick(4, &up) == Some(1)));
+        assert!((0..5).all(|_| b.pick(4, 3, |_| true) == Some(1)));
     }
 }

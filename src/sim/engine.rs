@@ -659,8 +659,11 @@ impl World {
             return;
         };
         self.receive(&message, EventKind::Deliver, 0, 0);
-        let up: Vec<bool> = self.replicas.iter().map(|r| r.up).collect();
-        match self.balancer.pick(client, &up) {
+        let replicas = &self.replicas;
+        match self
+            .balancer
+            .pick(client, replicas.len(), |r| replicas[r].up)
+        {
             Some(replica) => {
                 let forward = Message {
                     from: Actor::Balancer,
