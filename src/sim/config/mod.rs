@@ -1,0 +1,36 @@
+//! Scenario configuration: a plain serde type, validated once before a run.
+//!
+//! Every tunable field is described in [`KNOBS`]: its dotted path, what it means and
+//! its allowed range. Validation, the CLI's `--set` and the browser's control panel all
+//! read that one table, so a knob cannot be documented in one place and checked in another.
+//!
+//! The pieces, in the order a run uses them:
+//! - `scenario` (with `network`, `server` and `protections` for the larger sections): the
+//!   serde types, [`Scenario`] and everything it is made of, with their defaults;
+//! - `knobs` and `knob_table`: what a knob is and [`KNOBS`], every tunable field with its
+//!   range, bounded by the hard [`limits`];
+//! - `valid`: the scenario checked against that table and the cross-field rules, which turns
+//!   it into a [`ValidScenario`], the only thing the engine runs.
+
+mod knob_table;
+mod knobs;
+pub mod limits;
+mod network;
+mod protections;
+mod scenario;
+mod server;
+mod valid;
+
+#[cfg(test)]
+mod tests;
+
+pub use knob_table::KNOBS;
+pub use knobs::{knob_by_path, Knob, KnobGroup, KnobKind};
+pub use network::{DelayKind, NetworkConfig, Partition};
+pub use protections::{IdempotencyKeyConfig, KeyStoreLocation, Protections, UpsertMode};
+pub use scenario::{
+    BackoffKind, BalancerPolicy, ClientConfig, KeyPolicy, Micros, Scenario, WalletWrite, Workload,
+    WorldConfig,
+};
+pub use server::{CrashConfig, CrashPoint, ServerConfig};
+pub use valid::{value_at, ValidScenario};

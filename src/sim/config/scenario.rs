@@ -1,0 +1,174 @@
+//! The top-level [`Scenario`] and the small sections of it: workload, client, balancer, world.
+
+use serde::{Deserialize, Serialize};
+
+use super::network::NetworkConfig;
+use super::protections::Protections;
+use super::server::ServerConfig;
+
+/// Microseconds of virtual time.
+pub type Micros = u64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Workload {
+    /// `POST /payments`: charge the card, record the payment.
+    Payment,
+    /// `POST /checkout`: charge, insert an order, decrement inventory, send an email.
+    Checkout,
+    /// Deposits and withdrawals on shared accounts.
+    Wallet,
+    /// `PUT` (replace) and `DELETE` of a profile.
+    Profile,
+}
+
+impl Workload {
+    pub const ALL: [Workload; 4] = [
+        Workload::Payment,
+        Workload::Checkout,
+        Workload::Wallet,
+        Workload::Profile,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Workload::Payment => "payment",
+            Workload::Checkout => "checkout",
+            Workload::Wallet => "wallet",
+            Workload::Profile => "profile",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyPolicy {
+    /// No `Idempotency-Key` header.
+    None,
+    /// One key per logical operation, reused by its retries (correct).
+    PerOperation,
+    /// A fresh key on every attempt (the classic bug).
+    PerAttempt,
+    /// One key for every operation of the client (the other bug).
+    ReusedAcrossOperations,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackoffKind {
+    Fixed,
+    Exponential,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientConfig {
+    pub timeout_us: Micros,
+    pub max_attempts: u32,
+    pub backoff: BackoffKind,
+    pub backoff_base_us: Micros,
+    pub backoff_max_us: Micros,
+    /// Full jitter: the wait is uniform in [0, backoff].
+    pub jitter: bool,
+    pub key_policy: KeyPolicy,
+    /// Pause between one operation's end and the next one's start.
+    pub think_time_us: Micros,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            timeout_us: 300_000,
+            max_attempts: 4,
+            backoff: BackoffKind::Exponential,
+            backoff_base_us: 100_000,
+            backoff_max_us: 2_000_000,
+            jitter: true,
+            key_policy: KeyPolicy::PerOperation,
+            think_time_us: 50_000,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BalancerPolicy {
+    RoundRobin,
+    Random,
+    Sticky,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WalletWrite {
+    /// Read the balance, then `SET balance = read + x`.
+    Set,
+    /// `SET balance = balance + x` in one statement.
+    Increment,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorldConfig {
+    /// Units of the one product the checkout sells.
+    pub stock: u64,
+    /// Accounts shared by the wallet clients.
+    pub accounts: u32,
+    pub initial_balance: i64,
+    pub wallet_write: WalletWrite,
+    /// The payment provider honours an idempotency key it is given.
+    pub provider_honours_keys: bool,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        WorldConfig {
+            stock: 1_000_000,
+            accounts: 2,
+            initial_balance: 1_000,
+            wallet_write: WalletWrite::Set,
+            provider_honours_keys: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    pub workload: Workload,
+    pub seed: u64,
+    pub clients: u32,
+    /// Logical operations in total, shared round-robin among the clients.
+    pub operations: u32,
+    pub replicas: u32,
+    pub balancer: BalancerPolicy,
+    pub client: ClientConfig,
+    pub network: NetworkConfig,
+    pub server: ServerConfig,
+    pub protections: Protections,
+    pub world: WorldConfig,
+    /// The run stops (and says so) after this many events.
+    pub max_events: u64,
+    /// Record the full trace (off for sweeps: counts only).
+    pub trace: bool,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            workload: Workload::Payment,
+            seed: 1,
+            clients: 2,
+            operations: 20,
+            replicas: 2,
+            balancer: BalancerPolicy::RoundRobin,
+            client: ClientConfig::default(),
+            network: NetworkConfig::default(),
+            server: ServerConfig::default(),
+            protections: Protections::default(),
+            world: WorldConfig::default(),
+            max_events: 2_000_000,
+            trace: true,
+        }
+    }
+}

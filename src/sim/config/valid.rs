@@ -1,0 +1,136 @@
+//! Validation: a [`Scenario`] checked against [`KNOBS`] and the cross-field rules becomes a
+//! [`ValidScenario`]; `--set` overrides and imported JSON go through the same checks.
+
+use serde_json::Value;
+
+use super::knob_table::KNOBS;
+use super::knobs::{knob_by_path, Knob, KnobKind as K};
+use super::limits::{MAX_DURATION_US, MAX_PARTITIONS, MAX_TRACED_EVENTS};
+use super::Scenario;
+
+/// A scenario that passed validation. Only these can be run.
+#[derive(Clone, Debug)]
+pub struct ValidScenario(Scenario);
+
+impl ValidScenario {
+    pub fn scenario(&self) -> &Scenario {
+        &self.0
+    }
+}
+
+/// Read a value at a dotted path of a JSON object.
+pub fn value_at<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(root, |v, part| v.get(part))
+}
+
+fn value_at_mut<'a>(root: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    path.split('.').try_fold(root, |v, part| v.get_mut(part))
+}
+
+pub(super) fn check_knob(knob: &Knob, value: &Value) -> Result<(), String> {
+    let path = knob.path;
+    match knob.kind {
+        K::Bool => value
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| format!("{path} must be true or false")),
+        K::Probability => match value.as_f64() {
+            Some(p) if (0.0..=1.0).contains(&p) => Ok(()),
+            Some(p) => Err(format!(
+                "{path} is a probability and must be between 0 and 1, not {p}"
+            )),
+            None => Err(format!("{path} must be a number between 0 and 1")),
+        },
+        K::Count { min, max } | K::Duration { min, max } => {
+            let unit = if matches!(knob.kind, K::Duration { .. }) {
+                " µs"
+            } else {
+                ""
+            };
+            match value.as_u64() {
+                Some(n) if (min..=max).contains(&n) => Ok(()),
+                Some(n) => Err(format!(
+                    "{path} must be between {min} and {max}{unit}, not {n}"
+                )),
+                None => Err(format!(
+                    "{path} must be a whole number between {min} and {max}{unit}"
+                )),
+            }
+        }
+        K::Signed { min, max } => match value.as_i64() {
+            Some(n) if (min..=max).contains(&n) => Ok(()),
+            _ => Err(format!(
+                "{path} must be a whole number between {min} and {max}"
+            )),
+        },
+        K::Choice(options) => match value.as_str() {
+            Some(s) if options.contains(&s) => Ok(()),
+            _ => Err(format!("{path} must be one of: {}", options.join(", "))),
+        },
+    }
+}
+
+impl Scenario {
+    /// Check every knob's range and the cross-field rules.
+    pub fn validate(self) -> Result<ValidScenario, String> {
+        let json = serde_json::to_value(&self).map_err(|e| e.to_string())?;
+        for knob in KNOBS {
+            let value =
+                value_at(&json, knob.path).ok_or_else(|| format!("{} is missing", knob.path))?;
+            check_knob(knob, value)?;
+        }
+        if self.network.partitions.len() > MAX_PARTITIONS {
+            return Err(format!("at most {MAX_PARTITIONS} partitions are allowed"));
+        }
+        for p in &self.network.partitions {
+            if p.start_us >= p.end_us || p.end_us > MAX_DURATION_US {
+                return Err(format!(
+                    "a partition must end after it starts and within one hour (got {}..{} µs)",
+                    p.start_us, p.end_us
+                ));
+            }
+        }
+        if self.client.backoff_max_us < self.client.backoff_base_us {
+            return Err("client.backoff_max_us must be at least client.backoff_base_us".into());
+        }
+        if self.trace && self.max_events > MAX_TRACED_EVENTS {
+            return Err(format!(
+                "with trace on, max_events can be at most {MAX_TRACED_EVENTS}; turn trace off for bigger runs"
+            ));
+        }
+        Ok(ValidScenario(self))
+    }
+
+    /// Apply `key=value` overrides; a value is parsed as JSON, else taken as a string.
+    pub fn with_override(self, assignment: &str) -> Result<Scenario, String> {
+        let (path, raw) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("--set needs key=value, got '{assignment}'"))?;
+        let path = path.trim();
+        let knob = knob_by_path(path)
+            .ok_or_else(|| format!("unknown setting '{path}' (run `idemlab keys` to list them)"))?;
+        let raw = raw.trim();
+        let value: Value = match knob.kind {
+            K::Choice(_) => Value::String(raw.to_string()),
+            _ => serde_json::from_str(raw)
+                .map_err(|_| format!("{path}: '{raw}' is not a valid value"))?,
+        };
+        check_knob(knob, &value)?;
+        let mut json = serde_json::to_value(&self).map_err(|e| e.to_string())?;
+        *value_at_mut(&mut json, path).ok_or_else(|| format!("{path} is missing"))? = value;
+        serde_json::from_value(json).map_err(|e| format!("{path}: {e}"))
+    }
+
+    /// Parse a scenario from JSON text, with a size limit, as from an imported file.
+    pub fn from_json(text: &str) -> Result<Scenario, String> {
+        const MAX_BYTES: usize = 256 * 1024;
+        if text.len() > MAX_BYTES {
+            return Err(format!(
+                "the configuration is {} KB; at most {} KB is accepted",
+                text.len() / 1024,
+                MAX_BYTES / 1024
+            ));
+        }
+        serde_json::from_str(text).map_err(|e| format!("not a valid scenario: {e}"))
+    }
+}
