@@ -9,6 +9,7 @@ mod native {
 
     use criterion::{Criterion, Throughput};
     use idempotency_lab::sim::scenarios::preset;
+    use idempotency_lab::sim::trace::json::{write_trace, TraceHeader};
     use idempotency_lab::sim::trace::TraceEvent;
     use idempotency_lab::sim::{config::limits, run, Scenario};
 
@@ -33,7 +34,9 @@ mod native {
             let name = if trace { "trace on" } else { "trace off" };
             group.bench_function(name, |b| b.iter(|| run(&valid).events));
             if trace {
-                let json = serde_json::to_vec(&probe.trace).expect("serializable");
+                let mut json = Vec::new();
+                write_trace(&mut json, &TraceHeader::of(&probe), &probe.trace)
+                    .expect("a trace writes into memory");
                 let attempts = probe.attempts.len() * std::mem::size_of_val(&probe.attempts[0]);
                 println!(
                     "trace: {} events, {} B per event in memory ({} B with the attempt table), {:.1} B per event as JSON",

@@ -4,7 +4,7 @@
 
 use idempotency_lab::sim::config::{KeyPolicy, Protections, Scenario};
 use idempotency_lab::sim::scenarios::preset;
-use idempotency_lab::sim::trace::{DropReason, EventKind, MessageKind};
+use idempotency_lab::sim::trace::{Detail, DropReason, EventKind, MessageKind};
 use idempotency_lab::sim::{run, RunResult};
 
 /// The trace hash of `lost-response` seed 1. The browser test (tests/web_engine.rs) checks
@@ -52,16 +52,19 @@ type AttemptIds = Vec<(u32, u8)>;
 fn losses(r: &RunResult) -> (AttemptIds, AttemptIds) {
     let mut requests = Vec::new();
     let mut responses = Vec::new();
-    for e in r.trace.iter().filter(|e| e.kind == EventKind::Drop) {
-        let kind = e.detail & 0xff;
-        let reason = e.detail >> 8;
-        if reason != DropReason::Loss as u32 {
-            continue;
-        }
-        if kind == MessageKind::Request as u32 {
-            requests.push((e.op, e.attempt));
-        } else if kind == MessageKind::Response as u32 {
-            responses.push((e.op, e.attempt));
+    for e in &r.trace {
+        match e.detail {
+            Detail::Drop {
+                message: MessageKind::Request,
+                reason: DropReason::Loss,
+                ..
+            } => requests.push((e.op, e.attempt)),
+            Detail::Drop {
+                message: MessageKind::Response,
+                reason: DropReason::Loss,
+                ..
+            } => responses.push((e.op, e.attempt)),
+            _ => {}
         }
     }
     requests.sort_unstable();
@@ -146,7 +149,7 @@ fn observed_network_rates_match_the_configuration() {
     let r = run(&s.clone().validate().unwrap());
     let is =
         |e: &&idempotency_lab::sim::trace::TraceEvent, kind: EventKind, message: MessageKind| {
-            e.kind == kind && e.detail & 0xff == message as u32
+            e.kind() == kind && e.detail.message().is_some_and(|(_, m)| m == message)
         };
     let count = |kind, message| r.trace.iter().filter(|e| is(e, kind, message)).count() as f64;
     let requests = count(EventKind::Send, MessageKind::Request);
@@ -187,9 +190,9 @@ fn observed_network_rates_match_the_configuration() {
     let mut delays = Vec::new();
     for e in &r.trace {
         if is(&e, EventKind::Send, MessageKind::Request) {
-            sent_at.insert(e.msg, e.time);
+            sent_at.insert(e.detail.message().map(|(id, _)| id), e.time);
         } else if is(&e, EventKind::Deliver, MessageKind::Request) {
-            if let Some(t) = sent_at.get(&e.msg) {
+            if let Some(t) = sent_at.get(&e.detail.message().map(|(id, _)| id)) {
                 delays.push((e.time - t) as f64);
             }
         }
@@ -211,7 +214,10 @@ fn a_timer_of_one_external_call_never_fires_for_the_next() {
     s.network.delay = idempotency_lab::sim::config::DelayKind::Uniform;
     s.operations = 300;
     let r = run(&s.validate().unwrap());
-    assert!(!r.trace.iter().any(|e| e.kind == EventKind::ExternalTimeout));
+    assert!(!r
+        .trace
+        .iter()
+        .any(|e| e.kind() == EventKind::ExternalTimeout));
     assert_eq!(r.emails, r.orders);
     assert_eq!(r.orders, 300);
 }

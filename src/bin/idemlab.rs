@@ -18,6 +18,7 @@ mod cli {
     use idempotency_lab::sim::config::{KnobKind, Scenario, KNOBS};
     use idempotency_lab::sim::report::Summary;
     use idempotency_lab::sim::scenarios::{preset, presets};
+    use idempotency_lab::sim::trace::json::{write_trace, TraceHeader};
 
     /// Deterministic simulator of retries, lossy networks and idempotency protections.
     #[derive(Parser)]
@@ -187,16 +188,12 @@ mod cli {
                 let wall_ms = started.elapsed().as_secs_f64() * 1e3;
                 let summary = Summary::new(&result, (wall_ms * 1000.0).round() / 1000.0);
                 if let Some(path) = trace {
-                    let json = serde_json::json!({
-                        "scenario": result.scenario,
-                        "trace_hash": result.trace_hash,
-                        "operations": result.operations,
-                        "attempts": result.attempts,
-                        "events": result.trace,
-                    });
-                    let text = serde_json::to_string(&json).map_err(|e| e.to_string())?;
-                    std::fs::write(&path, text)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    let cannot =
+                        |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+                    let file = std::fs::File::create(&path).map_err(cannot)?;
+                    let header = TraceHeader::of(&result);
+                    write_trace(std::io::BufWriter::new(file), &header, &result.trace)
+                        .map_err(cannot)?;
                 }
                 match format {
                     Format::Json => out!(

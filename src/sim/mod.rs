@@ -1,23 +1,29 @@
 //! The simulation engine. Pure Rust: no browser crates, no I/O, no wall clock.
 //!
-//! `config` → `ValidScenario` → `engine::run` → `RunResult` (trace, anomalies, costs).
+//! `config` → `ValidScenario` → `world::run` → `RunResult` (trace, anomalies, costs).
+//! `README.md` in this folder is a map: where each decision lives, and how an event
+//! flows from the queue to a handler, to effects, to the trace and the oracle.
 
-pub mod balancer;
-pub mod client;
+pub mod actors;
 pub mod config;
-pub mod db;
-pub mod engine;
-pub mod network;
+pub mod effects;
+pub mod events;
+pub mod faults;
 pub mod oracle;
 pub mod protections;
-pub mod provider;
 pub mod queue;
 pub mod replay;
 pub mod report;
+pub mod results;
+pub mod retry;
 pub mod rng;
 pub mod scenarios;
-pub mod server;
+pub mod steps;
+pub mod stores;
 pub mod trace;
+pub mod workload;
+pub mod world;
 
 pub use config::{Scenario, ValidScenario};
-pub use engine::{run, RunResult};
+pub use results::RunResult;
+pub use world::run;

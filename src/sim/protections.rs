@@ -1,46 +1,12 @@
-//! Idempotency-key semantics (IETF draft / Stripe style): the record a key store keeps
-//! and the decision a lookup makes.
-
-use std::collections::HashMap;
-
-use serde::{Deserialize, Serialize};
+//! Every protection decision in one place: what a key lookup answers (400 / 409 / 422 /
+//! replay / run as new, IETF draft and Stripe semantics), when a commit is fenced off
+//! (409), what a version conflict does (re-read or 409), what a stale `If-Match` gets
+//! (412), and how a key record is settled when the handler answers.
 
 use super::config::IdempotencyKeyConfig;
+use super::stores::keys::{KeyRecord, KeyState, StoredResponse};
 use super::trace::KeyCheckOutcome;
 
-/// A response as stored for replay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredResponse {
-    pub status: u16,
-    /// The operation whose result this is (the body "belongs" to it).
-    pub body_op: u32,
-    pub version: u64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "state")]
-pub enum KeyState {
-    InProgress { locked_at: u64 },
-    Completed { response: StoredResponse },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyRecord {
-    pub client: u16,
-    pub key: u64,
-    pub fingerprint: u64,
-    pub state: KeyState,
-    pub created_at: u64,
-    pub expires_at: u64,
-    /// The operation and attempt that created the record.
-    pub op: u32,
-    pub attempt: u8,
-    /// The execution that holds (or held) the record: a fencing token, so an execution
-    /// whose lock timed out and was taken over cannot commit.
-    pub owner: u32,
-}
-
-/// What a lookup decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyDecision {
     /// Run the handler (take the lock first if the lock is on).
@@ -99,12 +65,76 @@ pub fn decide(
     }
 }
 
-/// A key store: either a replica's memory or the database table.
-pub type KeyTable = HashMap<(u16, u64), KeyRecord>;
+/// With an atomic key save, the commit checks in the same transaction that execution
+/// `owner` still holds its in-progress record. `true`: another attempt took the key over
+/// after this one's lock timed out; committing would apply the operation twice, so the
+/// execution answers 409 instead (the record is the fencing token).
+pub fn fenced(
+    config: &IdempotencyKeyConfig,
+    holds_lock: bool,
+    record: Option<&KeyRecord>,
+    owner: u32,
+) -> bool {
+    holds_lock
+        && config.atomic
+        && !record
+            .is_some_and(|r| r.owner == owner && matches!(r.state, KeyState::InProgress { .. }))
+}
 
-/// Count the records that are still live (not expired) at `now`.
-pub fn live_records(table: &KeyTable, now: u64) -> usize {
-    table.values().filter(|r| now < r.expires_at).count()
+/// What a conditional write does when the row's version moved since the read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VersionConflict {
+    /// Re-read the row and try the conditional write again.
+    Reread,
+    /// Out of retries: answer with this status.
+    Reject(u16),
+}
+
+pub fn on_version_conflict(rounds_done: u32, max_rounds: u32) -> VersionConflict {
+    if rounds_done < max_rounds {
+        VersionConflict::Reread
+    } else {
+        VersionConflict::Reject(409)
+    }
+}
+
+/// A profile write whose `If-Match` version is stale: 412, unless the row's last writer
+/// is this very operation (an earlier attempt applied it), which is success.
+pub fn precondition_status(last_writer: u32, op: u32) -> u16 {
+    if last_writer == op {
+        200
+    } else {
+        412
+    }
+}
+
+/// What happens to an execution's key record when it answers without having settled it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// Save the answer as the completed record, to be replayed.
+    SaveCompleted,
+    /// Errors are not stored: delete the in-progress record so a retry runs again.
+    Release,
+    /// Nothing to do: no record was taken.
+    Nothing,
+}
+
+pub fn settle(config: &IdempotencyKeyConfig, status: u16, holds_lock: bool) -> Settlement {
+    let is_error = status >= 500 || status == 409;
+    match (is_error && !config.store_errors, holds_lock) {
+        (false, _) => Settlement::SaveCompleted,
+        (true, true) => Settlement::Release,
+        (true, false) => Settlement::Nothing,
+    }
+}
+
+/// The response a completed record stores.
+pub fn stored_response(status: u16, op: u32, version: u32) -> StoredResponse {
+    StoredResponse {
+        status,
+        body_op: op,
+        version: version as u64,
+    }
 }
 
 #[cfg(test)]

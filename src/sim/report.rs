@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::engine::{Costs, RunResult};
 use super::oracle::count_by_kind;
+use super::results::{Costs, RunResult};
 use super::trace::Outcome;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

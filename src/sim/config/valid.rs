@@ -6,15 +6,41 @@ use serde_json::Value;
 use super::knob_table::KNOBS;
 use super::knobs::{knob_by_path, Knob, KnobKind as K};
 use super::limits::{MAX_DURATION_US, MAX_PARTITIONS, MAX_TRACED_EVENTS};
-use super::Scenario;
+use super::{Scenario, WalletWrite, Workload};
 
-/// A scenario that passed validation. Only these can be run.
+/// A scenario that passed validation, with the facts derived from it once so that no
+/// handler re-derives them. Only these can be run.
 #[derive(Clone, Debug)]
-pub struct ValidScenario(Scenario);
+pub struct ValidScenario {
+    scenario: Scenario,
+    versioned_reads: bool,
+}
 
 impl ValidScenario {
+    fn new(scenario: Scenario) -> Self {
+        // A handler reads a row and writes a value computed from it (checkout's stock, a
+        // wallet's `SET balance = x`): the write can be conditional on the version it read.
+        let versioned_reads = scenario.workload == Workload::Checkout
+            || (scenario.workload == Workload::Wallet
+                && scenario.world.wallet_write == WalletWrite::Set);
+        ValidScenario {
+            scenario,
+            versioned_reads,
+        }
+    }
+
     pub fn scenario(&self) -> &Scenario {
-        &self.0
+        &self.scenario
+    }
+
+    /// Whether the handler's write is computed from a versioned read of the row.
+    pub fn versioned_reads(&self) -> bool {
+        self.versioned_reads
+    }
+
+    /// Whether writes after a versioned read are conditional (CAS on).
+    pub fn conditional_writes(&self) -> bool {
+        self.versioned_reads && self.scenario.protections.cas
     }
 }
 
@@ -98,7 +124,7 @@ impl Scenario {
                 "with trace on, max_events can be at most {MAX_TRACED_EVENTS}; turn trace off for bigger runs"
             ));
         }
-        Ok(ValidScenario(self))
+        Ok(ValidScenario::new(self))
     }
 
     /// Apply `key=value` overrides; a value is parsed as JSON, else taken as a string.

@@ -1,6 +1,10 @@
-//! The lossy network: per-message fate decided from the message's identity.
+//! Every keyed fault draw in one place: the fate of a message (loss, partition, delay,
+//! duplication), a request's processing time and "slow request", and crashes. Each draw is
+//! a pure function of the seed and the identity of what it hits, so a run with protections
+//! on meets the same faults as the run with them off. The identities are built here too.
 
-use super::config::{DelayKind, NetworkConfig};
+use super::config::{CrashPoint, DelayKind, NetworkConfig, Scenario};
+use super::events::CallKind;
 use super::rng::{KeyedDraw, Purpose};
 
 /// Which link a message travels on; each has its own loss knob.
@@ -30,6 +34,75 @@ pub enum Fate {
 
 /// Identity words of a message: who, which operation, attempt, direction and copy.
 pub type MessageIdentity = [u64; 4];
+
+/// A client's request (or read-back) for one attempt.
+pub fn request_identity(op: u32, attempt: u8, read_back: bool) -> MessageIdentity {
+    [
+        op as u64,
+        (attempt as u64) << 2 | (read_back as u64) << 1,
+        0,
+        0,
+    ]
+}
+
+/// A replica's response to one copy of an attempt's request.
+pub fn response_identity(op: u32, attempt: u8, read_back: bool, copy: u8) -> MessageIdentity {
+    [
+        op as u64,
+        (attempt as u64) << 2 | (read_back as u64) << 1 | 1,
+        copy as u64,
+        0,
+    ]
+}
+
+/// The balancer's error reply (502, 503) to one copy of an attempt's request.
+pub fn balancer_error_identity(op: u32, attempt: u8, copy: u8) -> MessageIdentity {
+    [op as u64, (attempt as u64) << 2 | 1, copy as u64, 1]
+}
+
+/// One execution of a request: the attempt and the copy of it that reached a replica.
+pub fn execution_identity(op: u32, attempt: u8, copy: u8) -> MessageIdentity {
+    [op as u64, execution_word(attempt, copy), 0, 0]
+}
+
+/// The identity word of one execution of a request: its attempt and copy.
+pub fn execution_word(attempt: u8, copy: u8) -> u64 {
+    (attempt as u64) << 8 | copy as u64
+}
+
+fn call_code(kind: CallKind, reply: bool) -> u64 {
+    let kind = match kind {
+        CallKind::Charge => 2,
+        CallKind::Email => 4,
+    };
+    kind + reply as u64
+}
+
+/// A replica's external call number `call` (or its reply) for one execution.
+pub fn call_identity(
+    op: u32,
+    execution: u64,
+    call: u8,
+    kind: CallKind,
+    reply: bool,
+) -> MessageIdentity {
+    [
+        op as u64,
+        execution,
+        (call as u64) << 4 | call_code(kind, reply),
+        0,
+    ]
+}
+
+/// The outbox relay's call number `call` (or its reply) for one outbox row.
+pub fn relay_call_identity(outbox: u32, call: u8, reply: bool) -> MessageIdentity {
+    [
+        outbox as u64,
+        call as u64,
+        call_code(CallKind::Email, reply),
+        1 << 32,
+    ]
+}
 
 /// Decide a message's fate. Pure: same config, seed, identity and send time ⇒ same fate.
 pub fn fate(
@@ -74,6 +147,32 @@ fn delay(config: &NetworkConfig, draw: KeyedDraw) -> u64 {
         DelayKind::Uniform => draw.below(2 * config.delay_mean_us + 1),
     };
     config.delay_min_us + spread
+}
+
+/// How long a lost message is shown travelling before it disappears: a typical delay.
+pub fn lost_after(config: &NetworkConfig) -> u64 {
+    config.delay_min_us + config.delay_mean_us
+}
+
+/// The compute time of one execution, including the "slow request" extra when it hits.
+pub fn processing_time(scenario: &Scenario, op: u32, attempt: u8, copy: u8) -> u64 {
+    let server = &scenario.server;
+    let identity = execution_identity(op, attempt, copy);
+    let mut cost = server.processing_min_us
+        + KeyedDraw::new(scenario.seed, Purpose::Processing, identity)
+            .exponential(server.processing_mean_us);
+    if KeyedDraw::new(scenario.seed, Purpose::Slow, identity).chance(server.slow_probability) {
+        cost += server.slow_us;
+    }
+    cost
+}
+
+/// Whether the replica running this execution crashes at `point`.
+pub fn crashes_at(scenario: &Scenario, op: u32, attempt: u8, copy: u8, point: CrashPoint) -> bool {
+    let p = scenario.server.crash.probability(point);
+    let mut identity = execution_identity(op, attempt, copy);
+    identity[2] = point as u64;
+    KeyedDraw::new(scenario.seed, Purpose::Crash, identity).chance(p)
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use super::config::{KeyStoreLocation, Workload};
-use super::engine::RunResult;
-use super::trace::{write_flags, Actor, EventKind, Table, TraceEvent};
+use super::results::RunResult;
+use super::trace::{Actor, Detail, SavedKeyState, Table, TraceEvent};
 
 /// Which key store a key row lives in: one per replica (memory), or the shared database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -205,17 +205,6 @@ fn key_scope(store: KeyStoreLocation, event: &TraceEvent) -> KeyScope {
     }
 }
 
-fn table_of(detail: u32) -> Option<Table> {
-    Some(match detail & 0xff {
-        1 => Table::Orders,
-        2 => Table::Inventory,
-        3 => Table::Accounts,
-        4 => Table::Profiles,
-        5 => Table::Payments,
-        _ => return None,
-    })
-}
-
 impl Replay {
     /// Fold the whole trace once.
     pub fn new(result: &RunResult) -> Replay {
@@ -287,23 +276,25 @@ impl Replay {
 
         for (index, event) in result.trace.iter().enumerate() {
             let id = index as u32;
-            match event.kind {
-                EventKind::DbWrite => {
-                    let Some(table) = table_of(event.detail) else {
-                        continue;
-                    };
-                    let overwrote = event.detail & write_flags::OVERWROTE_CONCURRENT != 0;
-                    let conflict = event.detail & write_flags::CONFLICT != 0;
+            match event.detail {
+                Detail::DbWrite {
+                    table,
+                    row,
+                    value,
+                    overwrote,
+                    conflict,
+                    delete,
+                } => {
                     let row_kind = match table {
                         Table::Orders | Table::Payments => {
                             if !conflict {
                                 replay.orders.push(OrderRow {
-                                    id: event.msg,
+                                    id: row,
                                     op: event.op,
                                     repeat: repeat(0, event.op),
                                     attempt: event.attempt,
                                     table,
-                                    amount: event.value,
+                                    amount: value,
                                     replica: event.peer,
                                     created_event: id,
                                     created_us: event.time,
@@ -312,8 +303,8 @@ impl Replay {
                             continue;
                         }
                         Table::Inventory => RowKind::Inventory,
-                        Table::Accounts => RowKind::Account(event.msg),
-                        Table::Profiles => RowKind::Profile(event.msg as u16),
+                        Table::Accounts => RowKind::Account(row),
+                        Table::Profiles => RowKind::Profile(row as u16),
                     };
                     let history = rows.entry(row_kind).or_insert_with(|| RowHistory {
                         row: row_kind,
@@ -324,53 +315,52 @@ impl Replay {
                     history.writes.push(RowWrite {
                         event: id,
                         op: event.op,
-                        value: event.value,
-                        deleted: event.detail & write_flags::DELETE != 0,
+                        value,
+                        deleted: delete,
                         overwrote,
                     });
                 }
-                EventKind::Charge => {
-                    charge_by_id.insert(event.msg, replay.charges.len());
+                Detail::Charge { charge, amount } => {
+                    charge_by_id.insert(charge, replay.charges.len());
                     replay.charges.push(ChargeRow {
-                        id: event.msg,
+                        id: charge,
                         op: event.op,
                         repeat: repeat(1, event.op),
-                        amount: event.value,
+                        amount,
                         created_event: id,
                         created_us: event.time,
                         refunded_event: None,
                     });
                 }
-                EventKind::Refund => {
-                    if let Some(&row) = charge_by_id.get(&event.msg) {
+                Detail::Refund { charge } => {
+                    if let Some(&row) = charge_by_id.get(&charge) {
                         replay.charges[row].refunded_event.get_or_insert(id);
                     }
                 }
-                EventKind::EmailSent => replay.emails.push(EmailRow {
-                    id: event.msg,
+                Detail::EmailSent { email } => replay.emails.push(EmailRow {
+                    id: email,
                     op: event.op,
                     repeat: repeat(2, event.op),
                     sender: event.peer,
                     created_event: id,
                     created_us: event.time,
                 }),
-                EventKind::OutboxWrite => {
-                    if event.detail == 1 {
-                        outbox_by_id.insert(event.msg, replay.outbox.len());
+                Detail::OutboxWrite { outbox, sent } => {
+                    if !sent {
+                        outbox_by_id.insert(outbox, replay.outbox.len());
                         replay.outbox.push(OutboxRow {
-                            id: event.msg,
+                            id: outbox,
                             op: event.op,
                             created_event: id,
                             sent_event: None,
                         });
-                    } else if let Some(&row) = outbox_by_id.get(&event.msg) {
+                    } else if let Some(&row) = outbox_by_id.get(&outbox) {
                         replay.outbox[row].sent_event.get_or_insert(id);
                     }
                 }
-                EventKind::KeySave => {
+                Detail::KeySave { state, key } => {
                     let scope = key_scope(store, event);
                     let client = client_of(event.op);
-                    let key = event.value as u64;
                     if let Some(previous) = live_keys.remove(&(scope, client, key)) {
                         replay.keys[previous].ended_event = Some(id);
                     }
@@ -381,24 +371,23 @@ impl Replay {
                         key,
                         op: event.op,
                         attempt: event.attempt,
-                        state: if event.detail == 1 {
-                            KeyRowState::InProgress
-                        } else {
-                            KeyRowState::Completed
+                        state: match state {
+                            SavedKeyState::InProgress => KeyRowState::InProgress,
+                            SavedKeyState::Completed => KeyRowState::Completed,
                         },
                         saved_event: id,
                         saved_us: event.time,
                         ended_event: None,
                     });
                 }
-                EventKind::KeyRelease => {
+                Detail::KeyRelease { key } => {
                     let scope = key_scope(store, event);
-                    let identity = (scope, client_of(event.op), event.value as u64);
+                    let identity = (scope, client_of(event.op), key);
                     if let Some(previous) = live_keys.remove(&identity) {
                         replay.keys[previous].ended_event = Some(id);
                     }
                 }
-                EventKind::Crash if store == KeyStoreLocation::Memory => {
+                Detail::Crash { .. } if store == KeyStoreLocation::Memory => {
                     // A crash wipes the replica's memory, and its key records with it.
                     if let Actor::Replica(r) = event.actor {
                         let wiped: Vec<_> = live_keys
@@ -501,158 +490,4 @@ impl Replay {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::config::Scenario;
-    use crate::sim::scenarios::preset;
-    use crate::sim::{run, RunResult};
-
-    fn run_preset(name: &str) -> RunResult {
-        let scenario = preset(name).expect("preset exists").scenario;
-        run(&scenario.validate().expect("presets are valid"))
-    }
-
-    fn run_scenario(scenario: Scenario) -> RunResult {
-        run(&scenario.validate().expect("valid"))
-    }
-
-    #[test]
-    fn at_the_end_the_tables_match_the_ground_truth() {
-        for name in ["lost-response", "crash-after-commit", "duplicate-email"] {
-            let result = run_preset(name);
-            let replay = Replay::new(&result);
-            let end = replay.tables_at(result.trace.len(), u64::MAX / 2, usize::MAX);
-            assert_eq!(
-                (end.charges_total - end.charges_refunded) as u64,
-                result.charges,
-                "{name}"
-            );
-            assert_eq!(end.orders_total as u64, result.orders, "{name}");
-            assert_eq!(end.emails_total as u64, result.emails, "{name}");
-        }
-    }
-
-    #[test]
-    fn duplicates_are_flagged_once_per_extra_row() {
-        let result = run_preset("crash-after-commit");
-        let replay = Replay::new(&result);
-        let duplicates = replay.orders.iter().filter(|r| r.repeat > 0).count();
-        let ops: std::collections::BTreeSet<u32> = replay.orders.iter().map(|r| r.op).collect();
-        assert!(duplicates > 0);
-        assert_eq!(duplicates, replay.orders.len() - ops.len());
-    }
-
-    #[test]
-    fn at_the_start_everything_is_empty_and_rows_hold_initial_values() {
-        let result = run_preset("oversell");
-        let replay = Replay::new(&result);
-        let start = replay.tables_at(0, 0, 10);
-        assert_eq!(start.orders_total, 0);
-        assert_eq!(start.charges_total, 0);
-        assert_eq!(start.keys_total, 0);
-        assert_eq!(start.rows.len(), 1);
-        assert_eq!(start.rows[0].value, 5);
-        assert_eq!(start.rows[0].version, 0);
-    }
-
-    #[test]
-    fn versions_count_writes_and_the_final_value_matches_the_last_write() {
-        let result = run_preset("concurrent-writers");
-        let replay = Replay::new(&result);
-        let end = replay.tables_at(result.trace.len(), u64::MAX / 2, 10);
-        let writes = result
-            .trace
-            .iter()
-            .filter(|e| e.kind == EventKind::DbWrite && table_of(e.detail) == Some(Table::Accounts))
-            .count() as u64;
-        assert_eq!(end.rows.iter().map(|r| r.version).sum::<u64>(), writes);
-        assert!(end.rows.iter().any(|r| r.last_writer.is_some()));
-    }
-
-    #[test]
-    fn tables_are_monotone_in_the_cursor_and_the_same_from_either_direction() {
-        let result = run_preset("crash-after-commit-protected");
-        let replay = Replay::new(&result);
-        let len = result.trace.len();
-        let time_at = |c: usize| c.checked_sub(1).map_or(0, |i| result.trace[i].time);
-        let cursors: Vec<usize> = (0..=len).step_by(7).collect();
-        let forward: Vec<_> = cursors
-            .iter()
-            .map(|&c| replay.tables_at(c, time_at(c), 5))
-            .collect();
-        let backward: Vec<_> = cursors
-            .iter()
-            .rev()
-            .map(|&c| replay.tables_at(c, time_at(c), 5))
-            .collect();
-        assert_eq!(forward, backward.into_iter().rev().collect::<Vec<_>>());
-        for pair in forward.windows(2) {
-            assert!(pair[0].orders_total <= pair[1].orders_total);
-            assert!(pair[0].charges_total <= pair[1].charges_total);
-        }
-        // With keys on, some key rows exist at the end, all completed.
-        let end = replay.tables_at(len, time_at(len), usize::MAX);
-        assert!(end.keys_total > 0);
-        assert!(end.keys.iter().all(|k| k.badge == KeyBadge::Completed));
-        assert_eq!(end.keys.len(), end.keys_total);
-    }
-
-    #[test]
-    fn in_progress_rows_show_while_a_request_is_handled() {
-        let result = run_preset("lost-response-protected");
-        let replay = Replay::new(&result);
-        let first_save = result
-            .trace
-            .iter()
-            .position(|e| e.kind == EventKind::KeySave && e.detail == 1)
-            .expect("the in-flight lock saves an in_progress row");
-        let time = result.trace[first_save].time;
-        let before = replay.tables_at(first_save, time, 10);
-        let after = replay.tables_at(first_save + 1, time, 10);
-        assert_eq!(after.keys_total, before.keys_total + 1);
-        assert!(after
-            .keys
-            .iter()
-            .any(|k| k.badge == KeyBadge::InProgress && k.row.saved_event == first_save as u32));
-    }
-
-    #[test]
-    fn rows_expire_after_the_ttl() {
-        let result = run_preset("short-ttl");
-        let replay = Replay::new(&result);
-        let saved = replay.keys.first().expect("short-ttl saves keys");
-        let cursor = saved.saved_event as usize + 1;
-        let fresh = replay.tables_at(cursor, saved.saved_us, 50);
-        let stale = replay.tables_at(cursor, saved.saved_us + replay.ttl_us, 50);
-        let badge = |t: &TablesAt| {
-            t.keys
-                .iter()
-                .find(|k| k.row.saved_event == saved.saved_event)
-                .map(|k| k.badge)
-        };
-        assert_ne!(badge(&fresh), Some(KeyBadge::Expired));
-        assert_eq!(badge(&stale), Some(KeyBadge::Expired));
-    }
-
-    #[test]
-    fn a_crash_wipes_a_memory_key_store() {
-        let mut scenario = preset("memory-key-store").expect("preset").scenario;
-        scenario.server.crash.after_commit_before_response = 0.3;
-        let result = run_scenario(scenario);
-        let replay = Replay::new(&result);
-        let crash = result
-            .trace
-            .iter()
-            .position(|e| e.kind == EventKind::Crash)
-            .expect("the run crashes a replica");
-        let Actor::Replica(r) = result.trace[crash].actor else {
-            panic!("crashes happen on replicas")
-        };
-        let time = result.trace[crash].time;
-        let after = replay.tables_at(crash + 1, time, usize::MAX);
-        assert!(after
-            .keys
-            .iter()
-            .all(|k| k.row.scope != KeyScope::Replica(r)));
-    }
-}
+mod tests;

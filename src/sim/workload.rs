@@ -1,8 +1,9 @@
-//! Clients: the workload's logical operations, key policy, and retry policy.
+//! The workload: every logical operation of a run, and the idempotency key a client
+//! sends with each attempt under its key policy.
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{BackoffKind, ClientConfig, KeyPolicy, Scenario, Workload};
+use super::config::{KeyPolicy, Scenario, Workload};
 use super::rng::{mix64, KeyedDraw, Purpose};
 
 /// What one logical operation asks for.
@@ -162,56 +163,6 @@ pub fn idempotency_key(policy: KeyPolicy, op: &Operation, attempt: u8) -> Option
     }
 }
 
-/// Wait before attempt `next_attempt` (2, 3, …).
-pub fn backoff(config: &ClientConfig, seed: u64, op: u32, next_attempt: u8) -> u64 {
-    let retries_so_far = next_attempt.saturating_sub(2) as u32;
-    let base = match config.backoff {
-        BackoffKind::Fixed => config.backoff_base_us,
-        BackoffKind::Exponential => config
-            .backoff_base_us
-            .saturating_mul(1u64 << retries_so_far.min(30)),
-    }
-    .min(config.backoff_max_us);
-    if config.jitter {
-        KeyedDraw::new(
-            seed,
-            Purpose::Jitter,
-            [op as u64, next_attempt as u64, 0, 0],
-        )
-        .below(base + 1)
-    } else {
-        base
-    }
-}
-
-/// What a client does with a response status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reaction {
-    Succeed,
-    /// Retry if attempts remain; otherwise end with the given outcome.
-    Retry {
-        give_up_as_failed: bool,
-    },
-    Fail,
-    /// Upsert said "already exists": read the order back.
-    ReadBack,
-}
-
-pub fn react(status: u16, already_exists: bool) -> Reaction {
-    match status {
-        200..=299 if already_exists => Reaction::ReadBack,
-        200..=299 => Reaction::Succeed,
-        // 0 = connection reset; 409 = in progress elsewhere; 429 = slow down.
-        0 | 409 | 429 => Reaction::Retry {
-            give_up_as_failed: false,
-        },
-        500..=599 => Reaction::Retry {
-            give_up_as_failed: true,
-        },
-        _ => Reaction::Fail,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,24 +197,6 @@ mod tests {
             k(KeyPolicy::ReusedAcrossOperations, &a, 1),
             k(KeyPolicy::ReusedAcrossOperations, &b, 3)
         );
-    }
-
-    #[test]
-    fn exponential_backoff_doubles_and_caps() {
-        let config = ClientConfig {
-            backoff: BackoffKind::Exponential,
-            backoff_base_us: 100,
-            backoff_max_us: 350,
-            jitter: false,
-            ..ClientConfig::default()
-        };
-        let waits: Vec<u64> = (2..=5).map(|n| backoff(&config, 1, 0, n)).collect();
-        assert_eq!(waits, vec![100, 200, 350, 350]);
-        let jittered = ClientConfig {
-            jitter: true,
-            ..config
-        };
-        assert!((2..=5).all(|n| backoff(&jittered, 1, 0, n) <= 350));
     }
 
     #[test]

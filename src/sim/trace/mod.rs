@@ -1,8 +1,14 @@
 //! The trace: every event of a run with its virtual time and ids.
 //!
-//! An event is a small fixed-size record (40 bytes). Every event is hashed into the
-//! trace hash as it is emitted, whether or not it is stored, so the hash is the same
-//! with tracing on and off.
+//! An event is a small fixed-size record (48 bytes) with a typed [`Detail`]. Every event
+//! is hashed into the trace hash as it is emitted, whether or not it is stored, so the
+//! hash is the same with tracing on and off. [`json`] writes a trace as self-describing
+//! JSON.
+
+mod detail;
+pub mod json;
+
+pub use detail::{Detail, EventKind, SavedKeyState, TimedStep};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -165,38 +171,6 @@ pub enum KeyCheckOutcome {
     Unlocked = 9,
 }
 
-/// Every kind of trace event. Field meanings per kind are documented on [`TraceEvent`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[repr(u8)]
-pub enum EventKind {
-    OpStart = 1,
-    Send = 2,
-    Deliver = 3,
-    Drop = 4,
-    Duplicate = 5,
-    Timeout = 6,
-    Retry = 7,
-    Step = 8,
-    KeyCheck = 9,
-    KeySave = 10,
-    KeyRelease = 11,
-    Crash = 12,
-    Restart = 13,
-    DbRead = 14,
-    DbWrite = 15,
-    CasConflict = 16,
-    Charge = 17,
-    ChargeDeduplicated = 18,
-    Refund = 19,
-    EmailSent = 20,
-    EmailDeduplicated = 21,
-    OutboxWrite = 22,
-    OpEnd = 23,
-    LateResponse = 24,
-    ExternalTimeout = 25,
-}
-
 /// What a database write touched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -209,40 +183,22 @@ pub enum Table {
     Payments = 5,
 }
 
-/// Flags on a database write (bit set in `detail`).
-pub mod write_flags {
-    /// The write overwrote a change made after this handler read the row.
-    pub const OVERWROTE_CONCURRENT: u32 = 1 << 8;
-    /// `ON CONFLICT`: the row existed; nothing new was inserted.
-    pub const CONFLICT: u32 = 1 << 9;
-    /// A delete.
-    pub const DELETE: u32 = 1 << 10;
-}
-
-/// One event. 40 bytes.
-///
-/// | kind | actor | peer | msg | detail | value |
-/// |---|---|---|---|---|---|
-/// | op_start | client | – | – | – | amount / target |
-/// | send, deliver, drop, duplicate | where it happens | other end | message id | `MessageKind` (+ `DropReason` << 8 for drop) | HTTP status on responses |
-/// | timeout, retry | client | – | – | – | backoff µs on retry |
-/// | step | replica | – | request msg | step code | duration µs |
-/// | key_check / key_save / key_release | key store | replica | – | `KeyCheckOutcome` / 1 in progress, 2 completed | key |
-/// | crash, restart | replica | – | – | crash point index | – |
-/// | db_read, db_write, cas_conflict | database | replica | row | `Table` (+ flags) | new value; version in `msg` for reads |
-/// | charge, refund, email_sent, …_deduplicated | provider / email | replica or relay | record id | – | amount |
-/// | op_end | client | – | – | `Outcome` | latency µs |
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One event: when, who (`actor`, and `peer` at the other end), for which operation and
+/// attempt, and what ([`Detail`]). At most 48 bytes, so millions fit in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceEvent {
     pub time: u64,
-    pub value: i64,
+    pub detail: Detail,
     pub op: u32,
-    pub msg: u32,
-    pub detail: u32,
     pub actor: Actor,
     pub peer: Actor,
-    pub kind: EventKind,
     pub attempt: u8,
+}
+
+impl TraceEvent {
+    pub fn kind(&self) -> EventKind {
+        self.detail.kind()
+    }
 }
 
 /// Sentinel for "no operation".
@@ -273,11 +229,12 @@ impl Trace {
     /// Hash the event (FNV-1a over 64-bit words) and keep it if recording. Returns its id.
     #[inline]
     pub fn emit(&mut self, event: TraceEvent) -> u32 {
+        let (msg, detail, value) = event.detail.hash_words();
         let words = [
             event.time,
-            event.value as u64,
-            (event.op as u64) << 32 | event.msg as u64,
-            (event.detail as u64) << 32 | (event.kind as u64) << 8 | event.attempt as u64,
+            value as u64,
+            (event.op as u64) << 32 | msg as u64,
+            (detail as u64) << 32 | (event.kind() as u64) << 8 | event.attempt as u64,
             event.actor.code() << 32 | event.peer.code(),
         ];
         let mut h = self.hash;
@@ -304,7 +261,7 @@ mod tests {
 
     #[test]
     fn trace_event_is_compact() {
-        assert!(std::mem::size_of::<TraceEvent>() <= 40);
+        assert!(std::mem::size_of::<TraceEvent>() <= 48);
     }
 
     #[test]
@@ -325,13 +282,14 @@ mod tests {
     fn hash_changes_with_any_field() {
         let e = TraceEvent {
             time: 1,
-            value: 2,
+            detail: Detail::Send {
+                msg: 4,
+                message: MessageKind::Request,
+                value: 2,
+            },
             op: 3,
-            msg: 4,
-            detail: 5,
             actor: Actor::Client(0),
             peer: Actor::Balancer,
-            kind: EventKind::Send,
             attempt: 1,
         };
         let hash_of = |e: TraceEvent| {
@@ -352,7 +310,11 @@ mod tests {
         assert_ne!(
             h,
             hash_of(TraceEvent {
-                kind: EventKind::Drop,
+                detail: Detail::Drop {
+                    msg: 4,
+                    message: MessageKind::Request,
+                    reason: DropReason::Loss,
+                },
                 ..e
             })
         );

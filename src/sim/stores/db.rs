@@ -6,8 +6,6 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::protections::KeyRecord;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRow {
     pub id: u32,
@@ -33,6 +31,8 @@ pub struct VersionedRow {
 pub struct OutboxRow {
     pub id: u32,
     pub op: u32,
+    /// The execution whose transaction wrote it.
+    pub exec: u32,
     pub sent: bool,
 }
 
@@ -52,9 +52,7 @@ pub struct Database {
     pub inventory: VersionedRow,
     pub accounts: Vec<VersionedRow>,
     pub profiles: Vec<VersionedRow>,
-    pub idempotency_keys: HashMap<(u16, u64), KeyRecord>,
     pub outbox: Vec<OutboxRow>,
-    pub round_trips: u64,
 }
 
 impl Database {
@@ -62,7 +60,7 @@ impl Database {
         let row = |value| VersionedRow {
             value,
             version: 0,
-            last_writer: super::trace::NO_OP,
+            last_writer: crate::sim::trace::NO_OP,
             deleted: false,
         };
         Database {
@@ -121,11 +119,12 @@ impl Database {
         }
     }
 
-    pub fn add_outbox(&mut self, op: u32) -> u32 {
+    pub fn add_outbox(&mut self, op: u32, exec: u32) -> u32 {
         let id = self.outbox.len() as u32;
         self.outbox.push(OutboxRow {
             id,
             op,
+            exec,
             sent: false,
         });
         id

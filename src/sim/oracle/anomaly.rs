@@ -1,0 +1,106 @@
+//! The anomalies a run can show, and the small text helpers their sentences use.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    DoubleCharge,
+    DuplicateOrder,
+    Oversell,
+    LostUpdate,
+    DuplicateEmail,
+    GhostSuccess,
+    LostWrite,
+    WrongReplay,
+}
+
+impl AnomalyKind {
+    pub const ALL: [AnomalyKind; 8] = [
+        AnomalyKind::DoubleCharge,
+        AnomalyKind::DuplicateOrder,
+        AnomalyKind::Oversell,
+        AnomalyKind::LostUpdate,
+        AnomalyKind::DuplicateEmail,
+        AnomalyKind::GhostSuccess,
+        AnomalyKind::LostWrite,
+        AnomalyKind::WrongReplay,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AnomalyKind::DoubleCharge => "double_charge",
+            AnomalyKind::DuplicateOrder => "duplicate_order",
+            AnomalyKind::Oversell => "oversell",
+            AnomalyKind::LostUpdate => "lost_update",
+            AnomalyKind::DuplicateEmail => "duplicate_email",
+            AnomalyKind::GhostSuccess => "ghost_success",
+            AnomalyKind::LostWrite => "lost_write",
+            AnomalyKind::WrongReplay => "wrong_replay",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            AnomalyKind::DoubleCharge => "Double charge",
+            AnomalyKind::DuplicateOrder => "Duplicate order",
+            AnomalyKind::Oversell => "Oversell",
+            AnomalyKind::LostUpdate => "Lost update",
+            AnomalyKind::DuplicateEmail => "Duplicate email",
+            AnomalyKind::GhostSuccess => "Ghost success",
+            AnomalyKind::LostWrite => "Lost write",
+            AnomalyKind::WrongReplay => "Wrong replay",
+        }
+    }
+}
+
+/// One anomaly with the trace events that produced it and a sentence saying why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Anomaly {
+    pub kind: AnomalyKind,
+    pub op: u32,
+    /// When the anomaly became true (the event that completed it).
+    pub time_us: u64,
+    pub events: Vec<u32>,
+    pub narrative: String,
+}
+
+/// Count anomalies by kind, every kind present (zero if none).
+pub fn count_by_kind(anomalies: &[Anomaly]) -> BTreeMap<&'static str, u64> {
+    let mut counts: BTreeMap<&'static str, u64> =
+        AnomalyKind::ALL.iter().map(|k| (k.name(), 0)).collect();
+    for a in anomalies {
+        *counts.entry(a.kind.name()).or_default() += 1;
+    }
+    counts
+}
+
+/// "140 ms", "1.25 s".
+pub fn format_time(us: u64) -> String {
+    if us >= 10_000_000 {
+        format!("{:.1} s", us as f64 / 1e6)
+    } else if us >= 1_000_000 {
+        format!("{:.2} s", us as f64 / 1e6)
+    } else {
+        format!("{} ms", us / 1000)
+    }
+}
+
+pub(super) fn at(us: u64) -> String {
+    format!("t={}", format_time(us))
+}
+
+pub(super) fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}
+
+pub(super) fn sorted(mut events: Vec<u32>) -> Vec<u32> {
+    events.sort_unstable();
+    events.dedup();
+    events
+}

@@ -1,0 +1,130 @@
+//! What the oracle is told: typed facts, written by handlers into the effects buffer and
+//! by the world's network, each with the trace events it refers to.
+
+use crate::sim::config::CrashPoint;
+use crate::sim::trace::{KeyCheckOutcome, Outcome};
+
+/// Why a client attempt did not get its answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    RequestLost,
+    RequestPartitioned,
+    ResponseLost,
+    ResponsePartitioned,
+    ReplicaDown,
+    Crash(CrashPoint, u8),
+    Timeout,
+    Status(u16),
+}
+
+/// One observation. `event` fields are trace event ids; the time is the world's now.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
+    AttemptSent {
+        op: u32,
+        attempt: u8,
+        key: Option<u64>,
+        event: u32,
+    },
+    /// The first fault an attempt met (later ones are ignored).
+    Fault {
+        op: u32,
+        attempt: u8,
+        fault: Fault,
+        event: u32,
+    },
+    /// The network delivered a copy of an attempt's request.
+    Duplicated {
+        op: u32,
+        attempt: u8,
+        event: u32,
+    },
+    /// A replica started execution `exec` of an attempt (ids count up from 0).
+    ExecutionStarted {
+        exec: u32,
+        op: u32,
+        attempt: u8,
+        replica: u8,
+    },
+    KeyChecked {
+        exec: u32,
+        outcome: KeyCheckOutcome,
+        event: u32,
+    },
+    KeySaved {
+        exec: u32,
+    },
+    ExecutionEnded {
+        exec: u32,
+    },
+    /// A replica crashed at `point`, losing the executions `lost`.
+    Crashed {
+        replica: u8,
+        point: CrashPoint,
+        lost: Vec<u32>,
+        event: u32,
+    },
+    /// An execution called an external service again after `event` (its timeout).
+    ExternalCallRetried {
+        exec: u32,
+        event: u32,
+    },
+    Charged {
+        exec: u32,
+        op: u32,
+        event: u32,
+    },
+    Refunded {
+        op: u32,
+        exec: u32,
+    },
+    OrderInserted {
+        exec: u32,
+        op: u32,
+        quantity: u32,
+        event: u32,
+    },
+    Emailed {
+        exec: u32,
+        op: u32,
+        event: u32,
+    },
+    /// A wallet write of `op` to `account`; `overwrote` if the row changed after its read.
+    AccountWritten {
+        exec: u32,
+        op: u32,
+        account: u32,
+        read_event: u32,
+        read_time: u64,
+        overwrote: bool,
+        event: u32,
+    },
+    /// A checkout wrote the stock computed from its read.
+    StockWritten {
+        op: u32,
+        read_event: u32,
+        read_time: u64,
+        read_value: i64,
+        overwrote: bool,
+        event: u32,
+    },
+    /// A profile write of `op`; `stale_over` names a newer operation it overwrote.
+    ProfileWritten {
+        exec: u32,
+        op: u32,
+        stale_over: Option<u32>,
+        event: u32,
+    },
+    /// A client accepted the stored response of `body_op` as the answer to `op`.
+    WrongReplay {
+        op: u32,
+        body_op: u32,
+        key_event: u32,
+        event: u32,
+    },
+    OpEnded {
+        op: u32,
+        outcome: Outcome,
+        event: u32,
+    },
+}

@@ -1,0 +1,22 @@
+//! The handler's own work: a processing time, plus the slow path when it is drawn.
+
+use super::StepResult;
+use crate::sim::actors::replica::{Execution, Node};
+use crate::sim::effects::{Cx, Out};
+use crate::sim::faults::processing_time;
+use crate::sim::trace::{Actor, Detail, TimedStep};
+
+pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepResult {
+    let duration_us = processing_time(cx.scenario(), x.op, x.attempt, x.copy);
+    out.trace(
+        node.actor(),
+        Actor::Nobody,
+        x.op,
+        x.attempt,
+        Detail::Step {
+            step: TimedStep::Compute,
+            duration_us,
+        },
+    );
+    StepResult::Next(duration_us)
+}
