@@ -53,7 +53,7 @@ pub enum Cost {
 }
 
 /// One thing a handler wants to happen.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Record a trace event at the current time.
     Trace {

@@ -10,7 +10,7 @@ pub enum CallKind {
 }
 
 /// Where an external service's reply must go back to.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Route {
     pub replica: u8,
     pub slot: u16,
@@ -24,7 +24,7 @@ pub struct Route {
 pub const RELAY_ROUTE: u8 = u8::MAX;
 
 /// What a message carries.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Body {
     /// A client's request (or read-back), forwarded unchanged by the balancer.
     Request {
@@ -60,7 +60,7 @@ pub enum Body {
     },
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Message {
     pub id: u32,
     pub from: Actor,
@@ -82,7 +82,7 @@ impl Message {
 }
 
 /// Everything the world's queue holds: what happens next, and when.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Event {
     ClientBegin {
         client: u16,

@@ -20,6 +20,8 @@ pub mod rng;
 pub mod scenarios;
 pub mod steps;
 pub mod stores;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod trace;
 pub mod workload;
 pub mod world;

@@ -10,3 +10,6 @@ pub mod network;
 pub mod provider;
 pub mod relay;
 pub mod replica;
+
+#[cfg(test)]
+mod tests;

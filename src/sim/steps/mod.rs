@@ -184,3 +184,5 @@ pub fn plan(scenario: &Scenario, read_back: bool) -> &'static [Step] {
         ],
     }
 }
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,182 @@
+//! Test support: one replica with its stores, a hand-made execution, and readers for the
+//! effects a handler wrote. Used by the per-step and per-actor tests.
+
+use super::actors::replica::{Execution, Node, Replica};
+use super::config::{Scenario, ValidScenario};
+use super::effects::{Cx, Effect, Out};
+use super::events::{Body, Event};
+use super::faults::Fate;
+use super::oracle::Fact;
+use super::steps::plan;
+use super::stores::db::Database;
+use super::stores::keys::KeyStore;
+use super::trace::{Actor, Detail, MessageKind};
+use super::workload::{generate_operations, idempotency_key, Operation};
+
+/// A scenario, its operations, and replica 0 with the database and the key store.
+pub struct Bench {
+    pub valid: ValidScenario,
+    pub ops: Vec<Operation>,
+    pub replica: Replica,
+    pub db: Database,
+    pub keys: KeyStore,
+    pub next_exec: u32,
+}
+
+impl Bench {
+    pub fn new(scenario: Scenario) -> Self {
+        let valid = scenario.validate().expect("a valid test scenario");
+        let s = valid.scenario();
+        let ops = generate_operations(s);
+        let db = Database::new(
+            s.world.stock,
+            s.world.accounts,
+            s.world.initial_balance,
+            s.clients,
+        );
+        let keys = KeyStore::new(s.protections.idempotency_key.store, s.replicas);
+        Bench {
+            valid,
+            ops,
+            replica: Replica::new(),
+            db,
+            keys,
+            next_exec: 0,
+        }
+    }
+
+    /// Run `f` as a handler of replica 0 at time `now`; returns its result and effects.
+    pub fn on_replica<R>(
+        &mut self,
+        now: u64,
+        f: impl FnOnce(&mut Node, &Cx, &mut Out) -> R,
+    ) -> (R, Out) {
+        let cx = Cx {
+            now,
+            valid: &self.valid,
+            ops: &self.ops,
+        };
+        let mut node = Node {
+            index: 0,
+            replica: &mut self.replica,
+            db: &mut self.db,
+            keys: &mut self.keys,
+            next_exec: &mut self.next_exec,
+        };
+        let mut out = fresh_out();
+        let result = f(&mut node, &cx, &mut out);
+        (result, out)
+    }
+
+    pub fn cx(&self, now: u64) -> Cx<'_> {
+        Cx {
+            now,
+            valid: &self.valid,
+            ops: &self.ops,
+        }
+    }
+
+    /// A new execution of `op`'s attempt 1, as a replica admits it.
+    pub fn execution(&self, op: u32) -> Execution {
+        let s = self.valid.scenario();
+        Execution {
+            id: 0,
+            op,
+            attempt: 1,
+            copy: 0,
+            read_back: false,
+            plan: plan(s, false),
+            pc: 0,
+            key: idempotency_key(s.client.key_policy, &self.ops[op as usize], 1),
+            holds_lock: false,
+            key_done: !s.protections.idempotency_key.enabled,
+            key_event: u32::MAX,
+            read_value: 0,
+            read_version: 0,
+            read_event: 0,
+            read_time: 0,
+            cas_rounds: 0,
+            call: 0,
+            waiting: false,
+            charge: None,
+            status: 200,
+            already_exists: false,
+            body_op: op,
+            version: 0,
+            replayed: false,
+        }
+    }
+}
+
+pub fn fresh_out() -> Out {
+    let mut out = Out::default();
+    out.begin(0, u64::MAX);
+    out
+}
+
+/// The trace details written, in order.
+pub fn traces(out: &Out) -> Vec<Detail> {
+    out.effects()
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Trace { detail, .. } => Some(*detail),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn facts(out: &Out) -> Vec<Fact> {
+    out.effects()
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Fact(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A message written with `Out::send`.
+#[derive(Clone, Copy, Debug)]
+pub struct Sent {
+    pub from: Actor,
+    pub to: Actor,
+    pub kind: MessageKind,
+    pub body: Body,
+    pub value: i64,
+    pub fate: Fate,
+}
+
+pub fn sends(out: &Out) -> Vec<Sent> {
+    out.effects()
+        .iter()
+        .filter_map(|e| match *e {
+            Effect::Send {
+                from,
+                to,
+                kind,
+                body,
+                value,
+                fate,
+            } => Some(Sent {
+                from,
+                to,
+                kind,
+                body,
+                value,
+                fate,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The timers set: (delay, event).
+pub fn timers(out: &Out) -> Vec<(u64, Event)> {
+    out.effects()
+        .iter()
+        .filter_map(|e| match *e {
+            Effect::After { delay, event } => Some((delay, event)),
+            _ => None,
+        })
+        .collect()
+}
