@@ -322,12 +322,12 @@ mod timeline {
         let sends = result
             .trace
             .iter()
-            .filter(|e| matches!(e.kind, EventKind::Send | EventKind::Duplicate))
+            .filter(|e| matches!(e.kind(), EventKind::Send | EventKind::Duplicate))
             .count();
         let drops = result
             .trace
             .iter()
-            .filter(|e| e.kind == EventKind::Drop)
+            .filter(|e| e.kind() == EventKind::Drop)
             .count();
         assert_eq!(timeline.arrows.len(), sends);
         let lost = timeline
@@ -372,5 +372,112 @@ mod timeline {
                 );
             }
         }
+    }
+}
+
+mod event_description {
+    use idempotency_lab::sim::config::CrashPoint;
+    use idempotency_lab::sim::scenarios::preset;
+    use idempotency_lab::sim::trace::{Detail, MessageKind};
+    use idempotency_lab::sim::{run, RunResult};
+    use idempotency_lab::ui::event_description::describe_event;
+    use idempotency_lab::ui::timeline::Timeline;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn run_preset(name: &str) -> RunResult {
+        let scenario = preset(name).expect("preset").scenario;
+        run(&scenario.validate().expect("valid"))
+    }
+
+    /// The descriptions of every event whose detail matches.
+    fn described(result: &RunResult, wanted: impl Fn(&Detail) -> bool) -> Vec<String> {
+        (0..result.trace.len())
+            .filter(|&i| wanted(&result.trace[i].detail))
+            .map(|i| describe_event(result, i))
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn every_event_gets_a_sentence_with_its_time() {
+        for name in [
+            "lost-response",
+            "crash-after-commit",
+            "duplicate-email-protected",
+            "reordered-requests",
+            "concurrent-writers",
+        ] {
+            let result = run_preset(name);
+            for index in 0..result.trace.len() {
+                let text = describe_event(&result, index);
+                assert!(
+                    text.starts_with("t=") && text.contains(" · "),
+                    "{name}: {text}"
+                );
+                assert!(!text.contains("nobody"), "{name}: {text}");
+            }
+            assert_eq!(
+                describe_event(&result, result.trace.len()),
+                "Before the first event."
+            );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn sentences_follow_the_typed_detail() {
+        let result = run_preset("lost-response");
+        let first = describe_event(&result, 0);
+        assert!(first.ends_with("client 1 starts p-1"), "{first}");
+        let lost = described(&result, |d| matches!(d, Detail::Drop { .. }));
+        assert!(!lost.is_empty());
+        assert!(lost
+            .iter()
+            .all(|t| t.contains("a response p-") && t.ends_with("is lost by the network")));
+        let sends = described(&result, |d| {
+            matches!(
+                d,
+                Detail::Send {
+                    message: MessageKind::Request,
+                    ..
+                }
+            )
+        });
+        assert!(sends
+            .iter()
+            .all(|t| t.contains("sends a request p-") && t.ends_with("to load balancer")));
+
+        let result = run_preset("crash-after-commit");
+        let crashes = described(&result, |d| matches!(d, Detail::Crash { .. }));
+        assert!(!crashes.is_empty());
+        let point = CrashPoint::AfterCommitBeforeResponse.describe();
+        assert!(crashes.iter().all(|t| t.ends_with(point)), "{crashes:?}");
+
+        // The outbox row is written by the handler and marked sent by the relay.
+        let result = run_preset("duplicate-email-protected");
+        let written = described(&result, |d| {
+            matches!(d, Detail::OutboxWrite { sent: false, .. })
+        });
+        let marked = described(&result, |d| {
+            matches!(d, Detail::OutboxWrite { sent: true, .. })
+        });
+        assert!(!written.is_empty() && !marked.is_empty());
+        assert!(written
+            .iter()
+            .all(|t| t.contains("the outbox records an email for")));
+        assert!(marked
+            .iter()
+            .all(|t| t.contains("the outbox relay marks the email for") && t.ends_with("as sent")));
+    }
+
+    #[wasm_bindgen_test]
+    fn network_copies_of_responses_carry_a_status() {
+        let result = run_preset("reordered-requests");
+        let timeline = Timeline::new(&result);
+        let copies: Vec<_> = timeline
+            .arrows
+            .iter()
+            .filter(|a| a.duplicate && a.kind == MessageKind::Response)
+            .collect();
+        assert!(!copies.is_empty());
+        assert!(copies.iter().all(|a| a.status >= 200));
     }
 }

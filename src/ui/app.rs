@@ -1,6 +1,8 @@
 //! The root component: owns the state, the playback timer and the keyboard shortcuts, and
 //! lays out the panels.
 
+use std::convert::identity;
+
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
@@ -57,6 +59,15 @@ fn shortcut(event: &KeyboardEvent) -> Option<Action> {
         "-" | "_" => Some(Action::ZoomOut),
         _ => None,
     }
+}
+
+/// A callback that turns what a component reports into an action for the reducer.
+fn forward<T: 'static>(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    to_action: impl Fn(T) -> Action + 'static,
+) -> Callback<T> {
+    let dispatcher = dispatcher.clone();
+    Callback::from(move |value: T| dispatcher.dispatch(to_action(value)))
 }
 
 #[component(App)]
@@ -126,53 +137,28 @@ pub fn app() -> Html {
         },
     );
 
-    let on_action = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |action: Action| dispatcher.dispatch(action))
-    };
-    let on_select_preset = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |name: String| dispatcher.dispatch(Action::SelectPreset(name)))
-    };
-    let on_knob = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |(path, raw): (&'static str, String)| {
-            dispatcher.dispatch(Action::SetKnob {
-                path: path.to_string(),
-                raw,
-            })
-        })
-    };
-    let on_notify = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |(level, text): (NoticeLevel, String)| {
-            dispatcher.dispatch(Action::Notify { level, text })
-        })
-    };
-    let on_import = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |(file_name, text): (String, String)| {
-            dispatcher.dispatch(Action::Import { file_name, text })
-        })
-    };
-    let on_dismiss = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |id: u32| dispatcher.dispatch(Action::Dismiss(id)))
-    };
-    let on_help = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |()| dispatcher.dispatch(Action::ToggleHelp))
-    };
-    let on_close_help = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |()| dispatcher.dispatch(Action::CloseHelp))
-    };
+    let on_action = forward(&dispatcher, identity::<Action>);
+    let on_select_preset = forward(&dispatcher, Action::SelectPreset);
+    let on_knob = forward(&dispatcher, |(path, raw): (&'static str, String)| {
+        Action::SetKnob {
+            path: path.to_string(),
+            raw,
+        }
+    });
+    let on_notify = forward(&dispatcher, |(level, text): (NoticeLevel, String)| {
+        Action::Notify { level, text }
+    });
+    let on_import = forward(&dispatcher, |(file_name, text): (String, String)| {
+        Action::Import { file_name, text }
+    });
+    let on_dismiss = forward(&dispatcher, Action::Dismiss);
+    let on_help = forward(&dispatcher, |()| Action::ToggleHelp);
+    let on_close_help = forward(&dispatcher, |()| Action::CloseHelp);
+    let on_select_anomaly = forward(&dispatcher, Action::SelectAnomaly);
     // Stable across renders, so the diagram's items are not re-rendered for a new callback.
-    let on_seek = use_callback(dispatcher.clone(), |cursor: usize, dispatcher| {
+    let on_seek = use_callback(dispatcher, |cursor: usize, dispatcher| {
         dispatcher.dispatch(Action::Seek(cursor))
     });
-    let on_select_anomaly =
-        Callback::from(move |index: usize| dispatcher.dispatch(Action::SelectAnomaly(index)));
 
     let run = state.run.clone();
     html! {

@@ -89,6 +89,16 @@ pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), Stri
     download_blob(file_name, &text_blob(text, mime)?)
 }
 
+/// Offer `bytes` (already encoded, e.g. UTF-8 JSON) as a download, copied once into a Blob.
+pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| js_error("could not build the file", e))?;
+    download_blob(file_name, &blob)
+}
+
 /// Copy `text`; `on_done` hears whether it worked (the Clipboard API needs a secure
 /// context and permission, so the caller offers a text field as the fallback).
 pub fn copy_text(text: &str, on_done: Callback<Result<(), String>>) {

@@ -8,8 +8,9 @@ use crate::sim::oracle::format_time;
 use crate::sim::trace::MessageKind;
 
 use super::diagram_items::Hovered;
+use super::event_description::{describe_event, drop_reason_text, message_name};
 use super::run_view::RunView;
-use super::timeline::{describe_event, drop_reason_text, message_name, Arrow, ArrowEnd};
+use super::timeline::{Arrow, ArrowEnd};
 
 #[derive(Properties, PartialEq)]
 pub struct MessageDetailsProps {

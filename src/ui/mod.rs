@@ -1,6 +1,6 @@
 //! The browser app (wasm32 only). `state` holds the one reducer; every other module is a
 //! component with its own props, or a pure helper (`settings`, `permalink`, `timeline`,
-//! `run_view`) or the browser edge (`browser`).
+//! `event_description`, `run_view`) or the browser edge (`browser`).
 
 mod anomaly_panel;
 mod app;
@@ -9,6 +9,7 @@ mod control_panel;
 mod costs_panel;
 mod diagram;
 mod diagram_items;
+pub mod event_description;
 mod footer;
 mod help_overlay;
 mod knob;

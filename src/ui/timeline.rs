@@ -2,11 +2,10 @@
 //! delivery, loss or late arrival) and point marks, each sorted by time so the visible
 //! window is found by binary search.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::mem::{discriminant, Discriminant};
 
-use crate::sim::config::CrashPoint;
-use crate::sim::oracle::format_time;
-use crate::sim::trace::{Actor, DropReason, EventKind, MessageKind, Outcome, TraceEvent};
+use crate::sim::trace::{Actor, Detail, DropReason, MessageKind, Outcome};
 use crate::sim::RunResult;
 
 /// Where a message ended.
@@ -120,58 +119,36 @@ pub struct Timeline {
     pub end_us: u64,
 }
 
-fn message_kind(detail: u32) -> Option<MessageKind> {
-    Some(match detail & 0xff {
-        1 => MessageKind::Request,
-        2 => MessageKind::Forward,
-        3 => MessageKind::Response,
-        4 => MessageKind::ChargeCall,
-        5 => MessageKind::ChargeReply,
-        6 => MessageKind::EmailCall,
-        7 => MessageKind::EmailReply,
-        8 => MessageKind::ReadBack,
-        _ => return None,
-    })
-}
-
-fn drop_reason(detail: u32) -> DropReason {
-    match detail >> 8 & 0xff {
-        2 => DropReason::Partition,
-        3 => DropReason::ReplicaDown,
-        4 => DropReason::Stale,
-        _ => DropReason::Loss,
-    }
-}
-
-fn outcome(detail: u32) -> Outcome {
-    match detail {
-        1 => Outcome::Succeeded,
-        2 => Outcome::Failed,
-        _ => Outcome::Unknown,
-    }
-}
-
-fn mark_kind(event: &TraceEvent) -> Option<MarkKind> {
-    Some(match event.kind {
-        EventKind::OpStart => MarkKind::OpStart,
-        EventKind::OpEnd => MarkKind::OpEnd(outcome(event.detail)),
-        EventKind::Timeout => MarkKind::Timeout,
-        EventKind::Retry => MarkKind::Retry,
-        EventKind::Crash => MarkKind::Crash,
-        EventKind::Restart => MarkKind::Restart,
-        EventKind::KeyCheck => MarkKind::KeyCheck,
-        EventKind::KeySave => MarkKind::KeySave,
-        EventKind::KeyRelease => MarkKind::KeyRelease,
-        EventKind::DbRead => MarkKind::DbRead,
-        EventKind::DbWrite => MarkKind::DbWrite,
-        EventKind::CasConflict => MarkKind::CasConflict,
-        EventKind::Charge => MarkKind::Charge,
-        EventKind::ChargeDeduplicated | EventKind::EmailDeduplicated => MarkKind::Deduplicated,
-        EventKind::Refund => MarkKind::Refund,
-        EventKind::EmailSent => MarkKind::EmailSent,
-        EventKind::OutboxWrite => MarkKind::OutboxWrite,
-        EventKind::ExternalTimeout => MarkKind::ExternalTimeout,
-        _ => return None,
+/// The mark an event leaves on its lane; `None` for message events (drawn as arrows) and
+/// handler steps (not drawn).
+fn mark_kind(detail: &Detail) -> Option<MarkKind> {
+    Some(match *detail {
+        Detail::OpStart { .. } => MarkKind::OpStart,
+        Detail::OpEnd { outcome, .. } => MarkKind::OpEnd(outcome),
+        Detail::Timeout => MarkKind::Timeout,
+        Detail::Retry { .. } => MarkKind::Retry,
+        Detail::Crash { .. } => MarkKind::Crash,
+        Detail::Restart => MarkKind::Restart,
+        Detail::KeyCheck { .. } => MarkKind::KeyCheck,
+        Detail::KeySave { .. } => MarkKind::KeySave,
+        Detail::KeyRelease { .. } => MarkKind::KeyRelease,
+        Detail::DbRead { .. } => MarkKind::DbRead,
+        Detail::DbWrite { .. } => MarkKind::DbWrite,
+        Detail::CasConflict { .. } => MarkKind::CasConflict,
+        Detail::Charge { .. } => MarkKind::Charge,
+        Detail::ChargeDeduplicated { .. } | Detail::EmailDeduplicated { .. } => {
+            MarkKind::Deduplicated
+        }
+        Detail::Refund { .. } => MarkKind::Refund,
+        Detail::EmailSent { .. } => MarkKind::EmailSent,
+        Detail::OutboxWrite { .. } => MarkKind::OutboxWrite,
+        Detail::ExternalTimeout { .. } => MarkKind::ExternalTimeout,
+        Detail::Send { .. }
+        | Detail::Duplicate { .. }
+        | Detail::Deliver { .. }
+        | Detail::LateResponse { .. }
+        | Detail::Drop { .. }
+        | Detail::Step { .. } => return None,
     })
 }
 
@@ -204,76 +181,84 @@ impl Timeline {
 
         let mut arrows: Vec<Arrow> = Vec::new();
         let mut marks = Vec::new();
-        // Arrows waiting for their end, by (message id, kind): a request and its forward
+        // Arrows waiting for their end, by message id and kind: a request and its forward
         // from the balancer share the message id.
-        let mut open: BTreeMap<(u32, u8), usize> = BTreeMap::new();
+        let mut open: HashMap<(u32, Discriminant<MessageKind>), usize> = HashMap::new();
         for (index, event) in result.trace.iter().enumerate() {
             let id = index as u32;
             let lane = |actor: Actor| lane_of.get(&actor).copied();
-            match event.kind {
-                EventKind::Send | EventKind::Duplicate => {
-                    let (Some(kind), Some(from_lane), Some(to_lane)) = (
-                        message_kind(event.detail),
-                        lane(event.actor),
-                        lane(event.peer),
-                    ) else {
-                        continue;
-                    };
-                    open.insert((event.msg, kind as u8), arrows.len());
-                    arrows.push(Arrow {
-                        from_lane,
-                        to_lane,
-                        start_us: event.time,
-                        end_us: result.virtual_time_us.max(event.time),
-                        start_event: id,
-                        end_event: None,
-                        kind,
-                        end: ArrowEnd::InFlight,
-                        duplicate: event.kind == EventKind::Duplicate,
-                        op: event.op,
-                        attempt: event.attempt,
-                        status: if kind == MessageKind::Response {
-                            event.value
-                        } else {
-                            0
-                        },
-                        replayed: false,
+            let Some((msg, kind)) = event.detail.message() else {
+                if let (Some(mark), Some(lane)) = (mark_kind(&event.detail), lane(event.actor)) {
+                    marks.push(Mark {
+                        lane,
+                        time_us: event.time,
+                        event: id,
+                        kind: mark,
                     });
                 }
-                EventKind::Deliver | EventKind::Drop | EventKind::LateResponse => {
-                    let Some(kind) = message_kind(event.detail) else {
-                        continue;
-                    };
-                    let Some(arrow) = open
-                        .remove(&(event.msg, kind as u8))
-                        .and_then(|i| arrows.get_mut(i))
-                    else {
-                        continue;
-                    };
-                    arrow.end_us = event.time;
-                    arrow.end_event = Some(id);
-                    arrow.end = match event.kind {
-                        EventKind::Deliver => ArrowEnd::Delivered,
-                        EventKind::LateResponse => ArrowEnd::Late,
-                        _ => ArrowEnd::Lost(drop_reason(event.detail)),
-                    };
-                    if event.kind == EventKind::Deliver && kind == MessageKind::Response {
-                        arrow.replayed = event.detail >> 8 & 1 == 1;
-                    }
-                    if event.kind != EventKind::Drop && kind == MessageKind::Response {
-                        arrow.status = event.value;
+                continue;
+            };
+            let key = (msg, discriminant(&kind));
+            let response = kind == MessageKind::Response;
+            // A new arrow, with the status it carries: a response's own, or for a copy made
+            // by the network, its original's (sent at the same instant, so still open).
+            let started = match event.detail {
+                Detail::Send { value, .. } => Some((false, if response { value } else { 0 })),
+                Detail::Duplicate { original, .. } => {
+                    let status = open
+                        .get(&(original, key.1))
+                        .and_then(|&i| arrows.get(i))
+                        .map_or(0, |a| a.status);
+                    Some((true, status))
+                }
+                _ => None,
+            };
+            if let Some((duplicate, status)) = started {
+                let (Some(from_lane), Some(to_lane)) = (lane(event.actor), lane(event.peer)) else {
+                    continue;
+                };
+                open.insert(key, arrows.len());
+                arrows.push(Arrow {
+                    from_lane,
+                    to_lane,
+                    start_us: event.time,
+                    end_us: result.virtual_time_us.max(event.time),
+                    start_event: id,
+                    end_event: None,
+                    kind,
+                    end: ArrowEnd::InFlight,
+                    duplicate,
+                    op: event.op,
+                    attempt: event.attempt,
+                    status,
+                    replayed: false,
+                });
+                continue;
+            }
+            // Delivered, late or lost: the end of an open arrow.
+            let Some(arrow) = open.remove(&key).and_then(|i| arrows.get_mut(i)) else {
+                continue;
+            };
+            arrow.end_us = event.time;
+            arrow.end_event = Some(id);
+            match event.detail {
+                Detail::Deliver {
+                    replayed, status, ..
+                } => {
+                    arrow.end = ArrowEnd::Delivered;
+                    if response {
+                        arrow.replayed = replayed;
+                        arrow.status = status;
                     }
                 }
-                _ => {
-                    if let (Some(kind), Some(lane)) = (mark_kind(event), lane(event.actor)) {
-                        marks.push(Mark {
-                            lane,
-                            time_us: event.time,
-                            event: id,
-                            kind,
-                        });
+                Detail::LateResponse { status, .. } => {
+                    arrow.end = ArrowEnd::Late;
+                    if response {
+                        arrow.status = status;
                     }
                 }
+                Detail::Drop { reason, .. } => arrow.end = ArrowEnd::Lost(reason),
+                _ => {}
             }
         }
         let mut arrow_ends: Vec<(u32, u32)> = arrows
@@ -326,108 +311,4 @@ impl Timeline {
         let hi = self.marks.partition_point(|m| m.time_us <= to_us);
         &self.marks[lo..hi.max(lo)]
     }
-}
-
-/// "request", "charge call"…
-pub fn message_name(kind: MessageKind) -> &'static str {
-    match kind {
-        MessageKind::Request => "request",
-        MessageKind::Forward => "forwarded request",
-        MessageKind::Response => "response",
-        MessageKind::ChargeCall => "charge call",
-        MessageKind::ChargeReply => "charge reply",
-        MessageKind::EmailCall => "email call",
-        MessageKind::EmailReply => "email reply",
-        MessageKind::ReadBack => "read-back request",
-    }
-}
-
-pub fn drop_reason_text(reason: DropReason) -> &'static str {
-    match reason {
-        DropReason::Loss => "lost by the network",
-        DropReason::Partition => "dropped by a partition",
-        DropReason::ReplicaDown => "dropped: the replica is down",
-        DropReason::Stale => "dropped: nobody waits for it any more",
-    }
-}
-
-fn op_label(result: &RunResult, op: u32) -> Option<String> {
-    result.operations.get(op as usize).map(|o| o.label())
-}
-
-/// One line about one trace event, for the "current event" readout.
-pub fn describe_event(result: &RunResult, index: usize) -> String {
-    let Some(event) = result.trace.get(index) else {
-        return "Before the first event.".into();
-    };
-    let at = format!("t={}", format_time(event.time));
-    let who = event.actor.label();
-    let peer = event.peer.label();
-    let op = op_label(result, event.op)
-        .map(|l| format!(" {l}"))
-        .unwrap_or_default();
-    let attempt = if event.attempt > 0 {
-        format!(" attempt {}", event.attempt)
-    } else {
-        String::new()
-    };
-    let message = message_kind(event.detail).map_or("message", message_name);
-    let what = match event.kind {
-        EventKind::OpStart => format!("{who} starts{op}"),
-        EventKind::OpEnd => {
-            let outcome = match outcome(event.detail) {
-                Outcome::Succeeded => "succeeded",
-                Outcome::Failed => "failed",
-                Outcome::Unknown => "unknown",
-            };
-            format!("{who} finishes{op}: {outcome}")
-        }
-        EventKind::Send => format!("{who} sends a {message}{op}{attempt} to {peer}"),
-        EventKind::Duplicate => format!("the network duplicates a {message}{op}{attempt}"),
-        EventKind::Deliver => format!("{who} receives a {message}{op}{attempt} from {peer}"),
-        EventKind::LateResponse => format!("{who} receives a late {message}{op}{attempt}"),
-        EventKind::Drop => format!(
-            "a {message}{op}{attempt} to {who} is {}",
-            drop_reason_text(drop_reason(event.detail))
-        ),
-        EventKind::Timeout => format!("{who} times out on{op}{attempt}"),
-        EventKind::Retry => format!(
-            "{who} will retry{op} as attempt {} after {}",
-            event.attempt,
-            format_time(event.value.max(0) as u64)
-        ),
-        EventKind::Crash => {
-            let point = CrashPoint::ALL
-                .get(event.detail as usize)
-                .map_or("", |p| p.describe());
-            format!("{who} crashes {point}")
-        }
-        EventKind::Restart => format!("{who} restarts"),
-        EventKind::KeyCheck => format!("{peer} looks up the idempotency key of{op}{attempt}"),
-        EventKind::KeySave => {
-            let state = if event.detail == 1 {
-                "in_progress"
-            } else {
-                "completed"
-            };
-            format!("{peer} saves the key of{op} as {state}")
-        }
-        EventKind::KeyRelease => format!("{peer} releases the key of{op}"),
-        EventKind::DbRead => format!("{peer} reads a row for{op}"),
-        EventKind::DbWrite => format!("{peer} writes to the database for{op}"),
-        EventKind::CasConflict => format!("a version conflict stops {peer}'s write for{op}"),
-        EventKind::Charge => format!("the provider charges {} for{op}", event.value),
-        EventKind::ChargeDeduplicated => {
-            format!("the provider recognises the key and does not charge{op} again")
-        }
-        EventKind::Refund => format!("the provider refunds a charge of{op}"),
-        EventKind::EmailSent => format!("the email service sends an email for{op}"),
-        EventKind::EmailDeduplicated => {
-            format!("the email service recognises the key and does not send{op} again")
-        }
-        EventKind::OutboxWrite => format!("the outbox records an email for{op}"),
-        EventKind::ExternalTimeout => format!("{who} gives up waiting for {peer} on{op}"),
-        EventKind::Step => format!("{who} works on{op}"),
-    };
-    format!("{at} · {what}")
 }

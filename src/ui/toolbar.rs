@@ -7,6 +7,7 @@ use gloo::file::callbacks::{read_as_text, FileReader};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::sim::trace::json::{write_trace, TraceHeader};
 use crate::sim::Scenario;
 
 use super::browser;
@@ -39,15 +40,17 @@ fn report(on_notify: &Callback<(NoticeLevel, String)>, result: Result<(), String
     }
 }
 
-fn trace_json(run: &RunView) -> Result<String, String> {
-    let export = serde_json::json!({
-        "format": "idempotency-lab-trace/1",
-        "scenario": run.result.scenario,
-        "trace_hash": run.result.trace_hash,
-        "summary": run.summary,
-        "trace": run.result.trace,
-    });
-    serde_json::to_string(&export).map_err(|e| e.to_string())
+/// The run as a self-describing trace file (`idempotency-lab-trace/2`), streamed event by
+/// event into one buffer.
+fn trace_json(run: &RunView) -> Result<Vec<u8>, String> {
+    let header = TraceHeader {
+        summary: Some(&run.summary),
+        ..TraceHeader::of(&run.result)
+    };
+    let mut json = Vec::new();
+    write_trace(&mut json, &header, &run.result.trace)
+        .map_err(|e| format!("could not write the trace: {e}"))?;
+    Ok(json)
 }
 
 #[component(Toolbar)]
@@ -112,7 +115,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let run = props.run.clone();
         Callback::from(move |_: MouseEvent| {
             let result = trace_json(&run).and_then(|json| {
-                browser::download_text(
+                browser::download_bytes(
                     &format!("{}-trace.json", file_stem(&run)),
                     "application/json",
                     &json,

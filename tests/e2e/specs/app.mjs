@@ -210,8 +210,22 @@ export const tests = [
       const scenario = JSON.parse(config.text);
       assert(scenario.network.response_loss === 0.3, "exported config is the lost-response scenario");
       const trace = await download("Export trace");
+      assert(trace.name.endsWith("-trace.json"), `trace file name ${trace.name}`);
       const traced = JSON.parse(trace.text);
-      assert(traced.trace.length === 450 && traced.trace_hash, "trace export has every event and the hash");
+      assert(traced.format === "idempotency-lab-trace/2", `trace format ${traced.format}`);
+      assert(traced.events.length === 450 && traced.trace_hash, "trace export has every event and the hash");
+      assert(traced.scenario.network.response_loss === 0.3 && traced.summary?.trace_hash === traced.trace_hash,
+        "trace export carries the scenario and the run's summary");
+      assert(Array.isArray(traced.operations) && Array.isArray(traced.attempts), "trace export lists operations and attempts");
+      // Self-describing events: id, time, kind, actors, and the named fields of the kind.
+      assert(traced.events.every((e, i) => e.id === i && Number.isInteger(e.time_us) && typeof e.kind === "string" &&
+        typeof e.actor === "string" && typeof e.peer === "string"), "every event has id, time_us, kind, actor and peer");
+      const drop = traced.events.find((e) => e.kind === "drop");
+      assert(drop && Number.isInteger(drop.msg) && drop.message === "response" && drop.reason === "loss" &&
+        Number.isInteger(drop.op) && Number.isInteger(drop.attempt), `a lost response names its fields: ${JSON.stringify(drop)}`);
+      const start = traced.events[0];
+      assert(start.kind === "op_start" && start.op === 0 && !("attempt" in start) && Number.isInteger(start.amount),
+        `the first event starts operation 0: ${JSON.stringify(start)}`);
       const svg = await download("Diagram SVG");
       assert(svg.text.includes("<svg") && svg.text.includes("stroke="), "SVG export inlines its styles");
       const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Diagram PNG" }).click()]);

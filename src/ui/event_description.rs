@@ -1,0 +1,149 @@
+//! The words the app shows for a trace event: one sentence per event for the "current
+//! event" readout and mark hovers, written as one `match` over the event's typed
+//! [`Detail`], and the names of messages and of the ways they get lost.
+
+use crate::sim::oracle::format_time;
+use crate::sim::trace::{
+    Detail, DropReason, MessageKind, Outcome, SavedKeyState, TimedStep, TraceEvent,
+};
+use crate::sim::RunResult;
+
+/// "request", "charge call"…
+pub fn message_name(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Request => "request",
+        MessageKind::Forward => "forwarded request",
+        MessageKind::Response => "response",
+        MessageKind::ChargeCall => "charge call",
+        MessageKind::ChargeReply => "charge reply",
+        MessageKind::EmailCall => "email call",
+        MessageKind::EmailReply => "email reply",
+        MessageKind::ReadBack => "read-back request",
+    }
+}
+
+pub fn drop_reason_text(reason: DropReason) -> &'static str {
+    match reason {
+        DropReason::Loss => "lost by the network",
+        DropReason::Partition => "dropped by a partition",
+        DropReason::ReplicaDown => "dropped: the replica is down",
+        DropReason::Stale => "dropped: nobody waits for it any more",
+    }
+}
+
+fn outcome_text(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Succeeded => "succeeded",
+        Outcome::Failed => "failed",
+        Outcome::Unknown => "unknown",
+    }
+}
+
+fn key_state_text(state: SavedKeyState) -> &'static str {
+    match state {
+        SavedKeyState::InProgress => "in_progress",
+        SavedKeyState::Completed => "completed",
+    }
+}
+
+/// One line about one trace event, for the "current event" readout.
+pub fn describe_event(result: &RunResult, index: usize) -> String {
+    let Some(event) = result.trace.get(index) else {
+        return "Before the first event.".into();
+    };
+    format!(
+        "t={} · {}",
+        format_time(event.time),
+        what_happened(result, event)
+    )
+}
+
+/// The event as a sentence without its time: "client 1 sends a request p-3 attempt 1 to
+/// load balancer".
+fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
+    let who = event.actor.label();
+    let peer = event.peer.label();
+    // " p-3", or nothing when the event belongs to no operation.
+    let op = result
+        .operations
+        .get(event.op as usize)
+        .map(|o| format!(" {}", o.label()))
+        .unwrap_or_default();
+    let attempt = if event.attempt > 0 {
+        format!(" attempt {}", event.attempt)
+    } else {
+        String::new()
+    };
+    match event.detail {
+        Detail::OpStart { .. } => format!("{who} starts{op}"),
+        Detail::OpEnd { outcome, .. } => {
+            format!("{who} finishes{op}: {}", outcome_text(outcome))
+        }
+        Detail::Send { message, .. } => format!(
+            "{who} sends a {}{op}{attempt} to {peer}",
+            message_name(message)
+        ),
+        Detail::Duplicate { message, .. } => format!(
+            "the network duplicates a {}{op}{attempt}",
+            message_name(message)
+        ),
+        Detail::Deliver { message, .. } => format!(
+            "{who} receives a {}{op}{attempt} from {peer}",
+            message_name(message)
+        ),
+        Detail::LateResponse { message, .. } => {
+            format!(
+                "{who} receives a late {}{op}{attempt}",
+                message_name(message)
+            )
+        }
+        Detail::Drop {
+            message, reason, ..
+        } => format!(
+            "a {}{op}{attempt} to {who} is {}",
+            message_name(message),
+            drop_reason_text(reason)
+        ),
+        Detail::Timeout => format!("{who} times out on{op}{attempt}"),
+        Detail::Retry { backoff_us } => format!(
+            "{who} will retry{op} as attempt {} after {}",
+            event.attempt,
+            format_time(backoff_us)
+        ),
+        Detail::Step {
+            step: TimedStep::Compute,
+            ..
+        } => format!("{who} works on{op}"),
+        Detail::Crash { point } => format!("{who} crashes {}", point.describe()),
+        Detail::Restart => format!("{who} restarts"),
+        Detail::KeyCheck { .. } => {
+            format!("{peer} looks up the idempotency key of{op}{attempt}")
+        }
+        Detail::KeySave { state, .. } => {
+            format!("{peer} saves the key of{op} as {}", key_state_text(state))
+        }
+        Detail::KeyRelease { .. } => format!("{peer} releases the key of{op}"),
+        Detail::DbRead { .. } => format!("{peer} reads a row for{op}"),
+        Detail::DbWrite { .. } => format!("{peer} writes to the database for{op}"),
+        Detail::CasConflict { .. } => {
+            format!("a version conflict stops {peer}'s write for{op}")
+        }
+        Detail::Charge { amount, .. } => format!("the provider charges {amount} for{op}"),
+        Detail::ChargeDeduplicated { .. } => {
+            format!("the provider recognises the key and does not charge{op} again")
+        }
+        Detail::Refund { .. } => format!("the provider refunds a charge of{op}"),
+        Detail::EmailSent { .. } => format!("the email service sends an email for{op}"),
+        Detail::EmailDeduplicated { .. } => {
+            format!("the email service recognises the key and does not send{op} again")
+        }
+        Detail::OutboxWrite { sent: false, .. } => {
+            format!("the outbox records an email for{op}")
+        }
+        // The relay's mark on the row once the email service has answered.
+        Detail::OutboxWrite { sent: true, .. } => {
+            format!("the outbox relay marks the email for{op} as sent")
+        }
+        Detail::ExternalTimeout { .. } => format!("{who} gives up waiting for {peer} on{op}"),
+    }
+}
