@@ -10,12 +10,17 @@ mod cli {
         }};
     }
 
-    use std::path::PathBuf;
+    use std::borrow::Cow;
+    use std::fs::{File, Metadata};
+    use std::io::Read as _;
+    use std::path::{Path, PathBuf};
     use std::process::ExitCode;
     use std::time::Instant;
 
-    use clap::{Parser, Subcommand, ValueEnum};
-    use idempotency_lab::sim::config::{KnobKind, Scenario, KNOBS};
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
+    use idempotency_lab::sim::config::limits::MAX_TRACED_EVENTS;
+    use idempotency_lab::sim::config::{knob_by_path, KnobKind, Partition, Scenario, KNOBS};
     use idempotency_lab::sim::report::Summary;
     use idempotency_lab::sim::scenarios::{preset, presets};
     use idempotency_lab::sim::trace::json::{write_trace, TraceHeader};
@@ -51,32 +56,128 @@ mod cli {
             /// A named preset (see `idemlab presets`).
             #[arg(long, conflicts_with = "config", required_unless_present = "config")]
             preset: Option<String>,
-            /// A scenario JSON file.
+            /// A scenario JSON file: one JSON object, at most 256 KB.
             #[arg(long)]
             config: Option<PathBuf>,
-            /// The seed (overrides the preset's or file's).
-            #[arg(long)]
+            /// The seed (overrides the preset's or file's), 0 to 18446744073709551615.
+            #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
             seed: Option<u64>,
-            /// Override a setting: `--set network.response_loss=0.2` (repeatable).
+            /// Override a setting: `--set network.response_loss=0.2` (repeatable); a choice
+            /// may be bare or a JSON string: `network.delay=uniform`, `network.delay="uniform"`.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
             #[arg(long, value_enum, default_value = "text")]
             format: Format,
-            /// Write the full trace as JSON to this file.
+            /// Write the full trace as JSON to this file (max_events at most 3000000).
             #[arg(long)]
             trace: Option<PathBuf>,
         },
     }
 
+    /// The largest `--config` file accepted, the limit `Scenario::from_json` applies.
+    const MAX_CONFIG_BYTES: u64 = 256 * 1024;
+
     pub fn main() -> ExitCode {
-        let cli = Cli::parse();
+        install_panic_hook();
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(e) => match e.kind() {
+                // Asked for: print to stdout and exit 0.
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => e.exit(),
+                _ => return fail(&usage_error(&e)),
+            },
+        };
         match execute(cli.command) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("idemlab: {message}");
-                ExitCode::FAILURE
+            Err(message) => fail(&message),
+        }
+    }
+
+    /// Report an error as one line on stderr, `idemlab: …`; the caller exits with status 1.
+    fn fail(message: &str) -> ExitCode {
+        use std::io::Write as _;
+        // A file name or an echoed value may hold a line break; the error stays one line.
+        let line: String = message
+            .trim()
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let _ = writeln!(std::io::stderr(), "idemlab: {line}");
+        ExitCode::FAILURE
+    }
+
+    /// A bug must not print a multi-line panic report either: one line, status 1.
+    /// `RUST_BACKTRACE` set keeps the standard report, for debugging.
+    fn install_panic_hook() {
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            return;
+        }
+        std::panic::set_hook(Box::new(|info| {
+            let what = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let _ = fail(&format!(
+                "internal error{at}: {what} (a bug; RUST_BACKTRACE=1 shows the full report)"
+            ));
+            std::process::exit(1);
+        }));
+    }
+
+    /// clap's multi-line usage error as one line: the message, any tip, and where help is.
+    fn usage_error(e: &clap::Error) -> String {
+        if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            let commands: Vec<String> = Cli::command()
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .filter(|name| name != "help")
+                .collect();
+            return format!(
+                "give a command: {} (see `idemlab --help`)",
+                commands.join(", ")
+            );
+        }
+        let text = e.render().to_string();
+        let mut blocks = text.split("\n\n");
+        let message = blocks
+            .next()
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let message = message
+            .strip_prefix("error: ")
+            .unwrap_or(&message)
+            .to_string();
+        let mut parts = vec![message];
+        // `Usage: idemlab run --preset <PRESET>` names the (sub)command whose help to see.
+        let mut command = vec!["idemlab"];
+        for line in blocks.flat_map(str::lines).map(str::trim) {
+            if line.starts_with("tip:") {
+                parts.push(line.to_string());
+            } else if let Some(usage) = line.strip_prefix("Usage: ") {
+                command.extend(
+                    usage
+                        .split_whitespace()
+                        .skip(1)
+                        .take_while(|word| !word.starts_with(['-', '<', '['])),
+                );
             }
         }
+        format!("{} (see `{} --help`)", parts.join("; "), command.join(" "))
+    }
+
+    fn parse_seed(text: &str) -> Result<u64, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("the seed must be a whole number from 0 to {}", u64::MAX))
     }
 
     fn execute(command: Command) -> Result<(), String> {
@@ -165,32 +266,49 @@ mod cli {
                             })?
                             .scenario
                     }
-                    (None, Some(path)) => {
-                        let text = std::fs::read_to_string(&path)
-                            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                        Scenario::from_json(&text)
-                            .map_err(|e| format!("{}: {e}", path.display()))?
-                    }
+                    (None, Some(path)) => read_config(&path)?,
                     (None, None) => return Err("give --preset NAME or --config FILE".into()),
                 };
                 if let Some(seed) = seed {
                     scenario.seed = seed;
                 }
                 for assignment in &set {
-                    scenario = scenario.with_override(assignment)?;
+                    scenario = scenario.with_override(&choice_unquoted(assignment))?;
+                }
+                let limit = MAX_TRACED_EVENTS;
+                if scenario.max_events > limit {
+                    if trace.is_some() {
+                        return Err(format!(
+                            "with --trace, max_events can be at most {limit} (it is {}); add --set max_events={limit}",
+                            scenario.max_events
+                        ));
+                    }
+                    if scenario.trace {
+                        return Err(format!(
+                            "trace is on, so max_events can be at most {limit} (it is {}); add --set max_events={limit}, or --set trace=false",
+                            scenario.max_events
+                        ));
+                    }
                 }
                 if trace.is_some() {
                     scenario.trace = true;
                 }
                 let valid = scenario.validate()?;
+                // Create the trace file before the run, so that a bad path fails at once.
+                let trace_file = match &trace {
+                    Some(path) => Some(
+                        File::create(path)
+                            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                    ),
+                    None => None,
+                };
                 let started = Instant::now();
                 let result = idempotency_lab::sim::run(&valid);
                 let wall_ms = started.elapsed().as_secs_f64() * 1e3;
                 let summary = Summary::new(&result, (wall_ms * 1000.0).round() / 1000.0);
-                if let Some(path) = trace {
+                if let (Some(path), Some(file)) = (&trace, trace_file) {
                     let cannot =
                         |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-                    let file = std::fs::File::create(&path).map_err(cannot)?;
                     let header = TraceHeader::of(&result);
                     write_trace(std::io::BufWriter::new(file), &header, &result.trace)
                         .map_err(cannot)?;
@@ -204,6 +322,154 @@ mod cli {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Read a `--config` file: a regular file of at most [`MAX_CONFIG_BYTES`], UTF-8, holding
+    /// one JSON object shaped like a scenario. Never reads more than the limit plus one byte.
+    fn read_config(path: &Path) -> Result<Scenario, String> {
+        let name = path.display();
+        let cannot = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("{name} does not exist"),
+            _ => format!("cannot read {name}: {e}"),
+        };
+        // Look before opening: opening a FIFO for reading blocks until a writer comes.
+        refuse_unless_regular(path, &std::fs::metadata(path).map_err(cannot)?)?;
+        let file = File::open(path).map_err(cannot)?;
+        // And check what was opened, in case the path changed in between.
+        refuse_unless_regular(path, &file.metadata().map_err(cannot)?)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(format!(
+                "{name} is larger than {} KB, the most a scenario file may hold",
+                MAX_CONFIG_BYTES / 1024
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{name} is not UTF-8 text (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        if text.trim().is_empty() {
+            return Err(format!("{name} is empty; a scenario is a JSON object"));
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{name} is not valid JSON: {e}"))?;
+        // serde fills a struct from a JSON array, field by field in order: `[]` would be the
+        // default scenario. Only objects are accepted, at the top and for every section.
+        check_objects(&json, &scenario_shape()?, "").map_err(|e| format!("{name}: {e}"))?;
+        Scenario::from_json(&text).map_err(|e| format!("{name}: {e}"))
+    }
+
+    fn refuse_unless_regular(path: &Path, metadata: &Metadata) -> Result<(), String> {
+        let kind = metadata.file_type();
+        if kind.is_file() {
+            return Ok(());
+        }
+        let what = if kind.is_dir() {
+            "a directory"
+        } else {
+            special_file(&kind)
+        };
+        Err(format!(
+            "{} is {what}, not a regular file; give a scenario JSON file",
+            path.display()
+        ))
+    }
+
+    #[cfg(unix)]
+    fn special_file(kind: &std::fs::FileType) -> &'static str {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "something else"
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn special_file(_: &std::fs::FileType) -> &'static str {
+        "something else"
+    }
+
+    /// The scenario as JSON, with one partition so that the list's elements have a shape.
+    fn scenario_shape() -> Result<serde_json::Value, String> {
+        let mut shape = Scenario::default();
+        shape.network.partitions.push(Partition {
+            start_us: 0,
+            end_us: 1,
+        });
+        serde_json::to_value(shape).map_err(|e| e.to_string())
+    }
+
+    /// Wherever `shape` has an object, `value` must have one too (recursively, also inside
+    /// lists). Anything else is left to the scenario's own parser.
+    fn check_objects(
+        value: &serde_json::Value,
+        shape: &serde_json::Value,
+        at: &str,
+    ) -> Result<(), String> {
+        use serde_json::Value;
+        match (shape, value) {
+            (Value::Object(fields), Value::Object(given)) => {
+                for (key, v) in given {
+                    if let Some(s) = fields.get(key) {
+                        let path = if at.is_empty() {
+                            key.clone()
+                        } else {
+                            format!("{at}.{key}")
+                        };
+                        check_objects(v, s, &path)?;
+                    }
+                }
+                Ok(())
+            }
+            (Value::Object(_), other) => {
+                let what = match other {
+                    Value::Array(_) => "an array",
+                    Value::String(_) => "a string",
+                    Value::Number(_) => "a number",
+                    Value::Bool(_) => "a boolean",
+                    _ => "null",
+                };
+                Err(if at.is_empty() {
+                    format!("a scenario must be a JSON object, not {what}")
+                } else {
+                    format!("{at} must be a JSON object, not {what}")
+                })
+            }
+            (Value::Array(shapes), Value::Array(items)) => match shapes.first() {
+                Some(s) => items
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, item)| check_objects(item, s, &format!("{at}[{i}]"))),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// `--set key="choice"` means the same as `--set key=choice`: a choice's value that is a
+    /// JSON string literal is passed on without its quotes (the library takes choices bare).
+    fn choice_unquoted(assignment: &str) -> Cow<'_, str> {
+        let Some((key, raw)) = assignment.split_once('=') else {
+            return Cow::Borrowed(assignment);
+        };
+        let key = key.trim();
+        match knob_by_path(key).map(|knob| knob.kind) {
+            Some(KnobKind::Choice(_)) => match serde_json::from_str(raw.trim()) {
+                Ok(serde_json::Value::String(choice)) => Cow::Owned(format!("{key}={choice}")),
+                _ => Cow::Borrowed(assignment),
+            },
+            _ => Cow::Borrowed(assignment),
         }
     }
 
