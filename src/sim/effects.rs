@@ -1,10 +1,16 @@
-//! The output buffer a handler writes into, and the read-only context it reads from.
+//! What a handler may write, and the read-only context it reads from.
 //!
 //! A handler changes only its own state; everything else it wants to happen — a message
-//! sent, a timer, a trace event, a fact for the oracle, a cost, a refund — goes into
-//! [`Out`], and the world applies the effects in the order they were written. A message's
-//! fate is decided when it is written (it depends only on its identity), so `Out` knows
-//! the id of every trace event in advance and a handler can refer to the events it wrote.
+//! sent, a timer, a trace event, a fact for the oracle, a cost, a refund — it writes
+//! through the [`Effects`] interface, as data ([`Effect`]). There are two writers:
+//! - [`Out`] records the effects in order: tests drive one handler and read them back;
+//! - the world's `Applier` (world.rs) carries each effect out as it is written, in the
+//!   same order as recording them and then applying them would, without copying them
+//!   through a buffer (the hot loop writes about two effects per event).
+//!
+//! A message's fate is decided when it is written (it depends only on its identity), so
+//! either writer knows the id of every trace event at once and a handler can refer to the
+//! events it wrote.
 
 use super::config::{Scenario, ValidScenario};
 use super::events::{Body, Event, Message};
@@ -53,25 +59,12 @@ pub enum Cost {
 }
 
 /// One thing a handler wants to happen.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Effect {
     /// Record a trace event at the current time.
-    Trace {
-        actor: Actor,
-        peer: Actor,
-        op: u32,
-        attempt: u8,
-        detail: Detail,
-    },
+    Trace(PendingTrace),
     /// Put a new message on the network with its already decided fate.
-    Send {
-        from: Actor,
-        to: Actor,
-        kind: MessageKind,
-        body: Body,
-        value: i64,
-        fate: Fate,
-    },
+    Send(PendingSend),
     /// Queue an event after a delay.
     After {
         delay: u64,
@@ -87,60 +80,75 @@ pub enum Effect {
     },
 }
 
-/// The effects buffer, reused across handlers so the hot loop allocates nothing.
-#[derive(Debug, Default)]
-pub struct Out {
-    pub(crate) effects: Vec<Effect>,
-    next_event: u64,
-    limit: u64,
+/// A trace event to record at the current time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PendingTrace {
+    pub actor: Actor,
+    pub peer: Actor,
+    pub op: u32,
+    pub attempt: u8,
+    pub detail: Detail,
 }
 
-impl Out {
-    /// Start a handler: trace events will be numbered from `recorded`, up to `limit`.
-    pub fn begin(&mut self, recorded: u64, limit: u64) {
-        debug_assert!(self.effects.is_empty());
-        self.next_event = recorded;
-        self.limit = limit;
-    }
+/// A message to put on the network (the world gives it its id).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PendingSend {
+    pub from: Actor,
+    pub to: Actor,
+    pub kind: MessageKind,
+    pub body: Body,
+    /// The value shown on the send event (status, amount or copy number).
+    pub value: i64,
+    pub fate: Fate,
+}
 
+/// Where a handler writes its effects.
+pub trait Effects {
     /// The id the next trace event will get (`u32::MAX` past the event limit).
-    pub fn next_event_id(&self) -> u32 {
-        if self.next_event < self.limit {
-            self.next_event as u32
-        } else {
-            u32::MAX
-        }
-    }
-
-    fn reserve_event(&mut self) -> u32 {
-        let id = self.next_event_id();
-        if self.next_event < self.limit {
-            self.next_event += 1;
-        }
-        id
-    }
+    fn next_event_id(&self) -> u32;
 
     /// Record a trace event; returns its id.
-    pub fn trace(
+    fn trace(&mut self, event: PendingTrace) -> u32;
+
+    /// Send a message over `link` (or the balancer's fixed hop when `None`). Its fate is
+    /// decided now from its identity ([`fate_of`]).
+    #[allow(clippy::too_many_arguments)]
+    fn send(
         &mut self,
-        actor: Actor,
-        peer: Actor,
-        op: u32,
-        attempt: u8,
-        detail: Detail,
-    ) -> u32 {
-        self.effects.push(Effect::Trace {
+        cx: &Cx,
+        from: Actor,
+        to: Actor,
+        kind: MessageKind,
+        link: Option<Link>,
+        identity: MessageIdentity,
+        body: Body,
+        value: i64,
+    );
+
+    fn after(&mut self, delay: u64, event: Event);
+
+    fn fact(&mut self, fact: Fact);
+
+    fn cost(&mut self, cost: Cost);
+
+    /// The key store now holds `rows` rows.
+    fn key_rows(&mut self, rows: u64);
+
+    fn refund(&mut self, charge: u32);
+
+    /// Record a trace event by its parts; returns its id.
+    fn event(&mut self, actor: Actor, peer: Actor, op: u32, attempt: u8, detail: Detail) -> u32 {
+        self.trace(PendingTrace {
             actor,
             peer,
             op,
             attempt,
             detail,
-        });
-        self.reserve_event()
+        })
     }
 
     /// Record that `message` reached its receiver (delivered, or too late to matter).
-    pub fn received(&mut self, message: &Message, late: bool, replayed: bool, status: i64) -> u32 {
+    fn received(&mut self, message: &Message, late: bool, replayed: bool, status: i64) -> u32 {
         let (op, attempt) = message.op_attempt();
         let (msg, kind) = (message.id, message.kind);
         let detail = if late {
@@ -157,13 +165,101 @@ impl Out {
                 status,
             }
         };
-        self.trace(message.to, message.from, op, attempt, detail)
+        self.event(message.to, message.from, op, attempt, detail)
+    }
+}
+
+/// The fate of a message sent now over `link` (the balancer's hop when `None`).
+pub fn fate_of(cx: &Cx, link: Option<Link>, identity: MessageIdentity) -> Fate {
+    match link {
+        Some(link) => fate(&cx.scenario().network, cx.seed(), link, identity, cx.now),
+        None => Fate::Delivered {
+            delay: BALANCER_HOP_US,
+            copy_delay: None,
+        },
+    }
+}
+
+/// Counts trace event ids the way the trace will: up to the event limit, then none.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EventIds {
+    next: u64,
+    limit: u64,
+}
+
+impl EventIds {
+    pub fn new(recorded: u64, limit: u64) -> Self {
+        EventIds {
+            next: recorded,
+            limit,
+        }
     }
 
-    /// Send a message over `link` (or the balancer's fixed hop when `None`). Its fate is
-    /// decided now from its identity.
-    #[allow(clippy::too_many_arguments)]
-    pub fn send(
+    /// The id the next event will get (`u32::MAX` past the limit).
+    pub fn peek(&self) -> u32 {
+        if self.next < self.limit {
+            self.next as u32
+        } else {
+            u32::MAX
+        }
+    }
+
+    /// Take the next id.
+    pub fn take(&mut self) -> u32 {
+        let id = self.peek();
+        if self.next < self.limit {
+            self.next += 1;
+        }
+        id
+    }
+
+    /// The number of ids a message takes: its send, and the network's copy if any.
+    pub fn take_send(&mut self, fate: Fate) {
+        self.take();
+        if let Fate::Delivered {
+            copy_delay: Some(_),
+            ..
+        } = fate
+        {
+            self.take();
+        }
+    }
+}
+
+/// Records a handler's effects in order (for tests, and anyone who wants to look at
+/// what a handler would do).
+#[derive(Debug, Default)]
+pub struct Out {
+    effects: Vec<Effect>,
+    ids: EventIds,
+}
+
+impl Out {
+    /// A recorder whose trace events are numbered from `recorded`, up to `limit`.
+    pub fn new(recorded: u64, limit: u64) -> Self {
+        Out {
+            effects: Vec::new(),
+            ids: EventIds::new(recorded, limit),
+        }
+    }
+
+    /// The effects written so far, in order.
+    pub fn effects(&self) -> &[Effect] {
+        &self.effects
+    }
+}
+
+impl Effects for Out {
+    fn next_event_id(&self) -> u32 {
+        self.ids.peek()
+    }
+
+    fn trace(&mut self, event: PendingTrace) -> u32 {
+        self.effects.push(Effect::Trace(event));
+        self.ids.take()
+    }
+
+    fn send(
         &mut self,
         cx: &Cx,
         from: Actor,
@@ -174,54 +270,35 @@ impl Out {
         body: Body,
         value: i64,
     ) {
-        let fate = match link {
-            Some(link) => fate(&cx.scenario().network, cx.seed(), link, identity, cx.now),
-            None => Fate::Delivered {
-                delay: BALANCER_HOP_US,
-                copy_delay: None,
-            },
-        };
-        self.effects.push(Effect::Send {
+        let fate = fate_of(cx, link, identity);
+        self.ids.take_send(fate);
+        self.effects.push(Effect::Send(PendingSend {
             from,
             to,
             kind,
             body,
             value,
             fate,
-        });
-        // The send itself, and the copy the network makes.
-        self.reserve_event();
-        if let Fate::Delivered {
-            copy_delay: Some(_),
-            ..
-        } = fate
-        {
-            self.reserve_event();
-        }
+        }));
     }
 
-    pub fn after(&mut self, delay: u64, event: Event) {
+    fn after(&mut self, delay: u64, event: Event) {
         self.effects.push(Effect::After { delay, event });
     }
 
-    pub fn fact(&mut self, fact: Fact) {
+    fn fact(&mut self, fact: Fact) {
         self.effects.push(Effect::Fact(fact));
     }
 
-    pub fn cost(&mut self, cost: Cost) {
+    fn cost(&mut self, cost: Cost) {
         self.effects.push(Effect::Cost(cost));
     }
 
-    pub fn key_rows(&mut self, rows: u64) {
+    fn key_rows(&mut self, rows: u64) {
         self.effects.push(Effect::KeyRows(rows));
     }
 
-    pub fn refund(&mut self, charge: u32) {
+    fn refund(&mut self, charge: u32) {
         self.effects.push(Effect::Refund { charge });
-    }
-
-    /// The effects written so far (for tests of a single handler).
-    pub fn effects(&self) -> &[Effect] {
-        &self.effects
     }
 }

@@ -3,14 +3,13 @@
 
 use super::actors::replica::{Execution, Node, Replica};
 use super::config::{Scenario, ValidScenario};
-use super::effects::{Cx, Effect, Out};
-use super::events::{Body, Event};
-use super::faults::Fate;
+use super::effects::{Cx, Effect, Out, PendingSend};
+use super::events::Event;
 use super::oracle::Fact;
 use super::steps::plan;
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
-use super::trace::{Actor, Detail, MessageKind};
+use super::trace::Detail;
 use super::workload::{generate_operations, idempotency_key, Operation};
 
 /// A scenario, its operations, and replica 0 with the database and the key store.
@@ -109,9 +108,7 @@ impl Bench {
 }
 
 pub fn fresh_out() -> Out {
-    let mut out = Out::default();
-    out.begin(0, u64::MAX);
-    out
+    Out::new(0, u64::MAX)
 }
 
 /// The trace details written, in order.
@@ -119,7 +116,7 @@ pub fn traces(out: &Out) -> Vec<Detail> {
     out.effects()
         .iter()
         .filter_map(|e| match e {
-            Effect::Trace { detail, .. } => Some(*detail),
+            Effect::Trace(t) => Some(t.detail),
             _ => None,
         })
         .collect()
@@ -129,42 +126,18 @@ pub fn facts(out: &Out) -> Vec<Fact> {
     out.effects()
         .iter()
         .filter_map(|e| match e {
-            Effect::Fact(f) => Some(f.clone()),
+            Effect::Fact(f) => Some(*f),
             _ => None,
         })
         .collect()
 }
 
-/// A message written with `Out::send`.
-#[derive(Clone, Copy, Debug)]
-pub struct Sent {
-    pub from: Actor,
-    pub to: Actor,
-    pub kind: MessageKind,
-    pub body: Body,
-    pub value: i64,
-    pub fate: Fate,
-}
-
-pub fn sends(out: &Out) -> Vec<Sent> {
+/// The messages written with `Out::send`, in order.
+pub fn sends(out: &Out) -> Vec<PendingSend> {
     out.effects()
         .iter()
         .filter_map(|e| match *e {
-            Effect::Send {
-                from,
-                to,
-                kind,
-                body,
-                value,
-                fate,
-            } => Some(Sent {
-                from,
-                to,
-                kind,
-                body,
-                value,
-                fate,
-            }),
+            Effect::Send(sent) => Some(sent),
             _ => None,
         })
         .collect()

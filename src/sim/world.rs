@@ -1,7 +1,7 @@
 //! The world: every actor's state, the event queue and the run loop. `dispatch` hands a
-//! queue event to the handler it concerns; `apply` carries out the effects the handler
-//! wrote — trace events, messages (whose fate was decided when written), timers, facts
-//! for the oracle and costs — in the order they were written. `finish` gathers the result.
+//! queue event to the handler it concerns; the `Applier` carries out the effects the
+//! handler writes — trace events, messages (whose fate was decided when written), timers,
+//! facts for the oracle, costs — in the order they are written. `finish` gathers the result.
 
 use super::actors::balancer::{self, Balancer};
 use super::actors::client::{self, Clients};
@@ -12,14 +12,16 @@ use super::actors::provider::PaymentProvider;
 use super::actors::relay::{self, Relay};
 use super::actors::replica::{self, Node, Replica};
 use super::config::ValidScenario;
-use super::effects::{Cost, Cx, Effect, Out};
+use super::effects::{fate_of, Cost, Cx, Effects, PendingTrace};
 use super::events::{Body, Event, Message};
 use super::faults::{lost_after, Fate};
+use super::faults::{Link, MessageIdentity};
 use super::oracle::{Fact, Oracle};
 use super::queue::EventQueue;
 use super::results::{Costs, RunResult};
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
+use super::trace::MessageKind;
 use super::trace::{Actor, Detail, DropReason, Trace, TraceEvent};
 use super::workload::{generate_operations, Operation};
 
@@ -35,10 +37,27 @@ pub fn run(valid: &ValidScenario) -> RunResult {
 
 struct World<'a> {
     valid: &'a ValidScenario,
+    ops: &'a [Operation],
     now: u64,
+    actors: Actors,
+    sinks: Sinks,
+}
+
+/// Where effects end up: the queue, the trace, the oracle and the costs.
+struct Sinks {
     queue: EventQueue<Event>,
     trace: Trace,
-    ops: &'a [Operation],
+    max_events: u64,
+    record_key_rows: bool,
+    oracle: Oracle,
+    next_msg: u32,
+    costs: Costs,
+    refunds: Vec<u32>,
+    stopped: bool,
+}
+
+/// Every actor's state and the stores: what handlers may change.
+struct Actors {
     clients: Clients,
     balancer: Balancer,
     replicas: Vec<Replica>,
@@ -47,12 +66,7 @@ struct World<'a> {
     provider: PaymentProvider,
     email: EmailService,
     relay: Relay,
-    oracle: Oracle,
-    next_msg: u32,
     next_exec: u32,
-    costs: Costs,
-    out: Out,
-    stopped: bool,
 }
 
 impl<'a> World<'a> {
@@ -60,29 +74,35 @@ impl<'a> World<'a> {
         let cfg = valid.scenario();
         World {
             valid,
-            now: 0,
-            queue: EventQueue::new(),
-            trace: Trace::new(cfg.trace),
-            clients: Clients::new(cfg.clients, ops, cfg.trace),
-            balancer: Balancer::new(cfg.balancer, cfg.seed),
-            replicas: (0..cfg.replicas).map(|_| Replica::new()).collect(),
-            db: Database::new(
-                cfg.world.stock,
-                cfg.world.accounts,
-                cfg.world.initial_balance,
-                cfg.clients,
-            ),
-            keys: KeyStore::new(cfg.protections.idempotency_key.store, cfg.replicas),
-            provider: PaymentProvider::new(cfg.world.provider_honours_keys),
-            email: EmailService::default(),
-            relay: Relay::default(),
-            oracle: Oracle::new(cfg, ops),
-            next_msg: 0,
-            next_exec: 0,
-            costs: Costs::default(),
-            out: Out::default(),
-            stopped: false,
             ops,
+            now: 0,
+            actors: Actors {
+                clients: Clients::new(cfg.clients, ops, cfg.trace),
+                balancer: Balancer::new(cfg.balancer, cfg.seed),
+                replicas: (0..cfg.replicas).map(|_| Replica::new()).collect(),
+                db: Database::new(
+                    cfg.world.stock,
+                    cfg.world.accounts,
+                    cfg.world.initial_balance,
+                    cfg.clients,
+                ),
+                keys: KeyStore::new(cfg.protections.idempotency_key.store, cfg.replicas),
+                provider: PaymentProvider::new(cfg.world.provider_honours_keys),
+                email: EmailService::default(),
+                relay: Relay::default(),
+                next_exec: 0,
+            },
+            sinks: Sinks {
+                queue: EventQueue::new(),
+                trace: Trace::new(cfg.trace),
+                max_events: cfg.max_events,
+                record_key_rows: cfg.trace,
+                oracle: Oracle::new(cfg, ops),
+                next_msg: 0,
+                costs: Costs::default(),
+                refunds: Vec::new(),
+                stopped: false,
+            },
         }
     }
 
@@ -94,10 +114,10 @@ impl<'a> World<'a> {
                 ops: self.ops,
             };
             let delay = client::start_delay(&cx, client);
-            self.queue.push(delay, Event::ClientBegin { client });
+            self.sinks.queue.push(delay, Event::ClientBegin { client });
         }
-        while let Some((time, event)) = self.queue.pop() {
-            if self.stopped {
+        while let Some((time, event)) = self.sinks.queue.pop() {
+            if self.sinks.stopped {
                 break;
             }
             self.now = time;
@@ -105,102 +125,120 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Hand `event` to its handler, then apply what the handler wrote.
+    /// Hand `event` to its handler; the applier carries out each effect it writes.
     fn dispatch(&mut self, event: Event) {
-        let mut out = std::mem::take(&mut self.out);
-        out.begin(self.trace.count, self.valid.scenario().max_events);
         let cx = Cx {
             now: self.now,
             valid: self.valid,
             ops: self.ops,
         };
-        let clients = &mut self.clients;
+        let mut out = Applier {
+            now: self.now,
+            valid: self.valid,
+            sinks: &mut self.sinks,
+        };
+        self.actors.handle(&cx, event, &mut out);
+        // Refunds reach the provider after the handler: it may be the one running.
+        for charge in self.sinks.refunds.drain(..) {
+            self.actors.provider.refund(charge);
+        }
+    }
+
+    fn finish(self) -> RunResult {
+        let mut sinks = self.sinks;
+        let mut anomalies = sinks.oracle.finalize();
+        let recorded = sinks.trace.count.min(u32::MAX as u64) as u32;
+        for a in &mut anomalies {
+            a.events.retain(|&e| e < recorded);
+        }
+        let series = std::mem::take(&mut sinks.costs.key_rows_series);
+        let step = series.len().div_ceil(300).max(1);
+        sinks.costs.key_rows_series = series
+            .iter()
+            .step_by(step)
+            .copied()
+            .chain(series.last().copied())
+            .collect();
+        sinks.costs.key_rows_series.dedup();
+        let actors = self.actors;
+        RunResult {
+            trace_hash: sinks.trace.hash_hex(),
+            events: sinks.trace.count,
+            stopped_at_event_limit: sinks.stopped,
+            virtual_time_us: self.now,
+            charges: actors
+                .provider
+                .charges
+                .iter()
+                .filter(|c| !c.refunded)
+                .count() as u64,
+            orders: actors.db.orders.len() as u64,
+            emails: actors.email.sent.len() as u64,
+            operations: Vec::new(),
+            op_results: actors.clients.results,
+            attempts: actors.clients.attempts,
+            trace: sinks.trace.events,
+            anomalies,
+            costs: sinks.costs,
+            scenario: self.valid.scenario().clone(),
+        }
+    }
+}
+
+impl Actors {
+    /// The handler for each kind of event.
+    fn handle(&mut self, cx: &Cx, event: Event, out: &mut Applier) {
         match event {
-            Event::ClientBegin { client } => client::on_begin(clients, &cx, client, &mut out),
+            Event::ClientBegin { client } => client::on_begin(&mut self.clients, cx, client, out),
             Event::ClientAttempt { op, attempt } => {
-                client::on_attempt(clients, &cx, op, attempt, false, &mut out)
+                client::on_attempt(&mut self.clients, cx, op, attempt, false, out)
             }
             Event::ClientTimeout { op, attempt } => {
-                client::on_timeout(clients, &cx, op, attempt, &mut out)
+                client::on_timeout(&mut self.clients, cx, op, attempt, out)
             }
-            Event::Arrive(message) => self.arrive(&cx, message, &mut out),
-            Event::Lost(message, reason) => network::on_lost(message, reason, &mut out),
+            Event::Arrive(message) => self.arrive(cx, message, out),
+            Event::Lost(message, reason) => network::on_lost(message, reason, out),
             Event::Resume {
                 replica,
                 slot,
                 exec,
-            } => {
-                let mut node = node(
-                    &mut self.replicas,
-                    &mut self.db,
-                    &mut self.keys,
-                    &mut self.next_exec,
-                    replica,
-                );
-                replica::on_resume(&mut node, &cx, slot, exec, &mut out)
-            }
+            } => replica::on_resume(&mut self.node(replica), cx, slot, exec, out),
             Event::ExternalTimeout {
                 replica,
                 slot,
                 exec,
                 kind,
                 call,
-            } => {
-                let mut node = node(
-                    &mut self.replicas,
-                    &mut self.db,
-                    &mut self.keys,
-                    &mut self.next_exec,
-                    replica,
-                );
-                replica::on_external_timeout(&mut node, &cx, slot, exec, kind, call, &mut out)
-            }
-            Event::Restart { replica } => {
-                let mut node = node(
-                    &mut self.replicas,
-                    &mut self.db,
-                    &mut self.keys,
-                    &mut self.next_exec,
-                    replica,
-                );
-                replica::on_restart(&mut node, &mut out)
-            }
+            } => replica::on_external_timeout(
+                &mut self.node(replica),
+                cx,
+                slot,
+                exec,
+                kind,
+                call,
+                out,
+            ),
+            Event::Restart { replica } => replica::on_restart(&mut self.node(replica), out),
             Event::RelaySend { outbox, call } => {
-                relay::on_send(&mut self.relay, &self.db, &cx, outbox, call, &mut out)
+                relay::on_send(&mut self.relay, &self.db, cx, outbox, call, out)
             }
             Event::RelayTimeout { outbox, call } => {
-                relay::on_timeout(&mut self.relay, &self.db, &cx, outbox, call, &mut out)
+                relay::on_timeout(&mut self.relay, &self.db, cx, outbox, call, out)
             }
         }
-        self.apply(&mut out);
-        self.out = out;
     }
 
     /// A message arrives: the receiver's handler takes it.
-    fn arrive(&mut self, cx: &Cx, message: Message, out: &mut Out) {
+    fn arrive(&mut self, cx: &Cx, message: Message, out: &mut Applier) {
         match (message.to, message.body) {
             (Actor::Balancer, Body::Request { .. }) => {
                 balancer::on_request(&mut self.balancer, &self.replicas, cx, message, out)
             }
             (Actor::Replica(r), Body::Request { .. }) => {
-                let mut node = node(
-                    &mut self.replicas,
-                    &mut self.db,
-                    &mut self.keys,
-                    &mut self.next_exec,
-                    r,
-                );
-                replica::on_request(&mut node, cx, message, out)
+                replica::on_request(&mut self.node(r), cx, message, out)
             }
             (Actor::Replica(r), Body::Reply { .. }) => {
-                let mut node = node(
-                    &mut self.replicas,
-                    &mut self.db,
-                    &mut self.keys,
-                    &mut self.next_exec,
-                    r,
-                );
-                replica::on_reply(&mut node, cx, message, out)
+                replica::on_reply(&mut self.node(r), cx, message, out)
             }
             (Actor::Client(c), Body::Response { .. }) => {
                 client::on_response(&mut self.clients, cx, c, message, out)
@@ -218,70 +256,95 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Carry out a handler's effects, in order.
-    fn apply(&mut self, out: &mut Out) {
-        for effect in out.effects.drain(..) {
-            match effect {
-                Effect::Trace {
-                    actor,
-                    peer,
-                    op,
-                    attempt,
-                    detail,
-                } => {
-                    self.emit(actor, peer, op, attempt, detail);
-                }
-                Effect::Send {
-                    from,
-                    to,
-                    kind,
-                    body,
-                    value,
-                    fate,
-                } => {
-                    let id = self.next_message_id();
-                    let message = Message {
-                        id,
-                        from,
-                        to,
-                        copy: 0,
-                        kind,
-                        body,
-                    };
-                    self.transmit(message, value, fate);
-                }
-                Effect::After { delay, event } => self.queue.push(self.now + delay, event),
-                Effect::Fact(fact) => self.oracle.observe(fact, self.now),
-                Effect::Cost(cost) => self.count(cost),
-                Effect::KeyRows(rows) => {
-                    self.costs.key_rows_peak = self.costs.key_rows_peak.max(rows);
-                    self.costs.key_rows_final = rows;
-                    if self.valid.scenario().trace {
-                        self.costs.key_rows_series.push((self.now, rows));
-                    }
-                }
-                Effect::Refund { charge } => self.provider.refund(charge),
-            }
+    /// Replica `index` with the stores its handlers may change.
+    fn node(&mut self, index: u8) -> Node<'_> {
+        Node {
+            index,
+            replica: &mut self.replicas[index as usize],
+            db: &mut self.db,
+            keys: &mut self.keys,
+            next_exec: &mut self.next_exec,
         }
+    }
+}
+
+/// The world's writer of effects: each one is carried out as it is written.
+struct Applier<'w> {
+    now: u64,
+    valid: &'w ValidScenario,
+    sinks: &'w mut Sinks,
+}
+
+impl Applier<'_> {
+    /// Record a trace event now; returns its id. The limit is exact: once reached,
+    /// nothing more is recorded and the loop stops.
+    #[inline(always)]
+    fn emit(&mut self, actor: Actor, peer: Actor, op: u32, attempt: u8, detail: Detail) -> u32 {
+        let sinks = &mut *self.sinks;
+        if sinks.trace.count >= sinks.max_events {
+            sinks.stopped = true;
+            return u32::MAX;
+        }
+        sinks.trace.emit(TraceEvent {
+            time: self.now,
+            detail,
+            op,
+            actor,
+            peer,
+            attempt,
+        })
     }
 
     fn next_message_id(&mut self) -> u32 {
-        let id = self.next_msg;
-        self.next_msg += 1;
+        let id = self.sinks.next_msg;
+        self.sinks.next_msg += 1;
         id
     }
+}
 
-    /// Put a message on the network: record the send, then its arrival, its loss, or
-    /// its arrival and a copy's.
-    fn transmit(&mut self, message: Message, value: i64, fate: Fate) {
+impl Effects for Applier<'_> {
+    fn next_event_id(&self) -> u32 {
+        if self.sinks.trace.count < self.sinks.max_events {
+            self.sinks.trace.count as u32
+        } else {
+            u32::MAX
+        }
+    }
+
+    #[inline]
+    fn trace(&mut self, e: PendingTrace) -> u32 {
+        self.emit(e.actor, e.peer, e.op, e.attempt, e.detail)
+    }
+
+    /// Put a message on the network: record the send, then its arrival, its loss, or its
+    /// arrival and a copy's.
+    fn send(
+        &mut self,
+        cx: &Cx,
+        from: Actor,
+        to: Actor,
+        kind: MessageKind,
+        link: Option<Link>,
+        identity: MessageIdentity,
+        body: Body,
+        value: i64,
+    ) {
+        let fate = fate_of(cx, link, identity);
+        let message = Message {
+            id: self.next_message_id(),
+            from,
+            to,
+            copy: 0,
+            kind,
+            body,
+        };
         let (op, attempt) = message.op_attempt();
-        let (from, to, kind) = (message.from, message.to, message.kind);
-        let send = Detail::Send {
+        let detail = Detail::Send {
             msg: message.id,
             message: kind,
             value,
         };
-        self.emit(from, to, op, attempt, send);
+        self.emit(from, to, op, attempt, detail);
         match fate {
             Fate::Lost | Fate::Partitioned => {
                 let reason = if fate == Fate::Lost {
@@ -291,10 +354,12 @@ impl<'a> World<'a> {
                 };
                 // Shown where the message would have arrived, at its would-be arrival time.
                 let at = self.now + lost_after(&self.valid.scenario().network);
-                self.queue.push(at, Event::Lost(message, reason));
+                self.sinks.queue.push(at, Event::Lost(message, reason));
             }
             Fate::Delivered { delay, copy_delay } => {
-                self.queue.push(self.now + delay, Event::Arrive(message));
+                self.sinks
+                    .queue
+                    .push(self.now + delay, Event::Arrive(message));
                 if let Some(copy_delay) = copy_delay {
                     let id = self.next_message_id();
                     let duplicate = Detail::Duplicate {
@@ -305,21 +370,31 @@ impl<'a> World<'a> {
                     let event = self.emit(from, to, op, attempt, duplicate);
                     if let Body::Request { op, attempt, .. } = message.body {
                         let fact = Fact::Duplicated { op, attempt, event };
-                        self.oracle.observe(fact, self.now);
+                        self.sinks.oracle.observe(fact, self.now);
                     }
                     let copy = Message {
                         id,
                         copy: 1,
                         ..message
                     };
-                    self.queue.push(self.now + copy_delay, Event::Arrive(copy));
+                    self.sinks
+                        .queue
+                        .push(self.now + copy_delay, Event::Arrive(copy));
                 }
             }
         }
     }
 
-    fn count(&mut self, cost: Cost) {
-        let c = &mut self.costs;
+    fn after(&mut self, delay: u64, event: Event) {
+        self.sinks.queue.push(self.now + delay, event);
+    }
+
+    fn fact(&mut self, fact: Fact) {
+        self.sinks.oracle.observe(fact, self.now);
+    }
+
+    fn cost(&mut self, cost: Cost) {
+        let c = &mut self.sinks.costs;
         let counter = match cost {
             Cost::DbRoundTrip => &mut c.db_round_trips,
             Cost::Replay => &mut c.replays,
@@ -334,71 +409,17 @@ impl<'a> World<'a> {
         *counter += 1;
     }
 
-    /// Record a trace event now; returns its id. The limit is exact: once reached,
-    /// nothing more is recorded and the loop stops.
-    #[inline]
-    fn emit(&mut self, actor: Actor, peer: Actor, op: u32, attempt: u8, detail: Detail) -> u32 {
-        if self.trace.count >= self.valid.scenario().max_events {
-            self.stopped = true;
-            return u32::MAX;
-        }
-        self.trace.emit(TraceEvent {
-            time: self.now,
-            detail,
-            op,
-            actor,
-            peer,
-            attempt,
-        })
-    }
-
-    fn finish(mut self) -> RunResult {
-        let mut anomalies = self.oracle.finalize();
-        let recorded = self.trace.count.min(u32::MAX as u64) as u32;
-        for a in &mut anomalies {
-            a.events.retain(|&e| e < recorded);
-        }
-        let series = std::mem::take(&mut self.costs.key_rows_series);
-        let step = series.len().div_ceil(300).max(1);
-        self.costs.key_rows_series = series
-            .iter()
-            .step_by(step)
-            .copied()
-            .chain(series.last().copied())
-            .collect();
-        self.costs.key_rows_series.dedup();
-        RunResult {
-            trace_hash: self.trace.hash_hex(),
-            events: self.trace.count,
-            stopped_at_event_limit: self.stopped,
-            virtual_time_us: self.now,
-            charges: self.provider.charges.iter().filter(|c| !c.refunded).count() as u64,
-            orders: self.db.orders.len() as u64,
-            emails: self.email.sent.len() as u64,
-            operations: Vec::new(),
-            op_results: self.clients.results,
-            attempts: self.clients.attempts,
-            trace: self.trace.events,
-            anomalies,
-            costs: self.costs,
-            scenario: self.valid.scenario().clone(),
+    fn key_rows(&mut self, rows: u64) {
+        let record = self.sinks.record_key_rows;
+        let c = &mut self.sinks.costs;
+        c.key_rows_peak = c.key_rows_peak.max(rows);
+        c.key_rows_final = rows;
+        if record {
+            c.key_rows_series.push((self.now, rows));
         }
     }
-}
 
-/// The replica `index` with the stores its handlers may change.
-fn node<'w>(
-    replicas: &'w mut [Replica],
-    db: &'w mut Database,
-    keys: &'w mut KeyStore,
-    next_exec: &'w mut u32,
-    index: u8,
-) -> Node<'w> {
-    Node {
-        index,
-        replica: &mut replicas[index as usize],
-        db,
-        keys,
-        next_exec,
+    fn refund(&mut self, charge: u32) {
+        self.sinks.refunds.push(charge);
     }
 }

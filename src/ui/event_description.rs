@@ -22,6 +22,17 @@ pub fn message_name(kind: MessageKind) -> &'static str {
     }
 }
 
+/// "a request", "an email call".
+fn a_message(kind: MessageKind) -> String {
+    let name = message_name(kind);
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
+}
+
 pub fn drop_reason_text(reason: DropReason) -> &'static str {
     match reason {
         DropReason::Loss => "lost by the network",
@@ -79,17 +90,15 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
         Detail::OpEnd { outcome, .. } => {
             format!("{who} finishes{op}: {}", outcome_text(outcome))
         }
-        Detail::Send { message, .. } => format!(
-            "{who} sends a {}{op}{attempt} to {peer}",
-            message_name(message)
-        ),
-        Detail::Duplicate { message, .. } => format!(
-            "the network duplicates a {}{op}{attempt}",
-            message_name(message)
-        ),
+        Detail::Send { message, .. } => {
+            format!("{who} sends {}{op}{attempt} to {peer}", a_message(message))
+        }
+        Detail::Duplicate { message, .. } => {
+            format!("the network duplicates {}{op}{attempt}", a_message(message))
+        }
         Detail::Deliver { message, .. } => format!(
-            "{who} receives a {}{op}{attempt} from {peer}",
-            message_name(message)
+            "{who} receives {}{op}{attempt} from {peer}",
+            a_message(message)
         ),
         Detail::LateResponse { message, .. } => {
             format!(

@@ -3,7 +3,7 @@
 
 use super::replica::Replica;
 use crate::sim::config::BalancerPolicy;
-use crate::sim::effects::{Cost, Cx, Out, BALANCER_HOP_US};
+use crate::sim::effects::{Cost, Cx, Effects, BALANCER_HOP_US};
 use crate::sim::events::{Body, Event, Message};
 use crate::sim::faults::{balancer_error_identity, Link};
 use crate::sim::rng::SubsystemRng;
@@ -55,7 +55,7 @@ pub fn on_request(
     replicas: &[Replica],
     cx: &Cx,
     message: Message,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) {
     let (Body::Request { op, attempt, .. }, Actor::Client(client)) = (message.body, message.from)
     else {
@@ -70,7 +70,7 @@ pub fn on_request(
                 kind: MessageKind::Forward,
                 ..message
             };
-            out.trace(
+            out.event(
                 Actor::Balancer,
                 forward.to,
                 op,
@@ -90,7 +90,7 @@ pub fn on_request(
 /// The balancer answers an attempt's request itself with an error status.
 pub fn error_reply(
     cx: &Cx,
-    out: &mut Out,
+    out: &mut impl Effects,
     op: u32,
     attempt: u8,
     copy: u8,

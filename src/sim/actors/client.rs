@@ -3,7 +3,7 @@
 //! reads back, retries (per the one retry policy) or gives up. It records what it
 //! believes happened to each operation.
 
-use crate::sim::effects::{Cost, Cx, Out};
+use crate::sim::effects::{Cost, Cx, Effects};
 use crate::sim::events::{Body, Event, Message};
 use crate::sim::faults::{request_identity, Link};
 use crate::sim::oracle::{Fact, Fault};
@@ -65,7 +65,7 @@ pub fn start_delay(cx: &Cx, client: u16) -> u64 {
 }
 
 /// Start the client's next operation, if it has one.
-pub fn on_begin(clients: &mut Clients, cx: &Cx, client: u16, out: &mut Out) {
+pub fn on_begin(clients: &mut Clients, cx: &Cx, client: u16, out: &mut impl Effects) {
     let state = &mut clients.states[client as usize];
     let Some(&op) = state.ops.get(state.next) else {
         return;
@@ -75,7 +75,7 @@ pub fn on_begin(clients: &mut Clients, cx: &Cx, client: u16, out: &mut Out) {
     state.read_backs = 0;
     clients.results[op as usize].start_us = cx.now;
     let amount = cx.op(op).kind.amount();
-    out.trace(
+    out.event(
         Actor::Client(client),
         Actor::Nobody,
         op,
@@ -92,7 +92,7 @@ pub fn on_attempt(
     op: u32,
     attempt: u8,
     read_back: bool,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) {
     let operation = cx.op(op);
     let client = operation.client;
@@ -146,7 +146,7 @@ pub fn on_attempt(
     );
 }
 
-pub fn on_timeout(clients: &mut Clients, cx: &Cx, op: u32, attempt: u8, out: &mut Out) {
+pub fn on_timeout(clients: &mut Clients, cx: &Cx, op: u32, attempt: u8, out: &mut impl Effects) {
     let client = cx.op(op).client;
     if !clients.is_waiting(client, op, attempt) {
         return;
@@ -154,7 +154,7 @@ pub fn on_timeout(clients: &mut Clients, cx: &Cx, op: u32, attempt: u8, out: &mu
     clients.states[client as usize].answered = true;
     out.cost(Cost::ClientTimeout);
     out.cost(Cost::ClientVisibleError);
-    let event = out.trace(
+    let event = out.event(
         Actor::Client(client),
         Actor::Nobody,
         op,
@@ -198,7 +198,13 @@ pub fn react(status: u16, already_exists: bool) -> Reaction {
     }
 }
 
-pub fn on_response(clients: &mut Clients, cx: &Cx, client: u16, message: Message, out: &mut Out) {
+pub fn on_response(
+    clients: &mut Clients,
+    cx: &Cx,
+    client: u16,
+    message: Message,
+    out: &mut impl Effects,
+) {
     let Body::Response {
         op,
         attempt,
@@ -282,13 +288,13 @@ fn retry_or_end(
     op: u32,
     attempt: u8,
     give_up: Outcome,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) {
     let policy = RetryPolicy::client(&cx.scenario().client);
     match policy.next(cx.seed(), op, attempt) {
         Some(backoff_us) => {
             let client = cx.op(op).client;
-            out.trace(
+            out.event(
                 Actor::Client(client),
                 Actor::Nobody,
                 op,
@@ -302,13 +308,13 @@ fn retry_or_end(
     }
 }
 
-fn end_op(clients: &mut Clients, cx: &Cx, op: u32, outcome: Outcome, out: &mut Out) {
+fn end_op(clients: &mut Clients, cx: &Cx, op: u32, outcome: Outcome, out: &mut impl Effects) {
     let client = cx.op(op).client;
     let result = &mut clients.results[op as usize];
     result.end_us = cx.now;
     result.outcome = Some(outcome);
     let latency_us = cx.now - result.start_us;
-    let event = out.trace(
+    let event = out.event(
         Actor::Client(client),
         Actor::Nobody,
         op,

@@ -4,7 +4,7 @@
 use super::email::EmailService;
 use super::provider::{ChargeResult, PaymentProvider};
 use super::replica::Replica;
-use crate::sim::effects::{Cost, Cx, Out};
+use crate::sim::effects::{Cost, Cx, Effects};
 use crate::sim::events::{Body, CallKind, Message, Route, RELAY_ROUTE};
 use crate::sim::faults::{call_identity, execution_word, relay_call_identity, Link};
 use crate::sim::oracle::Fact;
@@ -16,7 +16,7 @@ pub fn on_call(
     replicas: &[Replica],
     cx: &Cx,
     message: Message,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) {
     let Body::Call {
         route,
@@ -47,7 +47,7 @@ pub fn on_call(
             (id, true) => (CallKind::Email, Detail::EmailDeduplicated { email: id }, id),
         }
     };
-    let event = out.trace(message.to, message.from, op, 0, detail);
+    let event = out.event(message.to, message.from, op, 0, detail);
     match detail {
         Detail::Charge { .. } => out.fact(Fact::Charged {
             exec: route.exec,

@@ -2,7 +2,7 @@
 //! and marks the row sent when the email service answers. The receiver deduplicates by
 //! the outbox id, carried as the call's key.
 
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::{Body, Event, Message, Route, RELAY_ROUTE};
 use crate::sim::faults::{relay_call_identity, Link};
 use crate::sim::retry::RetryPolicy;
@@ -16,7 +16,14 @@ pub struct Relay {
     calls: Vec<u8>,
 }
 
-pub fn on_send(relay: &mut Relay, db: &Database, cx: &Cx, outbox: u32, call: u8, out: &mut Out) {
+pub fn on_send(
+    relay: &mut Relay,
+    db: &Database,
+    cx: &Cx,
+    outbox: u32,
+    call: u8,
+    out: &mut impl Effects,
+) {
     let row = db.outbox[outbox as usize];
     if row.sent {
         return;
@@ -55,14 +62,21 @@ pub fn on_send(relay: &mut Relay, db: &Database, cx: &Cx, outbox: u32, call: u8,
     );
 }
 
-pub fn on_timeout(relay: &mut Relay, db: &Database, cx: &Cx, outbox: u32, call: u8, out: &mut Out) {
+pub fn on_timeout(
+    relay: &mut Relay,
+    db: &Database,
+    cx: &Cx,
+    outbox: u32,
+    call: u8,
+    out: &mut impl Effects,
+) {
     let row = db.outbox[outbox as usize];
     let in_flight = relay.calls.get(outbox as usize) == Some(&call);
     let retry = RetryPolicy::relay().next(cx.seed(), row.op, call);
     if row.sent || !in_flight || retry.is_none() {
         return;
     }
-    out.trace(
+    out.event(
         Actor::Relay,
         Actor::Email,
         row.op,
@@ -76,7 +90,7 @@ pub fn on_timeout(relay: &mut Relay, db: &Database, cx: &Cx, outbox: u32, call: 
 }
 
 /// The email service answered: the row is sent.
-pub fn on_reply(db: &mut Database, message: Message, out: &mut Out) {
+pub fn on_reply(db: &mut Database, message: Message, out: &mut impl Effects) {
     let Body::Reply { route, .. } = message.body else {
         return;
     };
@@ -85,7 +99,7 @@ pub fn on_reply(db: &mut Database, message: Message, out: &mut Out) {
     row.sent = true;
     out.received(&message, false, false, 0);
     if fresh {
-        out.trace(
+        out.event(
             Actor::Database,
             Actor::Relay,
             op,

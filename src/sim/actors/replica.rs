@@ -2,7 +2,7 @@
 //! steps (see `steps`), waits for external replies or their timeouts, and crashes and
 //! restarts. A crash loses its executions and the keys it kept in memory.
 
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::{Body, CallKind, Event, Message, Route};
 use crate::sim::oracle::{Fact, Fault};
 use crate::sim::retry::RetryPolicy;
@@ -114,7 +114,7 @@ impl Node<'_> {
 }
 
 /// A forwarded request arrives.
-pub fn on_request(node: &mut Node, cx: &Cx, message: Message, out: &mut Out) {
+pub fn on_request(node: &mut Node, cx: &Cx, message: Message, out: &mut impl Effects) {
     let Body::Request {
         op,
         attempt,
@@ -125,7 +125,7 @@ pub fn on_request(node: &mut Node, cx: &Cx, message: Message, out: &mut Out) {
         return;
     };
     if !node.replica.up {
-        let event = out.trace(
+        let event = out.event(
             message.to,
             message.from,
             op,
@@ -185,19 +185,19 @@ pub fn on_request(node: &mut Node, cx: &Cx, message: Message, out: &mut Out) {
 }
 
 /// A step's time has passed: carry on if the execution is still there.
-pub fn on_resume(node: &mut Node, cx: &Cx, slot: u16, exec: u32, out: &mut Out) {
+pub fn on_resume(node: &mut Node, cx: &Cx, slot: u16, exec: u32, out: &mut impl Effects) {
     if execution(node.replica, slot).is_some_and(|x| x.id == exec) {
         advance(node, cx, slot, out);
     }
 }
 
-pub fn on_restart(node: &mut Node, out: &mut Out) {
+pub fn on_restart(node: &mut Node, out: &mut impl Effects) {
     node.replica.up = true;
-    out.trace(node.actor(), Actor::Nobody, NO_OP, 0, Detail::Restart);
+    out.event(node.actor(), Actor::Nobody, NO_OP, 0, Detail::Restart);
 }
 
 /// An external service's reply arrives.
-pub fn on_reply(node: &mut Node, cx: &Cx, message: Message, out: &mut Out) {
+pub fn on_reply(node: &mut Node, cx: &Cx, message: Message, out: &mut impl Effects) {
     let Body::Reply {
         id, kind, route, ..
     } = message.body
@@ -236,7 +236,7 @@ pub fn on_external_timeout(
     exec: u32,
     kind: CallKind,
     call: u8,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) {
     // Slots are reused and one execution makes several calls: the timer belongs to the
     // call in flight only if execution, call kind and call number all match.
@@ -251,7 +251,7 @@ pub fn on_external_timeout(
         CallKind::Email => Actor::Email,
     };
     let detail = Detail::ExternalTimeout { call, outbox: None };
-    let event = out.trace(node.actor(), peer, x.op, x.attempt, detail);
+    let event = out.event(node.actor(), peer, x.op, x.attempt, detail);
     let Some(mut x) = node.replica.slots[slot as usize].take() else {
         return;
     };
@@ -291,7 +291,7 @@ fn pending_call(x: &Execution) -> CallKind {
 }
 
 /// Run an execution's steps until one takes time, waits for a reply, or ends it.
-fn advance(node: &mut Node, cx: &Cx, slot: u16, out: &mut Out) {
+fn advance(node: &mut Node, cx: &Cx, slot: u16, out: &mut impl Effects) {
     let Some(mut x) = node
         .replica
         .slots

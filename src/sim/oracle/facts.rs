@@ -18,7 +18,7 @@ pub enum Fault {
 }
 
 /// One observation. `event` fields are trace event ids; the time is the world's now.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Fact {
     AttemptSent {
         op: u32,
@@ -57,11 +57,17 @@ pub enum Fact {
     ExecutionEnded {
         exec: u32,
     },
-    /// A replica crashed at `point`, losing the executions `lost`.
+    /// A replica crashed at `point` (trace event `event`).
     Crashed {
         replica: u8,
         point: CrashPoint,
-        lost: Vec<u32>,
+        event: u32,
+    },
+    /// Execution `exec` was lost in that crash.
+    LostInCrash {
+        exec: u32,
+        replica: u8,
+        point: CrashPoint,
         event: u32,
     },
     /// An execution called an external service again after `event` (its timeout).

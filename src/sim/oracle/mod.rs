@@ -148,12 +148,13 @@ impl Oracle {
             } => self.key_checked(exec, outcome, event, time),
             Fact::KeySaved { exec } => self.key_saved(exec, time),
             Fact::ExecutionEnded { exec } => self.execution_ended(exec, time),
-            Fact::Crashed {
+            Fact::Crashed { replica, .. } => self.replica_crashes[replica as usize].push(time),
+            Fact::LostInCrash {
+                exec,
                 replica,
                 point,
-                lost,
                 event,
-            } => self.crashed(replica, point, &lost, event, time),
+            } => self.lost_in_crash(exec, replica, point, event, time),
             Fact::ExternalCallRetried { exec, event } => {
                 self.external_call_retried(exec, event, time)
             }
@@ -281,15 +282,12 @@ impl Oracle {
         self.execs[exec as usize].end = Some(time);
     }
 
-    fn crashed(&mut self, replica: u8, point: CrashPoint, lost: &[u32], event: u32, time: u64) {
-        self.replica_crashes[replica as usize].push(time);
-        for &exec in lost {
-            let e = &mut self.execs[exec as usize];
-            e.crashed = Some((point, event, time));
-            e.end = Some(time);
-            let (op, attempt) = (e.op, e.attempt);
-            self.fault(op, attempt, Fault::Crash(point, replica), event, time);
-        }
+    fn lost_in_crash(&mut self, exec: u32, replica: u8, point: CrashPoint, event: u32, time: u64) {
+        let e = &mut self.execs[exec as usize];
+        e.crashed = Some((point, event, time));
+        e.end = Some(time);
+        let (op, attempt) = (e.op, e.attempt);
+        self.fault(op, attempt, Fault::Crash(point, replica), event, time);
     }
 
     fn external_call_retried(&mut self, exec: u32, cause_event: u32, time: u64) {

@@ -281,10 +281,10 @@ impl Replay {
                     table,
                     row,
                     value,
-                    overwrote,
-                    conflict,
-                    delete,
+                    how,
                 } => {
+                    let (overwrote, conflict, delete) =
+                        (how.overwrote(), how.conflict(), how.delete());
                     let row_kind = match table {
                         Table::Orders | Table::Payments => {
                             if !conflict {

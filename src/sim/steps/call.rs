@@ -3,19 +3,31 @@
 
 use super::StepResult;
 use crate::sim::actors::replica::{Execution, Node};
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::{Body, CallKind, Event, Route};
 use crate::sim::faults::{call_identity, execution_word, Link};
 use crate::sim::rng::mix64;
 use crate::sim::trace::{Actor, MessageKind};
 
-pub fn charge(node: &mut Node, cx: &Cx, slot: u16, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn charge(
+    node: &mut Node,
+    cx: &Cx,
+    slot: u16,
+    x: &mut Execution,
+    out: &mut impl Effects,
+) -> StepResult {
     x.call = 1;
     external_call(node, cx, slot, x, CallKind::Charge, out);
     StepResult::Wait
 }
 
-pub fn email(node: &mut Node, cx: &Cx, slot: u16, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn email(
+    node: &mut Node,
+    cx: &Cx,
+    slot: u16,
+    x: &mut Execution,
+    out: &mut impl Effects,
+) -> StepResult {
     // With the outbox the relay sends it; a failed or repeated checkout sends none.
     if cx.scenario().protections.outbox || x.status != 200 || x.already_exists {
         return StepResult::Next(0);
@@ -32,7 +44,7 @@ pub fn external_call(
     slot: u16,
     x: &mut Execution,
     kind: CallKind,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) {
     x.waiting = true;
     let route = Route {

@@ -5,7 +5,7 @@
 
 use super::{db_round_trip, key_record, respond_pc, write, StepResult};
 use crate::sim::actors::replica::{Execution, Node};
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::oracle::Fact;
 use crate::sim::protections::{fenced, on_version_conflict, VersionConflict};
 use crate::sim::steps::read::{row_of, table_of};
@@ -13,7 +13,7 @@ use crate::sim::steps::Step;
 use crate::sim::trace::{Actor, Detail, KeyCheckOutcome};
 use crate::sim::workload::OpKind;
 
-pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) -> StepResult {
     let cost = db_round_trip(cx, out);
     let protections = &cx.scenario().protections;
     let client = cx.op(x.op).client;
@@ -30,7 +30,7 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepRe
         x.status = 409;
         let key = x.key.unwrap_or(0);
         let outcome = KeyCheckOutcome::InProgress;
-        out.trace(
+        out.event(
             Actor::KeyStore,
             node.actor(),
             x.op,
@@ -43,7 +43,7 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepRe
     let version = node.db.row(row).version;
     if cx.valid.conditional_writes() && version != x.read_version {
         // The row changed since our read: the conditional write aborts the transaction.
-        out.trace(
+        out.event(
             Actor::Database,
             node.actor(),
             x.op,
@@ -81,13 +81,13 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepRe
 }
 
 /// Refund the charge id this execution's charge call returned.
-pub fn refund(x: &Execution, charge: u32, out: &mut Out) {
+pub fn refund(x: &Execution, charge: u32, out: &mut impl Effects) {
     out.refund(charge);
     out.fact(Fact::Refunded {
         op: x.op,
         exec: x.id,
     });
-    out.trace(
+    out.event(
         Actor::Provider,
         Actor::Nobody,
         x.op,

@@ -2,13 +2,13 @@
 
 use super::StepResult;
 use crate::sim::actors::replica::{Execution, Node};
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::faults::processing_time;
 use crate::sim::trace::{Actor, Detail, TimedStep};
 
-pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) -> StepResult {
     let duration_us = processing_time(cx.scenario(), x.op, x.attempt, x.copy);
-    out.trace(
+    out.event(
         node.actor(),
         Actor::Nobody,
         x.op,

@@ -6,7 +6,7 @@ use super::StepResult;
 use crate::sim::actors::balancer::error_reply;
 use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::config::CrashPoint;
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::Event;
 use crate::sim::faults::crashes_at;
 use crate::sim::oracle::Fact;
@@ -17,12 +17,12 @@ pub fn run(
     cx: &Cx,
     x: &mut Execution,
     point: CrashPoint,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) -> StepResult {
     if !crashes_at(cx.scenario(), x.op, x.attempt, x.copy, point) {
         return StepResult::Next(0);
     }
-    let event = out.trace(
+    let event = out.event(
         node.actor(),
         Actor::Nobody,
         x.op,
@@ -32,12 +32,20 @@ pub fn run(
     let mut lost = node.replica.crash();
     lost.push(x.clone());
     node.keys.clear_memory(node.index);
+    let replica = node.index;
     out.fact(Fact::Crashed {
-        replica: node.index,
+        replica,
         point,
-        lost: lost.iter().map(|e| e.id).collect(),
         event,
     });
+    for e in &lost {
+        out.fact(Fact::LostInCrash {
+            exec: e.id,
+            replica,
+            point,
+            event,
+        });
+    }
     out.key_rows(node.keys.rows());
     for e in &lost {
         let client = Actor::Client(cx.op(e.op).client);

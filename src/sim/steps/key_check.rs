@@ -3,13 +3,13 @@
 
 use super::{key_record, key_store_access, respond_pc, StepResult};
 use crate::sim::actors::replica::{Execution, Node};
-use crate::sim::effects::{Cost, Cx, Out};
+use crate::sim::effects::{Cost, Cx, Effects};
 use crate::sim::oracle::Fact;
 use crate::sim::protections::{decide, KeyDecision};
 use crate::sim::stores::keys::KeyState;
 use crate::sim::trace::{Actor, Detail, KeyCheckOutcome};
 
-pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) -> StepResult {
     let config = &cx.scenario().protections.idempotency_key;
     if !config.enabled {
         return StepResult::Next(0);
@@ -24,7 +24,7 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepRe
     };
     let cost = key_store_access(cx, out);
     let key = x.key.unwrap_or(0);
-    x.key_event = out.trace(
+    x.key_event = out.event(
         Actor::KeyStore,
         node.actor(),
         x.op,

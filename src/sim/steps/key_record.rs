@@ -2,14 +2,14 @@
 //! `protections`).
 
 use crate::sim::actors::replica::{Execution, Node};
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::oracle::Fact;
 use crate::sim::protections::stored_response;
 use crate::sim::stores::keys::{KeyRecord, KeyState};
 use crate::sim::trace::{Actor, Detail, SavedKeyState};
 
 /// Write this execution's key record (in progress or completed) to the key store.
-pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut Out) {
+pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut impl Effects) {
     let Some(key) = x.key else { return };
     let op = cx.op(x.op);
     let record = KeyRecord {
@@ -28,7 +28,7 @@ pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut
         KeyState::InProgress { .. } => SavedKeyState::InProgress,
         KeyState::Completed { .. } => SavedKeyState::Completed,
     };
-    out.trace(
+    out.event(
         Actor::KeyStore,
         node.actor(),
         x.op,
@@ -39,7 +39,7 @@ pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut
 }
 
 /// Save the execution's answer as its completed record; its key is then settled.
-pub fn save_completed(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) {
+pub fn save_completed(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) {
     let response = stored_response(x.status, x.op, x.version);
     store(node, cx, x, KeyState::Completed { response }, out);
     x.key_done = true;
@@ -48,11 +48,11 @@ pub fn save_completed(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out
 }
 
 /// Delete the execution's in-progress record, so a retry runs as new.
-pub fn release(node: &mut Node, cx: &Cx, x: &Execution, out: &mut Out) {
+pub fn release(node: &mut Node, cx: &Cx, x: &Execution, out: &mut impl Effects) {
     let Some(key) = x.key else { return };
     let client = cx.op(x.op).client;
     node.keys.table(node.index).remove(&(client, key));
-    out.trace(
+    out.event(
         Actor::KeyStore,
         node.actor(),
         x.op,

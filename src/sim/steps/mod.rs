@@ -25,7 +25,7 @@ pub use call::external_call;
 
 use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::config::{CrashPoint, KeyStoreLocation, Scenario, WalletWrite, Workload};
-use crate::sim::effects::{Cost, Cx, Out};
+use crate::sim::effects::{Cost, Cx, Effects};
 
 /// One named step of an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub fn run(
     slot: u16,
     x: &mut Execution,
     step: Step,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) -> StepResult {
     match step {
         Step::KeyCheck => key_check::run(node, cx, x, out),
@@ -96,7 +96,7 @@ pub fn respond_pc(x: &Execution) -> usize {
 }
 
 /// One database round trip: counted, and its latency returned.
-fn db_round_trip(cx: &Cx, out: &mut Out) -> u64 {
+fn db_round_trip(cx: &Cx, out: &mut impl Effects) -> u64 {
     out.cost(Cost::DbRoundTrip);
     cx.scenario().server.db_rtt_us
 }
@@ -105,7 +105,7 @@ fn db_round_trip(cx: &Cx, out: &mut Out) -> u64 {
 const MEMORY_LOOKUP_US: u64 = 20;
 
 /// One key-store access: a memory lookup or a database round trip.
-fn key_store_access(cx: &Cx, out: &mut Out) -> u64 {
+fn key_store_access(cx: &Cx, out: &mut impl Effects) -> u64 {
     match cx.scenario().protections.idempotency_key.store {
         KeyStoreLocation::Memory => MEMORY_LOOKUP_US,
         KeyStoreLocation::Database => db_round_trip(cx, out),

@@ -3,7 +3,7 @@
 
 use super::{db_round_trip, respond_pc, StepResult};
 use crate::sim::actors::replica::{Execution, Node};
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::stores::db::RowRef;
 use crate::sim::trace::{Actor, Detail, Table};
 use crate::sim::workload::OpKind;
@@ -28,13 +28,13 @@ pub fn table_of(row: RowRef) -> Table {
     }
 }
 
-pub fn row(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn row(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) -> StepResult {
     let row = row_of(cx, x.op);
     let current = *node.db.row(row);
     x.read_value = current.value;
     x.read_version = current.version;
     x.read_time = cx.now;
-    x.read_event = out.trace(
+    x.read_event = out.event(
         Actor::Database,
         node.actor(),
         x.op,
@@ -55,9 +55,14 @@ pub fn row(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepRe
     StepResult::Next(cost)
 }
 
-pub fn read_back(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn read_back(
+    node: &mut Node,
+    cx: &Cx,
+    x: &mut Execution,
+    out: &mut impl Effects,
+) -> StepResult {
     let found = node.db.find_order(x.op).is_some();
-    out.trace(
+    out.event(
         Actor::Database,
         node.actor(),
         x.op,

@@ -3,7 +3,7 @@
 
 use super::{key_record, key_store_access, StepResult};
 use crate::sim::actors::replica::{Execution, Node};
-use crate::sim::effects::{Cost, Cx, Out};
+use crate::sim::effects::{Cost, Cx, Effects};
 use crate::sim::events::Body;
 use crate::sim::faults::{response_identity, Link};
 use crate::sim::oracle::Fact;
@@ -11,7 +11,7 @@ use crate::sim::protections::{settle, Settlement};
 use crate::sim::trace::{Actor, MessageKind};
 
 /// Save the completed key record in its own transaction, after the commit.
-pub fn key_save(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> StepResult {
+pub fn key_save(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) -> StepResult {
     if x.key_done || x.key.is_none() {
         return StepResult::Next(0);
     }
@@ -20,7 +20,7 @@ pub fn key_save(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) -> S
     StepResult::Next(cost)
 }
 
-pub fn respond(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) {
+pub fn respond(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) {
     // Answers decided off the normal path (errors, sold out) settle the record here.
     if !x.key_done && x.key.is_some() {
         let config = &cx.scenario().protections.idempotency_key;

@@ -122,9 +122,14 @@ fn a_crash_point_that_fires_loses_every_execution_and_schedules_the_restart() {
     assert_eq!(result, StepResult::Crashed);
     assert!(!bench.replica.up && bench.replica.slots.is_empty());
     assert_eq!(bench.keys.rows(), 0, "memory keys are lost");
-    assert!(facts(&out)
+    let lost: Vec<u32> = facts(&out)
         .iter()
-        .any(|f| matches!(f, Fact::Crashed { lost, .. } if lost == &vec![4, 0])));
+        .filter_map(|f| match f {
+            Fact::LostInCrash { exec, .. } => Some(*exec),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lost, vec![4, 0]);
     let replies = sends(&out);
     assert_eq!(replies.len(), 2);
     assert!(replies
@@ -308,9 +313,9 @@ fn a_commit_inserts_the_payment_and_saves_the_key_in_the_same_transaction() {
         details[0],
         Detail::DbWrite {
             table: Table::Payments,
-            conflict: false,
+            how,
             ..
-        }
+        } if !how.conflict()
     ));
     assert!(matches!(
         details[1],

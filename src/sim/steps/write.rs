@@ -5,12 +5,12 @@
 use super::commit::refund;
 use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::config::UpsertMode;
-use crate::sim::effects::{Cx, Out};
+use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::Event;
 use crate::sim::oracle::Fact;
 use crate::sim::protections::precondition_status;
 use crate::sim::stores::db::{Insert, OrderRow, RowRef};
-use crate::sim::trace::{Actor, Detail, Table, NO_OP};
+use crate::sim::trace::{Actor, Detail, Table, WriteFlags, NO_OP};
 use crate::sim::workload::OpKind;
 
 /// The outbox relay's polling delay after a row is written.
@@ -24,7 +24,7 @@ pub fn order(
     x: &mut Execution,
     amount: i64,
     quantity: u32,
-    out: &mut Out,
+    out: &mut impl Effects,
 ) {
     let protections = &cx.scenario().protections;
     let row = OrderRow {
@@ -48,14 +48,12 @@ pub fn order(
         table,
         row,
         value: amount,
-        overwrote: false,
-        conflict,
-        delete: false,
+        how: WriteFlags::new(false, conflict, false),
     };
     match inserted {
         Insert::Exists(id) => {
             x.already_exists = true;
-            out.trace(
+            out.event(
                 Actor::Database,
                 node.actor(),
                 x.op,
@@ -68,7 +66,7 @@ pub fn order(
             }
         }
         Insert::Inserted(id) => {
-            let event = out.trace(
+            let event = out.event(
                 Actor::Database,
                 node.actor(),
                 x.op,
@@ -85,7 +83,7 @@ pub fn order(
                 stock(node, x, quantity, out);
                 if protections.outbox {
                     let outbox = node.db.add_outbox(x.op, x.id);
-                    out.trace(
+                    out.event(
                         Actor::Database,
                         node.actor(),
                         x.op,
@@ -103,14 +101,14 @@ pub fn order(
 }
 
 /// Write the stock computed from this execution's read.
-fn stock(node: &mut Node, x: &mut Execution, quantity: u32, out: &mut Out) {
+fn stock(node: &mut Node, x: &mut Execution, quantity: u32, out: &mut impl Effects) {
     let inventory = &mut node.db.inventory;
     let overwrote = inventory.version != x.read_version;
     let value = x.read_value - quantity as i64;
     inventory.value = value;
     inventory.version += 1;
     inventory.last_writer = x.op;
-    let event = out.trace(
+    let event = out.event(
         Actor::Database,
         node.actor(),
         x.op,
@@ -119,9 +117,7 @@ fn stock(node: &mut Node, x: &mut Execution, quantity: u32, out: &mut Out) {
             table: Table::Inventory,
             row: 0,
             value,
-            overwrote,
-            conflict: false,
-            delete: false,
+            how: WriteFlags::new(overwrote, false, false),
         },
     );
     out.fact(Fact::StockWritten {
@@ -136,7 +132,7 @@ fn stock(node: &mut Node, x: &mut Execution, quantity: u32, out: &mut Out) {
 
 /// A deposit or withdrawal: `SET balance = read + x` after a versioned read, or the
 /// blind `balance = balance + x`.
-pub fn balance(node: &mut Node, cx: &Cx, x: &mut Execution, row: RowRef, out: &mut Out) {
+pub fn balance(node: &mut Node, cx: &Cx, x: &mut Execution, row: RowRef, out: &mut impl Effects) {
     let RowRef::Account(account) = row else {
         return;
     };
@@ -152,7 +148,7 @@ pub fn balance(node: &mut Node, cx: &Cx, x: &mut Execution, row: RowRef, out: &m
     target.value = value;
     target.version += 1;
     target.last_writer = x.op;
-    let event = out.trace(
+    let event = out.event(
         Actor::Database,
         node.actor(),
         x.op,
@@ -161,9 +157,7 @@ pub fn balance(node: &mut Node, cx: &Cx, x: &mut Execution, row: RowRef, out: &m
             table: Table::Accounts,
             row: account,
             value,
-            overwrote,
-            conflict: false,
-            delete: false,
+            how: WriteFlags::new(overwrote, false, false),
         },
     );
     out.fact(Fact::AccountWritten {
@@ -178,12 +172,12 @@ pub fn balance(node: &mut Node, cx: &Cx, x: &mut Execution, row: RowRef, out: &m
 }
 
 /// A profile `PUT` or `DELETE`; with CAS it is conditional on the client's `If-Match`.
-pub fn profile(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) {
+pub fn profile(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) {
     let operation = cx.op(x.op);
     let row = RowRef::Profile(operation.client);
     let current = *node.db.row(row);
     if cx.scenario().protections.cas && current.version as u32 != x.version {
-        out.trace(
+        out.event(
             Actor::Database,
             node.actor(),
             x.op,
@@ -207,7 +201,7 @@ pub fn profile(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) {
     target.version += 1;
     target.last_writer = x.op;
     x.version = target.version as u32;
-    let event = out.trace(
+    let event = out.event(
         Actor::Database,
         node.actor(),
         x.op,
@@ -216,9 +210,7 @@ pub fn profile(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut Out) {
             table: Table::Profiles,
             row: operation.client as u32,
             value,
-            overwrote: stale_over.is_some(),
-            conflict: false,
-            delete,
+            how: WriteFlags::new(stale_over.is_some(), false, delete),
         },
     );
     out.fact(Fact::ProfileWritten {

@@ -177,13 +177,14 @@ fn write_fields<W: Write>(out: &mut W, detail: &Detail) -> io::Result<()> {
             table,
             row,
             value,
-            overwrote,
-            conflict,
-            delete,
+            how,
         } => write!(
             out,
-            ",\"table\":{},\"row\":{row},\"value\":{value},\"overwrote_concurrent\":{overwrote},\"conflict\":{conflict},\"delete\":{delete}",
-            name(table)
+            ",\"table\":{},\"row\":{row},\"value\":{value},\"overwrote_concurrent\":{},\"conflict\":{},\"delete\":{}",
+            name(table),
+            how.overwrote(),
+            how.conflict(),
+            how.delete()
         ),
         Detail::CasConflict { table, version } => {
             write!(out, ",\"table\":{},\"version\":{version}", name(table))

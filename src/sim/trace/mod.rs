@@ -1,6 +1,6 @@
 //! The trace: every event of a run with its virtual time and ids.
 //!
-//! An event is a small fixed-size record (48 bytes) with a typed [`Detail`]. Every event
+//! An event is a small fixed-size record (40 bytes) with a typed [`Detail`]. Every event
 //! is hashed into the trace hash as it is emitted, whether or not it is stored, so the
 //! hash is the same with tracing on and off. [`json`] writes a trace as self-describing
 //! JSON.
@@ -8,7 +8,7 @@
 mod detail;
 pub mod json;
 
-pub use detail::{Detail, EventKind, SavedKeyState, TimedStep};
+pub use detail::{Detail, EventKind, SavedKeyState, TimedStep, WriteFlags};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -184,7 +184,7 @@ pub enum Table {
 }
 
 /// One event: when, who (`actor`, and `peer` at the other end), for which operation and
-/// attempt, and what ([`Detail`]). At most 48 bytes, so millions fit in memory.
+/// attempt, and what ([`Detail`]). At most 40 bytes, so millions fit in memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceEvent {
     pub time: u64,
@@ -227,7 +227,7 @@ impl Trace {
     }
 
     /// Hash the event (FNV-1a over 64-bit words) and keep it if recording. Returns its id.
-    #[inline]
+    #[inline(always)]
     pub fn emit(&mut self, event: TraceEvent) -> u32 {
         let (msg, detail, value) = event.detail.hash_words();
         let words = [
@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn trace_event_is_compact() {
-        assert!(std::mem::size_of::<TraceEvent>() <= 48);
+        assert!(std::mem::size_of::<TraceEvent>() <= 40);
     }
 
     #[test]
