@@ -183,11 +183,17 @@ impl WriteFlags {
     const DELETE: u8 = 4;
 
     pub const fn new(overwrote: bool, conflict: bool, delete: bool) -> Self {
-        WriteFlags(
-            (overwrote as u8) * Self::OVERWROTE
-                | (conflict as u8) * Self::CONFLICT
-                | (delete as u8) * Self::DELETE,
-        )
+        let mut bits = 0;
+        if overwrote {
+            bits |= Self::OVERWROTE;
+        }
+        if conflict {
+            bits |= Self::CONFLICT;
+        }
+        if delete {
+            bits |= Self::DELETE;
+        }
+        WriteFlags(bits)
     }
 
     /// It overwrote a change made after this handler read the row.
