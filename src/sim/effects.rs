@@ -137,6 +137,7 @@ pub trait Effects {
     fn refund(&mut self, charge: u32);
 
     /// Record a trace event by its parts; returns its id.
+    #[inline(always)]
     fn event(&mut self, actor: Actor, peer: Actor, op: u32, attempt: u8, detail: Detail) -> u32 {
         self.trace(PendingTrace {
             actor,
@@ -148,6 +149,7 @@ pub trait Effects {
     }
 
     /// Record that `message` reached its receiver (delivered, or too late to matter).
+    #[inline(always)]
     fn received(&mut self, message: &Message, late: bool, replayed: bool, status: i64) -> u32 {
         let (op, attempt) = message.op_attempt();
         let (msg, kind) = (message.id, message.kind);

@@ -303,6 +303,7 @@ impl Applier<'_> {
 }
 
 impl Effects for Applier<'_> {
+    #[inline(always)]
     fn next_event_id(&self) -> u32 {
         if self.sinks.trace.count < self.sinks.max_events {
             self.sinks.trace.count as u32
@@ -311,7 +312,7 @@ impl Effects for Applier<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn trace(&mut self, e: PendingTrace) -> u32 {
         self.emit(e.actor, e.peer, e.op, e.attempt, e.detail)
     }
@@ -385,14 +386,17 @@ impl Effects for Applier<'_> {
         }
     }
 
+    #[inline(always)]
     fn after(&mut self, delay: u64, event: Event) {
         self.sinks.queue.push(self.now + delay, event);
     }
 
+    #[inline(always)]
     fn fact(&mut self, fact: Fact) {
         self.sinks.oracle.observe(fact, self.now);
     }
 
+    #[inline(always)]
     fn cost(&mut self, cost: Cost) {
         let c = &mut self.sinks.costs;
         let counter = match cost {
