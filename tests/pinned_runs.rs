@@ -30,9 +30,9 @@ fn current() -> String {
                 preset.name,
                 r.trace_hash,
                 r.events,
-                r.charges,
-                r.orders,
-                r.emails,
+                r.ground_truth.net_charges,
+                r.ground_truth.orders,
+                r.ground_truth.emails,
                 anomalies.join(","),
                 digest(&format!("{:?}{:?}{:?}", r.anomalies, r.costs, r.op_results))
             )

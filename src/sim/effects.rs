@@ -77,6 +77,13 @@ pub enum Effect {
     /// The provider marks a charge refunded.
     Refund {
         charge: u32,
+        op: u32,
+        exec: u32,
+    },
+    /// The provider refunds the charge made under a key, if one stands.
+    RefundByKey {
+        key: u64,
+        op: u32,
     },
 }
 
@@ -134,7 +141,12 @@ pub trait Effects {
     /// The key store now holds `rows` rows.
     fn key_rows(&mut self, rows: u64);
 
-    fn refund(&mut self, charge: u32);
+    /// Refund `charge`, which execution `exec` of `op` holds. The provider records it (and
+    /// the trace shows it) only if the charge still stands.
+    fn refund(&mut self, charge: u32, op: u32, exec: u32);
+
+    /// Ask the provider to refund the charge made under `key` for `op`, if one stands.
+    fn refund_by_key(&mut self, key: u64, op: u32);
 
     /// Record a trace event by its parts; returns its id.
     #[inline(always)]
@@ -300,7 +312,11 @@ impl Effects for Out {
         self.effects.push(Effect::KeyRows(rows));
     }
 
-    fn refund(&mut self, charge: u32) {
-        self.effects.push(Effect::Refund { charge });
+    fn refund(&mut self, charge: u32, op: u32, exec: u32) {
+        self.effects.push(Effect::Refund { charge, op, exec });
+    }
+
+    fn refund_by_key(&mut self, key: u64, op: u32) {
+        self.effects.push(Effect::RefundByKey { key, op });
     }
 }

@@ -17,6 +17,9 @@ pub struct Route {
     pub generation: u32,
     pub call: u8,
     pub exec: u32,
+    /// The logical identity of the calling execution (its attempt and copy), fixed when
+    /// the call is made: the reply's fault draws depend on it and nothing else.
+    pub execution: u64,
     pub outbox: u32,
 }
 
@@ -51,12 +54,14 @@ pub enum Body {
         key: Option<u64>,
         amount: i64,
     },
-    /// An external service's answer: the charge or email id.
+    /// An external service's answer: the charge or email id, and whether this call made
+    /// it (`fresh`) or the service recognised the key and returned an earlier one.
     Reply {
         kind: CallKind,
         route: Route,
         op: u32,
         id: u32,
+        fresh: bool,
     },
 }
 
@@ -121,4 +126,6 @@ pub enum Event {
         outbox: u32,
         call: u8,
     },
+    /// The key store's housekeeping round (purge, recovery).
+    KeyStoreRound,
 }

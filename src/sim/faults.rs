@@ -45,7 +45,8 @@ pub fn request_identity(op: u32, attempt: u8, read_back: bool) -> MessageIdentit
     ]
 }
 
-/// A replica's response to one copy of an attempt's request.
+/// The response to one copy of an attempt's request, whoever sends it (the replica, or
+/// the balancer answering for a replica that is down or crashed).
 pub fn response_identity(op: u32, attempt: u8, read_back: bool, copy: u8) -> MessageIdentity {
     [
         op as u64,
@@ -53,11 +54,6 @@ pub fn response_identity(op: u32, attempt: u8, read_back: bool, copy: u8) -> Mes
         copy as u64,
         0,
     ]
-}
-
-/// The balancer's error reply (502, 503) to one copy of an attempt's request.
-pub fn balancer_error_identity(op: u32, attempt: u8, copy: u8) -> MessageIdentity {
-    [op as u64, (attempt as u64) << 2 | 1, copy as u64, 1]
 }
 
 /// One execution of a request: the attempt and the copy of it that reached a replica.

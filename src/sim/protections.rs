@@ -115,12 +115,24 @@ pub enum Settlement {
     SaveCompleted,
     /// Errors are not stored: delete the in-progress record so a retry runs again.
     Release,
+    /// An error after a charge was started under the key: keep the record (its recovery
+    /// point) but let its lock go, so a retry takes it over and settles the charge, or
+    /// the key store's recovery job refunds it.
+    Unlock,
     /// Nothing to do: no record was taken.
     Nothing,
 }
 
-pub fn settle(config: &IdempotencyKeyConfig, status: u16, holds_lock: bool) -> Settlement {
+pub fn settle(
+    config: &IdempotencyKeyConfig,
+    status: u16,
+    holds_lock: bool,
+    charge_may_stand: bool,
+) -> Settlement {
     let is_error = status >= 500 || status == 409;
+    if is_error && holds_lock && charge_may_stand {
+        return Settlement::Unlock;
+    }
     match (is_error && !config.store_errors, holds_lock) {
         (false, _) => Settlement::SaveCompleted,
         (true, true) => Settlement::Release,
@@ -152,6 +164,7 @@ mod tests {
             op: 0,
             attempt: 1,
             owner: 0,
+            charge_started: false,
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::oracle::count_by_kind;
-use super::results::{Costs, RunResult};
+use super::results::{Costs, GroundTruth, RunResult};
 use super::trace::Outcome;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -22,6 +22,8 @@ pub struct ClientOutcomes {
     pub succeeded: u64,
     pub failed: u64,
     pub unknown: u64,
+    /// Of the unknown ones, those whose effect did happen (their labels).
+    pub unknown_took_effect: Vec<String>,
     /// Operations still running when the run hit its event limit.
     pub unfinished: u64,
 }
@@ -32,13 +34,6 @@ pub struct Latency {
     pub p95: u64,
     pub p99: u64,
     pub max: u64,
-}
-
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct GroundTruth {
-    pub provider_charges: u64,
-    pub orders: u64,
-    pub emails: u64,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -84,6 +79,11 @@ impl Summary {
             }
         }
         latencies.sort_unstable();
+        outcomes.unknown_took_effect = result
+            .unknown_took_effect
+            .iter()
+            .map(|&op| result.operations[op as usize].label())
+            .collect();
         let mut costs = result.costs.clone();
         costs.key_rows_series.clear();
         Summary {
@@ -104,11 +104,7 @@ impl Summary {
                 max: latencies.last().copied().unwrap_or(0),
             },
             costs,
-            ground_truth: GroundTruth {
-                provider_charges: result.charges,
-                orders: result.orders,
-                emails: result.emails,
-            },
+            ground_truth: result.ground_truth,
             explanations: result
                 .anomalies
                 .iter()

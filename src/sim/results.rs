@@ -59,7 +59,24 @@ pub struct RunResult {
     pub trace: Vec<TraceEvent>,
     pub anomalies: Vec<Anomaly>,
     pub costs: Costs,
+    pub ground_truth: GroundTruth,
+    /// Conservation rules the anomalies fail to account for (empty unless the oracle is
+    /// wrong; tests check it).
+    pub conservation: Vec<String>,
+    /// Operations the client left unknown whose effect did happen.
+    pub unknown_took_effect: Vec<u32>,
+}
+
+/// What really happened, counted from the provider's log, the rows and the email log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroundTruth {
+    /// Charges the provider made.
     pub charges: u64,
+    /// Of those, refunded.
+    pub refunds: u64,
+    /// Charges that stand: `charges - refunds`.
+    pub net_charges: u64,
+    /// Order and payment rows.
     pub orders: u64,
     pub emails: u64,
 }

@@ -119,7 +119,7 @@ fn base_presets() -> Vec<Preset> {
     let mut s = base(Workload::Wallet);
     s.network.response_loss = 0.3;
     s.world.wallet_write = WalletWrite::Increment;
-    add("retried-increment", "Deposits as balance = balance + x with 30% of responses lost: a retried increment is applied twice.", Lesson::Anomaly(AnomalyKind::LostUpdate), s);
+    add("retried-increment", "Deposits as balance = balance + x with 30% of responses lost: a retried increment is applied twice.", Lesson::Anomaly(AnomalyKind::DoubleApply), s);
 
     let mut s = base(Workload::Profile);
     s.operations = 100;
@@ -150,9 +150,14 @@ fn base_presets() -> Vec<Preset> {
     add("duplicate-email", "Calls to the email service are lost 40% of the time each way and the server sends again: customers get two confirmations.", Lesson::Anomaly(AnomalyKind::DuplicateEmail), s);
 
     let mut s = base(Workload::Payment);
-    s.network.response_loss = 0.5;
+    s.server.crash.after_commit_before_response = 0.4;
     s.client.max_attempts = 2;
-    add("ghost-success", "Half the responses are lost and the client gives up after two attempts: it reports failure for payments that went through.", Lesson::Anomaly(AnomalyKind::GhostSuccess), s);
+    add("ghost-success", "Replicas crash after committing but before answering, and the client gives up after two attempts: the balancer's 502 tells it the payment failed, yet the card was charged.", Lesson::Anomaly(AnomalyKind::GhostSuccess), s);
+
+    let mut s = base(Workload::Checkout);
+    s.server.crash.after_provider_call_before_commit = 0.35;
+    s.client.max_attempts = 2;
+    add("charge-then-crash", "Replicas crash after charging the card but before committing the order, and the client gives up after two attempts: customers are charged for orders that do not exist.", Lesson::Anomaly(AnomalyKind::ChargedWithoutOrder), s);
 
     let mut s = base(Workload::Checkout);
     s.operations = 20_000;
@@ -175,13 +180,13 @@ fn base_presets() -> Vec<Preset> {
     presets
 }
 
-/// Apply the full protection set, keeping workload, seed and faults. Retrying is only
-/// safe with keys, so protected clients also keep retrying until they know.
+/// Apply the full protection set and the correct key policy, keeping everything else —
+/// workload, seed, faults, attempts, timeouts — so that the pair differs by the protection
+/// alone. (A provider that honours the keys it is given is part of key propagation.)
 pub fn protect(mut s: Scenario) -> Scenario {
     s.protections = Protections::full();
     s.protections.idempotency_key.lock_timeout_us = 1_000_000;
     s.client.key_policy = KeyPolicy::PerOperation;
-    s.client.max_attempts = limits::MAX_ATTEMPTS as u32;
     s.world.provider_honours_keys = true;
     s
 }
@@ -193,7 +198,7 @@ pub fn presets() -> Vec<Preset> {
         let lesson = p.lesson;
         let protected = (lesson != Lesson::Benchmark).then(|| Preset {
             name: Box::leak(format!("{}-protected", p.name).into_boxed_str()),
-            description: "The same seed and faults with every protection on: idempotency keys in the database saved atomically with an in-flight lock and fingerprint check, upsert, CAS, key propagation and the outbox.",
+            description: "The same seed, faults, attempts and timeouts with every protection on: idempotency keys per operation in the database, saved atomically with an in-flight lock, fingerprint check and recovery of abandoned keys; upsert, CAS, key propagation and the outbox.",
             lesson,
             scenario: protect(p.scenario.clone()),
         });

@@ -63,7 +63,9 @@ pub struct Operation {
     pub index: u32,
     pub client: u16,
     pub kind: OpKind,
-    /// Hash of the request payload, as an idempotency-key fingerprint check sees it.
+    /// Hash of the whole request body the client sends — the operation's reference (its
+    /// order reference or request id), amount and account or value — as an
+    /// idempotency-key fingerprint check sees it: only a true retry has the same one.
     pub fingerprint: u64,
 }
 
@@ -139,7 +141,7 @@ pub fn generate_operations(scenario: &Scenario) -> Vec<Operation> {
                 }
             };
             let [a, b, c] = kind.words();
-            let fingerprint = mix64(mix64(mix64(a) ^ b) ^ c);
+            let fingerprint = mix64(mix64(mix64(mix64(a) ^ b) ^ c) ^ index as u64);
             Operation {
                 index,
                 client,

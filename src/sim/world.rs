@@ -7,6 +7,7 @@ use super::actors::balancer::{self, Balancer};
 use super::actors::client::{self, Clients};
 use super::actors::email::EmailService;
 use super::actors::external;
+use super::actors::keeper::{self, KEEPER};
 use super::actors::network;
 use super::actors::provider::PaymentProvider;
 use super::actors::relay::{self, Relay};
@@ -16,9 +17,9 @@ use super::effects::{fate_of, Cost, Cx, Effects, PendingTrace};
 use super::events::{Body, Event, Message};
 use super::faults::{lost_after, Fate};
 use super::faults::{Link, MessageIdentity};
-use super::oracle::{Fact, Oracle};
+use super::oracle::{Fact, Oracle, Truth};
 use super::queue::EventQueue;
-use super::results::{Costs, RunResult};
+use super::results::{Costs, GroundTruth, RunResult};
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
 use super::trace::MessageKind;
@@ -52,7 +53,7 @@ struct Sinks {
     oracle: Oracle,
     next_msg: u32,
     costs: Costs,
-    refunds: Vec<u32>,
+    refunds: Vec<Refund>,
     stopped: bool,
 }
 
@@ -116,6 +117,15 @@ impl<'a> World<'a> {
             let delay = client::start_delay(&cx, client);
             self.sinks.queue.push(delay, Event::ClientBegin { client });
         }
+        let cx = Cx {
+            now: 0,
+            valid: self.valid,
+            ops: self.ops,
+        };
+        if keeper::enabled(&cx) {
+            let first = keeper::interval(&cx);
+            self.sinks.queue.push(first, Event::KeyStoreRound);
+        }
         while let Some((time, event)) = self.sinks.queue.pop() {
             if self.sinks.stopped {
                 break;
@@ -137,16 +147,42 @@ impl<'a> World<'a> {
             valid: self.valid,
             sinks: &mut self.sinks,
         };
-        self.actors.handle(&cx, event, &mut out);
-        // Refunds reach the provider after the handler: it may be the one running.
-        for charge in self.sinks.refunds.drain(..) {
-            self.actors.provider.refund(charge);
+        let more = !out.sinks.queue.is_empty();
+        self.actors.handle(&cx, event, more, &mut out);
+        // Refunds reach the provider after the handler (it may be the one running); the
+        // trace shows a refund only if the charge still stood.
+        for refund in std::mem::take(&mut self.sinks.refunds) {
+            let provider = &mut self.actors.provider;
+            let (refunded, op, exec) = match refund {
+                Refund::Charge { charge, op, exec } => (provider.refund(charge), op, exec),
+                Refund::ByKey { key, op } => (provider.refund_by_key(key), op, KEEPER),
+            };
+            if let Some(charge) = refunded {
+                let mut out = Applier {
+                    now: self.now,
+                    valid: self.valid,
+                    sinks: &mut self.sinks,
+                };
+                let detail = Detail::Refund { charge: charge.id };
+                out.event(Actor::Provider, Actor::Nobody, op, 0, detail);
+                out.fact(Fact::Refunded {
+                    op,
+                    exec,
+                    charge: charge.id,
+                });
+            }
         }
     }
 
     fn finish(self) -> RunResult {
         let mut sinks = self.sinks;
-        let mut anomalies = sinks.oracle.finalize();
+        let actors = self.actors;
+        let verdicts = sinks.oracle.finalize(&Truth {
+            charges: &actors.provider.charges,
+            orders: &actors.db.orders,
+            emails: &actors.email.sent,
+        });
+        let mut anomalies = verdicts.anomalies;
         let recorded = sinks.trace.count.min(u32::MAX as u64) as u32;
         for a in &mut anomalies {
             a.events.retain(|&e| e < recorded);
@@ -160,20 +196,27 @@ impl<'a> World<'a> {
             .chain(series.last().copied())
             .collect();
         sinks.costs.key_rows_series.dedup();
-        let actors = self.actors;
+        let charges = actors.provider.charges.len() as u64;
+        let refunds = actors
+            .provider
+            .charges
+            .iter()
+            .filter(|c| c.refunded)
+            .count() as u64;
         RunResult {
             trace_hash: sinks.trace.hash_hex(),
             events: sinks.trace.count,
             stopped_at_event_limit: sinks.stopped,
             virtual_time_us: self.now,
-            charges: actors
-                .provider
-                .charges
-                .iter()
-                .filter(|c| !c.refunded)
-                .count() as u64,
-            orders: actors.db.orders.len() as u64,
-            emails: actors.email.sent.len() as u64,
+            ground_truth: GroundTruth {
+                charges,
+                refunds,
+                net_charges: charges - refunds,
+                orders: actors.db.orders.len() as u64,
+                emails: actors.email.sent.len() as u64,
+            },
+            conservation: verdicts.conservation,
+            unknown_took_effect: verdicts.unknown_took_effect,
             operations: Vec::new(),
             op_results: actors.clients.results,
             attempts: actors.clients.attempts,
@@ -187,7 +230,8 @@ impl<'a> World<'a> {
 
 impl Actors {
     /// The handler for each kind of event.
-    fn handle(&mut self, cx: &Cx, event: Event, out: &mut Applier) {
+    /// `more`: whether other events are still queued (periodic jobs stop when the run does).
+    fn handle(&mut self, cx: &Cx, event: Event, more: bool, out: &mut Applier) {
         match event {
             Event::ClientBegin { client } => client::on_begin(&mut self.clients, cx, client, out),
             Event::ClientAttempt { op, attempt } => {
@@ -225,6 +269,7 @@ impl Actors {
             Event::RelayTimeout { outbox, call } => {
                 relay::on_timeout(&mut self.relay, &self.db, cx, outbox, call, out)
             }
+            Event::KeyStoreRound => keeper::on_round(&mut self.keys, &self.db, cx, more, out),
         }
     }
 
@@ -243,14 +288,9 @@ impl Actors {
             (Actor::Client(c), Body::Response { .. }) => {
                 client::on_response(&mut self.clients, cx, c, message, out)
             }
-            (Actor::Provider | Actor::Email, Body::Call { .. }) => external::on_call(
-                &mut self.provider,
-                &mut self.email,
-                &self.replicas,
-                cx,
-                message,
-                out,
-            ),
+            (Actor::Provider | Actor::Email, Body::Call { .. }) => {
+                external::on_call(&mut self.provider, &mut self.email, cx, message, out)
+            }
             (Actor::Relay, Body::Reply { .. }) => relay::on_reply(&mut self.db, message, out),
             _ => {}
         }
@@ -266,6 +306,12 @@ impl Actors {
             next_exec: &mut self.next_exec,
         }
     }
+}
+
+/// A refund a handler asked for, carried out once the handler has returned.
+enum Refund {
+    Charge { charge: u32, op: u32, exec: u32 },
+    ByKey { key: u64, op: u32 },
 }
 
 /// The world's writer of effects: each one is carried out as it is written.
@@ -423,7 +469,11 @@ impl Effects for Applier<'_> {
         }
     }
 
-    fn refund(&mut self, charge: u32) {
-        self.sinks.refunds.push(charge);
+    fn refund(&mut self, charge: u32, op: u32, exec: u32) {
+        self.sinks.refunds.push(Refund::Charge { charge, op, exec });
+    }
+
+    fn refund_by_key(&mut self, key: u64, op: u32) {
+        self.sinks.refunds.push(Refund::ByKey { key, op });
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::sim::oracle::format_time;
 use crate::sim::trace::{
-    Detail, DropReason, MessageKind, Outcome, SavedKeyState, TimedStep, TraceEvent,
+    Actor, Detail, DropReason, MessageKind, Outcome, SavedKeyState, TimedStep, TraceEvent,
 };
 use crate::sim::RunResult;
 
@@ -128,10 +128,17 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
         Detail::KeyCheck { .. } => {
             format!("{peer} looks up the idempotency key of{op}{attempt}")
         }
+        Detail::KeySave { .. } if event.peer == Actor::Nobody => {
+            format!("the key store's recovery job settles the abandoned key of{op}")
+        }
         Detail::KeySave { state, .. } => {
             format!("{peer} saves the key of{op} as {}", key_state_text(state))
         }
         Detail::KeyRelease { .. } => format!("{peer} releases the key of{op}"),
+        Detail::KeyPurge { rows } => format!(
+            "the key store deletes {rows} expired key record{}",
+            if rows == 1 { "" } else { "s" }
+        ),
         Detail::DbRead { .. } => format!("{peer} reads a row for{op}"),
         Detail::DbWrite { .. } => format!("{peer} writes to the database for{op}"),
         Detail::CasConflict { .. } => {
@@ -140,6 +147,9 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
         Detail::Charge { amount, .. } => format!("the provider charges {amount} for{op}"),
         Detail::ChargeDeduplicated { .. } => {
             format!("the provider recognises the key and does not charge{op} again")
+        }
+        Detail::ChargeDeclined { .. } => {
+            format!("the provider declines the charge of{op}: its key was settled")
         }
         Detail::Refund { .. } => format!("the provider refunds a charge of{op}"),
         Detail::EmailSent { .. } => format!("the email service sends an email for{op}"),

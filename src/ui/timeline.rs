@@ -131,14 +131,14 @@ fn mark_kind(detail: &Detail) -> Option<MarkKind> {
         Detail::Restart => MarkKind::Restart,
         Detail::KeyCheck { .. } => MarkKind::KeyCheck,
         Detail::KeySave { .. } => MarkKind::KeySave,
-        Detail::KeyRelease { .. } => MarkKind::KeyRelease,
+        Detail::KeyRelease { .. } | Detail::KeyPurge { .. } => MarkKind::KeyRelease,
         Detail::DbRead { .. } => MarkKind::DbRead,
         Detail::DbWrite { .. } => MarkKind::DbWrite,
         Detail::CasConflict { .. } => MarkKind::CasConflict,
         Detail::Charge { .. } => MarkKind::Charge,
-        Detail::ChargeDeduplicated { .. } | Detail::EmailDeduplicated { .. } => {
-            MarkKind::Deduplicated
-        }
+        Detail::ChargeDeduplicated { .. }
+        | Detail::ChargeDeclined { .. }
+        | Detail::EmailDeduplicated { .. } => MarkKind::Deduplicated,
         Detail::Refund { .. } => MarkKind::Refund,
         Detail::EmailSent { .. } => MarkKind::EmailSent,
         Detail::OutboxWrite { .. } => MarkKind::OutboxWrite,

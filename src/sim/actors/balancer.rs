@@ -5,7 +5,7 @@ use super::replica::Replica;
 use crate::sim::config::BalancerPolicy;
 use crate::sim::effects::{Cost, Cx, Effects, BALANCER_HOP_US};
 use crate::sim::events::{Body, Event, Message};
-use crate::sim::faults::{balancer_error_identity, Link};
+use crate::sim::faults::{response_identity, Link};
 use crate::sim::rng::SubsystemRng;
 use crate::sim::trace::{Actor, Detail, MessageKind};
 
@@ -57,7 +57,15 @@ pub fn on_request(
     message: Message,
     out: &mut impl Effects,
 ) {
-    let (Body::Request { op, attempt, .. }, Actor::Client(client)) = (message.body, message.from)
+    let (
+        Body::Request {
+            op,
+            attempt,
+            read_back,
+            ..
+        },
+        Actor::Client(client),
+    ) = (message.body, message.from)
     else {
         return;
     };
@@ -83,17 +91,20 @@ pub fn on_request(
             );
             out.after(BALANCER_HOP_US, Event::Arrive(forward));
         }
-        None => error_reply(cx, out, op, attempt, message.copy, message.from, 503),
+        None => {
+            let request = (op, attempt, read_back, message.copy);
+            error_reply(cx, out, request, message.from, 503)
+        }
     }
 }
 
-/// The balancer answers an attempt's request itself with an error status.
+/// The balancer answers one copy of an attempt's request, `(op, attempt, read_back,
+/// copy)`, itself with an error status. The response has the same identity, and so meets
+/// the same faults, as the replica's response to that request would have.
 pub fn error_reply(
     cx: &Cx,
     out: &mut impl Effects,
-    op: u32,
-    attempt: u8,
-    copy: u8,
+    (op, attempt, read_back, copy): (u32, u8, bool, u8),
     client: Actor,
     status: u16,
 ) {
@@ -114,7 +125,7 @@ pub fn error_reply(
         client,
         MessageKind::Response,
         Some(Link::Response),
-        balancer_error_identity(op, attempt, copy),
+        response_identity(op, attempt, read_back, copy),
         body,
         status as i64,
     );

@@ -3,6 +3,7 @@
 //! reads back, retries (per the one retry policy) or gives up. It records what it
 //! believes happened to each operation.
 
+use crate::sim::config::KeyPolicy;
 use crate::sim::effects::{Cost, Cx, Effects};
 use crate::sim::events::{Body, Event, Message};
 use crate::sim::faults::{request_identity, Link};
@@ -183,16 +184,21 @@ pub enum Reaction {
     ReadBack,
 }
 
-pub fn react(status: u16, already_exists: bool) -> Reaction {
+/// A client that sends an idempotency key knows a 5xx leaves the outcome open (the
+/// request may have been processed; retrying with the key is safe), so when it gives up
+/// after one it reports "unknown". A client without keys takes a 5xx as a failure.
+pub fn react(status: u16, already_exists: bool, keyed: bool) -> Reaction {
     match status {
         200..=299 if already_exists => Reaction::ReadBack,
         200..=299 => Reaction::Succeed,
-        // 0 = connection reset; 409 = in progress elsewhere; 429 = slow down.
-        0 | 409 | 429 => Reaction::Retry {
+        // `If-Match` failed: read the resource again and decide.
+        412 => Reaction::ReadBack,
+        // 0 = connection reset; 409 = in progress elsewhere.
+        0 | 409 => Reaction::Retry {
             give_up_as_failed: false,
         },
         500..=599 => Reaction::Retry {
-            give_up_as_failed: true,
+            give_up_as_failed: !keyed,
         },
         _ => Reaction::Fail,
     }
@@ -230,13 +236,28 @@ pub fn on_response(
     if !success {
         out.cost(Cost::ClientVisibleError);
     }
-    if success && body_op != op {
+    let profile = matches!(
+        cx.op(op).kind,
+        OpKind::ProfilePut { .. } | OpKind::ProfileDelete
+    );
+    // A read-back of a profile names the row's last writer, not a stored reply.
+    if success && body_op != op && !(read_back && profile) {
         out.fact(Fact::WrongReplay {
             op,
             body_op,
             key_event,
             event,
         });
+    }
+    if read_back && profile && status == 200 {
+        // After a 412: the re-read shows whether this operation's write is the current
+        // one; if not, the client retries with the version it just read.
+        if body_op == op {
+            clients.states[client as usize].known_version = version;
+            return end_op(clients, cx, op, Outcome::Succeeded, out);
+        }
+        clients.states[client as usize].known_version = version;
+        return retry_or_end(clients, cx, op, attempt, Outcome::Failed, out);
     }
     if read_back {
         match status {
@@ -245,7 +266,8 @@ pub fn on_response(
             _ => {}
         }
     }
-    match react(status, already_exists) {
+    let keyed = cx.scenario().client.key_policy != KeyPolicy::None;
+    match react(status, already_exists, keyed) {
         Reaction::Succeed => {
             if matches!(
                 cx.op(op).kind,
@@ -268,7 +290,10 @@ pub fn on_response(
             out.fact(Fact::Fault {
                 op,
                 attempt,
-                fault: Fault::Status(status),
+                fault: Fault::Status {
+                    status,
+                    by_balancer: message.from == Actor::Balancer,
+                },
                 event,
             });
             let outcome = if give_up_as_failed {

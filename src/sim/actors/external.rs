@@ -3,17 +3,18 @@
 
 use super::email::EmailService;
 use super::provider::{ChargeResult, PaymentProvider};
-use super::replica::Replica;
 use crate::sim::effects::{Cost, Cx, Effects};
-use crate::sim::events::{Body, CallKind, Message, Route, RELAY_ROUTE};
-use crate::sim::faults::{call_identity, execution_word, relay_call_identity, Link};
+use crate::sim::events::{Body, CallKind, Message, RELAY_ROUTE};
+use crate::sim::faults::{call_identity, relay_call_identity, Link};
 use crate::sim::oracle::Fact;
 use crate::sim::trace::{Actor, Detail, MessageKind};
+
+/// The charge id in a reply that declined the charge.
+pub const DECLINED: u32 = u32::MAX;
 
 pub fn on_call(
     provider: &mut PaymentProvider,
     email: &mut EmailService,
-    replicas: &[Replica],
     cx: &Cx,
     message: Message,
     out: &mut impl Effects,
@@ -28,35 +29,52 @@ pub fn on_call(
         return;
     };
     out.received(&message, false, false, 0);
-    let (kind, detail, id) = if message.to == Actor::Provider {
+    let (kind, detail, id, fresh) = if message.to == Actor::Provider {
         out.cost(Cost::ProviderCall);
         match provider.charge(op, amount, key, cx.now) {
-            ChargeResult::Charged(charge) => {
-                (CallKind::Charge, Detail::Charge { charge, amount }, charge)
-            }
+            ChargeResult::Charged(charge) => (
+                CallKind::Charge,
+                Detail::Charge { charge, amount },
+                charge,
+                true,
+            ),
             ChargeResult::Deduplicated(charge) => (
                 CallKind::Charge,
                 Detail::ChargeDeduplicated { charge, amount },
                 charge,
+                false,
+            ),
+            ChargeResult::Declined => (
+                CallKind::Charge,
+                Detail::ChargeDeclined { amount },
+                DECLINED,
+                false,
             ),
         }
     } else {
         out.cost(Cost::EmailCall);
         match email.send(op, key, cx.now) {
-            (id, false) => (CallKind::Email, Detail::EmailSent { email: id }, id),
-            (id, true) => (CallKind::Email, Detail::EmailDeduplicated { email: id }, id),
+            (id, false) => (CallKind::Email, Detail::EmailSent { email: id }, id, true),
+            (id, true) => (
+                CallKind::Email,
+                Detail::EmailDeduplicated { email: id },
+                id,
+                false,
+            ),
         }
     };
     let event = out.event(message.to, message.from, op, 0, detail);
     match detail {
-        Detail::Charge { .. } => out.fact(Fact::Charged {
+        Detail::Charge { charge, .. } => out.fact(Fact::Charged {
             exec: route.exec,
             op,
+            charge,
             event,
         }),
-        Detail::EmailSent { .. } => out.fact(Fact::Emailed {
+        Detail::EmailSent { email } => out.fact(Fact::Emailed {
             exec: route.exec,
             op,
+            email,
             event,
         }),
         _ => {}
@@ -65,12 +83,17 @@ pub fn on_call(
         CallKind::Charge => (MessageKind::ChargeReply, Link::Provider),
         CallKind::Email => (MessageKind::EmailReply, Link::Email),
     };
-    let identity = reply_identity(replicas, route, op, kind);
+    let identity = if route.replica == RELAY_ROUTE {
+        relay_call_identity(route.outbox, route.call, true)
+    } else {
+        call_identity(op, route.execution, route.call, kind, true)
+    };
     let reply = Body::Reply {
         kind,
         route,
         op,
         id,
+        fresh,
     };
     out.send(
         cx,
@@ -82,18 +105,4 @@ pub fn on_call(
         reply,
         0,
     );
-}
-
-/// The reply's identity. For a replica's call it is keyed by the execution now in the
-/// caller's slot (attempt and copy), or by the execution id if the slot is empty.
-fn reply_identity(replicas: &[Replica], route: Route, op: u32, kind: CallKind) -> [u64; 4] {
-    if route.replica == RELAY_ROUTE {
-        return relay_call_identity(route.outbox, route.call, true);
-    }
-    let execution = replicas
-        .get(route.replica as usize)
-        .and_then(|r| r.slots.get(route.slot as usize))
-        .and_then(|s| s.as_ref())
-        .map_or(route.exec as u64, |x| execution_word(x.attempt, x.copy));
-    call_identity(op, execution, route.call, kind, true)
 }

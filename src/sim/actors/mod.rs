@@ -6,6 +6,7 @@ pub mod balancer;
 pub mod client;
 pub mod email;
 pub mod external;
+pub mod keeper;
 pub mod network;
 pub mod provider;
 pub mod relay;

@@ -1,7 +1,7 @@
 //! The payment provider: charges a card, optionally honouring an idempotency key as a
 //! real PSP does. Its charge list (with refunds) is the ground truth for double charges.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,8 @@ pub struct PaymentProvider {
     pub honours_keys: bool,
     pub charges: Vec<Charge>,
     by_key: HashMap<u64, u32>,
+    /// Keys settled before any charge was made under them.
+    voided: HashSet<u64>,
 }
 
 /// What the provider did with a charge call.
@@ -27,6 +29,8 @@ pub enum ChargeResult {
     Charged(u32),
     /// The key was seen before: the earlier charge is returned, nothing new is charged.
     Deduplicated(u32),
+    /// The key was voided (its charge settled by a refund): nothing is charged.
+    Declined,
 }
 
 impl PaymentProvider {
@@ -41,6 +45,9 @@ impl PaymentProvider {
         if let (true, Some(key)) = (self.honours_keys, key) {
             if let Some(&id) = self.by_key.get(&key) {
                 return ChargeResult::Deduplicated(id);
+            }
+            if self.voided.contains(&key) {
+                return ChargeResult::Declined;
             }
         }
         let id = self.charges.len() as u32;
@@ -57,10 +64,29 @@ impl PaymentProvider {
         ChargeResult::Charged(id)
     }
 
-    pub fn refund(&mut self, id: u32) {
-        if let Some(c) = self.charges.get_mut(id as usize) {
-            c.refunded = true;
+    /// Refund charge `id`; returns it if it stood until now.
+    pub fn refund(&mut self, id: u32) -> Option<Charge> {
+        let charge = self.charges.get_mut(id as usize)?;
+        if charge.refunded {
+            return None;
         }
+        charge.refunded = true;
+        Some(*charge)
+    }
+
+    /// Refund the charge made under idempotency key `key`, if one stands: the charge. If
+    /// none was made, the key is voided, so that a call still on its way cannot charge.
+    pub fn refund_by_key(&mut self, key: u64) -> Option<Charge> {
+        let Some(&id) = self.by_key.get(&key) else {
+            self.voided.insert(key);
+            return None;
+        };
+        let charge = self.charges.get_mut(id as usize)?;
+        if charge.refunded {
+            return None;
+        }
+        charge.refunded = true;
+        Some(*charge)
     }
 }
 

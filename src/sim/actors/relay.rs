@@ -38,6 +38,7 @@ pub fn on_send(
         generation: 0,
         call,
         exec: row.exec,
+        execution: 0,
         outbox,
     };
     let body = Body::Call {

@@ -2,6 +2,7 @@
 //! steps (see `steps`), waits for external replies or their timeouts, and crashes and
 //! restarts. A crash loses its executions and the keys it kept in memory.
 
+use crate::sim::actors::external::DECLINED;
 use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::{Body, CallKind, Event, Message, Route};
 use crate::sim::oracle::{Fact, Fault};
@@ -36,8 +37,20 @@ pub struct Execution {
     /// The number of the external call in flight (1, 2, … for its retries).
     pub call: u8,
     pub waiting: bool,
+    /// The charge id the provider answered this execution's charge call with.
     pub charge: Option<u32>,
+    /// This execution's call made that charge; if not, the provider recognised the key and
+    /// returned a charge made earlier for the same key.
+    pub charge_fresh: bool,
+    /// The charge step is done (whatever the provider answered).
+    pub charged: bool,
+    /// A charge may stand under the derived key that this execution must settle: it
+    /// started its own charge call, or took the key over from one that had.
+    pub charge_may_stand: bool,
     pub status: u16,
+    /// The insert found the row already there (an upsert conflict).
+    pub row_existed: bool,
+    /// The response says "already exists" (`ON CONFLICT DO NOTHING`).
     pub already_exists: bool,
     pub body_op: u32,
     pub version: u32,
@@ -144,14 +157,16 @@ pub fn on_request(node: &mut Node, cx: &Cx, message: Message, out: &mut impl Eff
         });
         return;
     }
-    out.received(&message, false, false, 0);
+    let arrival = out.received(&message, false, false, 0);
     let id = *node.next_exec;
     *node.next_exec += 1;
     out.fact(Fact::ExecutionStarted {
         exec: id,
         op,
         attempt,
+        copy: message.copy,
         replica: node.index,
+        event: arrival,
     });
     let scenario = cx.scenario();
     let execution = Execution {
@@ -174,7 +189,11 @@ pub fn on_request(node: &mut Node, cx: &Cx, message: Message, out: &mut impl Eff
         call: 0,
         waiting: false,
         charge: None,
+        charge_fresh: false,
+        charged: false,
+        charge_may_stand: false,
         status: 200,
+        row_existed: false,
         already_exists: false,
         body_op: op,
         version: if_match,
@@ -199,7 +218,11 @@ pub fn on_restart(node: &mut Node, out: &mut impl Effects) {
 /// An external service's reply arrives.
 pub fn on_reply(node: &mut Node, cx: &Cx, message: Message, out: &mut impl Effects) {
     let Body::Reply {
-        id, kind, route, ..
+        id,
+        kind,
+        route,
+        fresh,
+        ..
     } = message.body
     else {
         return;
@@ -212,7 +235,17 @@ pub fn on_reply(node: &mut Node, cx: &Cx, message: Message, out: &mut impl Effec
     if let Some(x) = node.replica.slots[route.slot as usize].as_mut() {
         x.waiting = false;
         if kind == CallKind::Charge {
+            x.charged = true;
+            if id == DECLINED {
+                // The key's charge was settled while this call travelled: no payment.
+                x.status = 402;
+                x.pc = respond_pc(x);
+                x.waiting = false;
+                let slot = route.slot;
+                return advance(node, cx, slot, out);
+            }
             x.charge = Some(id);
+            x.charge_fresh = fresh;
         }
         x.pc += 1;
     }

@@ -75,6 +75,7 @@ fn route() -> Route {
         generation: 0,
         call: 1,
         exec: 0,
+        execution: 1 << 8,
         outbox: 0,
     }
 }
@@ -147,6 +148,7 @@ fn a_client_timeout_retries_with_backoff_and_a_late_response_is_only_recorded() 
 fn a_client_ends_the_operation_on_success_and_gives_up_after_its_last_attempt() {
     let mut s = Scenario::default();
     s.client.max_attempts = 1;
+    s.client.key_policy = KeyPolicy::None;
     let bench = Bench::new(s);
     let mut clients = Clients::new(2, &bench.ops, false);
     client::on_begin(&mut clients, &bench.cx(0), 0, &mut fresh_out());
@@ -179,6 +181,19 @@ fn a_client_ends_the_operation_on_success_and_gives_up_after_its_last_attempt() 
     assert!(out
         .effects()
         .contains(&Effect::Cost(Cost::ClientVisibleError)));
+}
+
+#[test]
+fn a_client_with_keys_gives_up_on_a_5xx_as_unknown() {
+    let mut s = Scenario::default();
+    s.client.max_attempts = 1;
+    s.client.key_policy = KeyPolicy::PerOperation;
+    let bench = Bench::new(s);
+    let mut clients = Clients::new(2, &bench.ops, false);
+    client::on_begin(&mut clients, &bench.cx(0), 0, &mut fresh_out());
+    let mut out = fresh_out();
+    client::on_response(&mut clients, &bench.cx(9), 0, response(0, 1, 502), &mut out);
+    assert_eq!(clients.results[0].outcome, Some(Outcome::Unknown));
 }
 
 #[test]
@@ -257,7 +272,9 @@ fn a_replica_admits_a_request_and_runs_it_until_a_step_takes_time() {
         exec: 0,
         op: 0,
         attempt: 1,
-        replica: 0
+        copy: 0,
+        replica: 0,
+        event: 0
     }));
     // Payment without protections: key check and crash point pass at once; compute takes time.
     assert!(matches!(traces(&out)[1], Detail::Step { .. }));
@@ -309,6 +326,7 @@ fn a_replica_retries_a_timed_out_call_and_treats_an_old_reply_as_late() {
             route: route(),
             op: 0,
             id: 3,
+            fresh: true,
         },
     };
     let (_, out) = bench.on_replica(171_000, |node, cx, out| {
@@ -325,17 +343,9 @@ fn the_provider_charges_once_per_key_and_replies() {
     let bench = Bench::new(Scenario::default());
     let mut provider = PaymentProvider::new(true);
     let mut email = EmailService::default();
-    let replicas = vec![Replica::new()];
     let mut out = fresh_out();
     let message = call(Actor::Provider, route(), Some(77));
-    external::on_call(
-        &mut provider,
-        &mut email,
-        &replicas,
-        &bench.cx(0),
-        message,
-        &mut out,
-    );
+    external::on_call(&mut provider, &mut email, &bench.cx(0), message, &mut out);
     assert!(matches!(
         traces(&out)[1],
         Detail::Charge {
@@ -346,18 +356,12 @@ fn the_provider_charges_once_per_key_and_replies() {
     assert!(facts(&out).contains(&Fact::Charged {
         exec: 0,
         op: 0,
+        charge: 0,
         event: 1
     }));
     assert_eq!(sends(&out)[0].kind, MessageKind::ChargeReply);
     let mut out = fresh_out();
-    external::on_call(
-        &mut provider,
-        &mut email,
-        &replicas,
-        &bench.cx(1),
-        message,
-        &mut out,
-    );
+    external::on_call(&mut provider, &mut email, &bench.cx(1), message, &mut out);
     assert!(matches!(
         traces(&out)[1],
         Detail::ChargeDeduplicated { charge: 0, .. }
@@ -376,14 +380,7 @@ fn the_email_service_sends_and_logs() {
         kind: MessageKind::EmailCall,
         ..call(Actor::Email, route(), None)
     };
-    external::on_call(
-        &mut provider,
-        &mut email,
-        &[],
-        &bench.cx(0),
-        message,
-        &mut out,
-    );
+    external::on_call(&mut provider, &mut email, &bench.cx(0), message, &mut out);
     assert!(matches!(traces(&out)[1], Detail::EmailSent { email: 0 }));
     assert!(out.effects().contains(&Effect::Cost(Cost::EmailCall)));
     assert_eq!(sends(&out)[0].kind, MessageKind::EmailReply);
@@ -432,6 +429,7 @@ fn the_relay_sends_retries_and_marks_the_row_sent_once() {
             },
             op: 0,
             id: 0,
+            fresh: true,
         },
     };
     let mut out = fresh_out();

@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum AnomalyKind {
     DoubleCharge,
+    ChargedWithoutOrder,
     DuplicateOrder,
     Oversell,
     LostUpdate,
+    DoubleApply,
     DuplicateEmail,
     GhostSuccess,
     LostWrite,
@@ -18,11 +20,13 @@ pub enum AnomalyKind {
 }
 
 impl AnomalyKind {
-    pub const ALL: [AnomalyKind; 8] = [
+    pub const ALL: [AnomalyKind; 10] = [
         AnomalyKind::DoubleCharge,
+        AnomalyKind::ChargedWithoutOrder,
         AnomalyKind::DuplicateOrder,
         AnomalyKind::Oversell,
         AnomalyKind::LostUpdate,
+        AnomalyKind::DoubleApply,
         AnomalyKind::DuplicateEmail,
         AnomalyKind::GhostSuccess,
         AnomalyKind::LostWrite,
@@ -32,6 +36,8 @@ impl AnomalyKind {
     pub fn name(self) -> &'static str {
         match self {
             AnomalyKind::DoubleCharge => "double_charge",
+            AnomalyKind::ChargedWithoutOrder => "charged_without_order",
+            AnomalyKind::DoubleApply => "double_apply",
             AnomalyKind::DuplicateOrder => "duplicate_order",
             AnomalyKind::Oversell => "oversell",
             AnomalyKind::LostUpdate => "lost_update",
@@ -45,6 +51,8 @@ impl AnomalyKind {
     pub fn title(self) -> &'static str {
         match self {
             AnomalyKind::DoubleCharge => "Double charge",
+            AnomalyKind::ChargedWithoutOrder => "Charged without order",
+            AnomalyKind::DoubleApply => "Double apply",
             AnomalyKind::DuplicateOrder => "Duplicate order",
             AnomalyKind::Oversell => "Oversell",
             AnomalyKind::LostUpdate => "Lost update",

@@ -7,16 +7,19 @@ use crate::sim::config::{CrashPoint, KeyStoreLocation};
 use crate::sim::trace::{replica_letter, KeyCheckOutcome};
 
 impl Oracle {
-    pub(super) fn duplicate(&mut self, kind: AnomalyKind, op: u32) {
-        let r = &self.records[op as usize];
-        let effects = match kind {
-            AnomalyKind::DoubleCharge => &r.charges,
-            AnomalyKind::DuplicateOrder => &r.orders,
-            AnomalyKind::DuplicateEmail => &r.emails,
-            _ => &r.applied,
+    /// Report `op`'s effect of `kind` happening `count` times; `effects` are the ones the
+    /// oracle saw, earliest first (the sentence explains the first repeat).
+    pub(super) fn duplicate(
+        &mut self,
+        kind: AnomalyKind,
+        op: u32,
+        effects: &[SideEffect],
+        count: usize,
+    ) {
+        let [first, second, ..] = effects[..] else {
+            return;
         };
-        let (first, second) = (effects[0], effects[1]);
-        let (narrative, events) = self.explain_duplicate(kind, op, first, second);
+        let (narrative, events) = self.explain_duplicate(kind, op, first, second, count);
         self.anomalies.push(Anomaly {
             kind,
             op,
@@ -24,6 +27,59 @@ impl Oracle {
             events,
             narrative,
         });
+    }
+
+    /// Why `op`'s standing `charge` has no order or payment row.
+    pub(super) fn explain_charged_without_order(
+        &self,
+        op: u32,
+        charge: SideEffect,
+    ) -> (String, Vec<u32>) {
+        let operation = &self.ops[op as usize];
+        let x = self.execs[charge.exec as usize];
+        let r = &self.records[op as usize];
+        let mut events = vec![charge.event];
+        let why = match (x.crashed, x.status) {
+            (Some((point, event, time)), _) => {
+                events.push(event);
+                format!(
+                    "replica {} crashed {} during attempt {} at {}",
+                    replica_letter(x.replica),
+                    point.describe(),
+                    x.attempt,
+                    at(time)
+                )
+            }
+            (None, Some(status)) => format!(
+                "attempt {} answered {status} ({}) without refunding the charge",
+                x.attempt,
+                status_meaning(status)
+            ),
+            (None, None) => format!("attempt {} never finished", x.attempt),
+        };
+        let outcome = match r.outcome {
+            Some((outcome, event, _)) => {
+                events.push(event);
+                match outcome {
+                    crate::sim::trace::Outcome::Succeeded => {
+                        "the client was told it succeeded".to_string()
+                    }
+                    crate::sim::trace::Outcome::Failed => "the client gave up ('failed')".into(),
+                    crate::sim::trace::Outcome::Unknown => {
+                        "the client gave up not knowing the outcome".into()
+                    }
+                }
+            }
+            None => "the client had not finished".into(),
+        };
+        (
+            format!(
+                "{} was charged at {} but no order exists: {why}, no attempt recorded the order, and {outcome}.",
+                operation.title(),
+                at(charge.time)
+            ),
+            sorted(events),
+        )
     }
 
     pub(super) fn fault_phrase(&self, fault: Fault, attempt: u8) -> String {
@@ -46,13 +102,23 @@ impl Oracle {
                 "attempt {attempt} was still running when the client's {} timeout expired",
                 format_time(self.timeout_us)
             ),
-            Fault::Status(409) => format!("attempt {attempt} was answered 409 (in progress)"),
-            Fault::Status(0) => format!("attempt {attempt}'s connection was reset"),
-            Fault::Status(502) => {
+            Fault::Status { status: 409, .. } => {
+                format!("attempt {attempt} was answered 409 (in progress)")
+            }
+            Fault::Status { status: 0, .. } => format!("attempt {attempt}'s connection was reset"),
+            Fault::Status {
+                status: 502,
+                by_balancer: false,
+            } => format!(
+                "attempt {attempt} was answered 502 (the server got no answer from the payment provider)"
+            ),
+            Fault::Status { status: 502, .. } => {
                 format!("attempt {attempt} was answered 502 (its replica crashed mid-request)")
             }
-            Fault::Status(503) => format!("attempt {attempt} was answered 503 (no replica was up)"),
-            Fault::Status(s) => format!("attempt {attempt} was answered {s}"),
+            Fault::Status { status: 503, .. } => {
+                format!("attempt {attempt} was answered 503 (no replica was up)")
+            }
+            Fault::Status { status, .. } => format!("attempt {attempt} was answered {status}"),
         }
     }
 
@@ -140,16 +206,18 @@ impl Oracle {
         op: u32,
         first: SideEffect,
         second: SideEffect,
+        count: usize,
     ) -> (String, Vec<u32>) {
         let operation = &self.ops[op as usize];
         let r = &self.records[op as usize];
         let x1 = self.execs[first.exec as usize];
         let x2 = self.execs[second.exec as usize];
+        let times = times(count);
         let what = match kind {
-            AnomalyKind::DoubleCharge => "was charged twice",
-            AnomalyKind::DuplicateOrder => "created two orders",
-            AnomalyKind::DuplicateEmail => "sent two confirmation emails",
-            _ => "was applied twice",
+            AnomalyKind::DoubleCharge => format!("was charged {times}"),
+            AnomalyKind::DuplicateOrder => format!("created {count} orders"),
+            AnomalyKind::DuplicateEmail => format!("sent {count} confirmation emails"),
+            _ => format!("was applied {times}"),
         };
         let mut events = vec![first.event, second.event];
         let title = operation.title();
@@ -235,5 +303,29 @@ impl Oracle {
             format!("{title} {what}: {cause}, and {reason}."),
             sorted(events),
         )
+    }
+}
+
+/// "twice", "three times", "12 times".
+fn times(count: usize) -> String {
+    match count {
+        2 => "twice".into(),
+        3 => "three times".into(),
+        4 => "four times".into(),
+        n => format!("{n} times"),
+    }
+}
+
+/// What a status a handler answered with means, in a few words.
+fn status_meaning(status: u16) -> &'static str {
+    match status {
+        409 => "conflict",
+        410 => "sold out",
+        412 => "precondition failed",
+        422 => "payload mismatch",
+        502 => "the provider call failed",
+        500..=599 => "server error",
+        200..=299 => "success",
+        _ => "an error",
     }
 }

@@ -14,7 +14,11 @@ pub enum Fault {
     ReplicaDown,
     Crash(CrashPoint, u8),
     Timeout,
-    Status(u16),
+    /// Answered with an error status, by a replica or by the balancer.
+    Status {
+        status: u16,
+        by_balancer: bool,
+    },
 }
 
 /// One observation. `event` fields are trace event ids; the time is the world's now.
@@ -44,7 +48,11 @@ pub enum Fact {
         exec: u32,
         op: u32,
         attempt: u8,
+        /// 0 for the request as sent, 1 for a copy the network made.
+        copy: u8,
         replica: u8,
+        /// The request's arrival at the replica.
+        event: u32,
     },
     KeyChecked {
         exec: u32,
@@ -54,8 +62,10 @@ pub enum Fact {
     KeySaved {
         exec: u32,
     },
+    /// Execution `exec` answered with `status`.
     ExecutionEnded {
         exec: u32,
+        status: u16,
     },
     /// A replica crashed at `point` (trace event `event`).
     Crashed {
@@ -75,16 +85,22 @@ pub enum Fact {
         exec: u32,
         event: u32,
     },
+    /// The provider made charge `charge` for `op`, called by execution `exec`.
     Charged {
         exec: u32,
         op: u32,
+        charge: u32,
         event: u32,
     },
+    /// Execution `exec` refunded charge `charge` of `op`.
     Refunded {
         op: u32,
         exec: u32,
+        charge: u32,
     },
+    /// The payments or orders row `row` of `op` was inserted (`quantity` 0: a payment).
     OrderInserted {
+        row: u32,
         exec: u32,
         op: u32,
         quantity: u32,
@@ -93,6 +109,7 @@ pub enum Fact {
     Emailed {
         exec: u32,
         op: u32,
+        email: u32,
         event: u32,
     },
     /// A wallet write of `op` to `account`; `overwrote` if the row changed after its read.
@@ -114,11 +131,10 @@ pub enum Fact {
         overwrote: bool,
         event: u32,
     },
-    /// A profile write of `op`; `stale_over` names a newer operation it overwrote.
+    /// A profile write of `op` took effect.
     ProfileWritten {
         exec: u32,
         op: u32,
-        stale_over: Option<u32>,
         event: u32,
     },
     /// A client accepted the stored response of `body_op` as the answer to `op`.

@@ -15,12 +15,13 @@ mod verdicts;
 
 pub use anomaly::{count_by_kind, format_time, Anomaly, AnomalyKind};
 pub use facts::{Fact, Fault};
+pub use verdicts::{Truth, Verdicts};
 
 use anomaly::{at, lowercase_first, sorted};
 
 use super::config::{CrashPoint, KeyStoreLocation, Scenario};
 use super::trace::{KeyCheckOutcome, Outcome};
-use super::workload::{OpKind, Operation};
+use super::workload::Operation;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct AttemptRecord {
@@ -36,18 +37,24 @@ struct ExecRecord {
     op: u32,
     attempt: u8,
     replica: u8,
+    copy: u8,
     start: u64,
+    start_event: u32,
     end: Option<u64>,
     key_check: Option<(KeyCheckOutcome, u32, u64)>,
     key_saved: Option<u64>,
     crashed: Option<(CrashPoint, u32, u64)>,
+    /// The status it answered with, if it answered.
+    status: Option<u16>,
     /// Server-side retries of an external call: (event that made it retry, time).
     call_retries: [Option<(u32, u64)>; 2],
 }
 
-/// An effect in the ground truth: which execution produced it, and when.
+/// An effect as it happened: its id in the ground truth (charge, row or email id), the
+/// execution that produced it, its trace event and time.
 #[derive(Clone, Copy, Debug)]
 struct SideEffect {
+    id: u32,
     event: u32,
     time: u64,
     exec: u32,
@@ -62,7 +69,8 @@ struct OpRecord {
     applied: Vec<SideEffect>,
     outcome: Option<(Outcome, u32, u64)>,
     wrong_replay_of: Option<u32>,
-    overwritten: Option<(u32, u32, u64)>,
+    /// A profile write of an older operation that overwrote this one's, not restored.
+    undone_by: Option<SideEffect>,
 }
 
 pub struct Oracle {
@@ -86,6 +94,8 @@ pub struct Oracle {
     /// write that overwrote a concurrent one can name it.
     inventory_last: LastWrite,
     account_last: Vec<LastWrite>,
+    /// The last write to each client's profile (its `id` is the writing operation).
+    profile_last: Vec<Option<SideEffect>>,
 }
 
 /// The last write to a versioned row: (event, op, time).
@@ -113,6 +123,7 @@ impl Oracle {
             cas: scenario.protections.cas,
             inventory_last: None,
             account_last: vec![None; scenario.world.accounts as usize],
+            profile_last: vec![None; scenario.clients as usize],
         }
     }
 
@@ -138,9 +149,11 @@ impl Oracle {
                 exec,
                 op,
                 attempt,
+                copy,
                 replica,
+                event,
             } => {
-                let id = self.execution_started(op, attempt, replica, time);
+                let id = self.execution_started(op, attempt, (copy, replica), event, time);
                 debug_assert_eq!(id, exec, "execution ids count up from 0");
             }
             Fact::KeyChecked {
@@ -149,7 +162,11 @@ impl Oracle {
                 event,
             } => self.key_checked(exec, outcome, event, time),
             Fact::KeySaved { exec } => self.key_saved(exec, time),
-            Fact::ExecutionEnded { exec } => self.execution_ended(exec, time),
+            Fact::ExecutionEnded { exec, status } => {
+                let e = &mut self.execs[exec as usize];
+                e.end = Some(time);
+                e.status = Some(status);
+            }
             Fact::Crashed { replica, .. } => self.replica_crashes[replica as usize].push(time),
             Fact::LostInCrash {
                 exec,
@@ -160,15 +177,46 @@ impl Oracle {
             Fact::ExternalCallRetried { exec, event } => {
                 self.external_call_retried(exec, event, time)
             }
-            Fact::Charged { exec, op, event } => self.charged(exec, op, event, time),
-            Fact::Refunded { op, exec } => self.refunded(op, exec),
+            Fact::Charged {
+                exec,
+                op,
+                charge,
+                event,
+            } => self.records[op as usize].charges.push(SideEffect {
+                id: charge,
+                event,
+                time,
+                exec,
+            }),
+            Fact::Refunded { op, charge, .. } => {
+                self.records[op as usize].charges.retain(|c| c.id != charge)
+            }
             Fact::OrderInserted {
+                row,
                 exec,
                 op,
                 quantity,
                 event,
-            } => self.order_inserted(exec, op, quantity, event, time),
-            Fact::Emailed { exec, op, event } => self.emailed(exec, op, event, time),
+            } => {
+                self.records[op as usize].orders.push(SideEffect {
+                    id: row,
+                    event,
+                    time,
+                    exec,
+                });
+                self.units_sold += quantity as u64;
+            }
+            Fact::Emailed {
+                exec,
+                op,
+                email,
+                event,
+            } => self.records[op as usize].emails.push(SideEffect {
+                id: email,
+                event,
+                time,
+                exec,
+            }),
             Fact::AccountWritten {
                 exec,
                 op,
@@ -206,15 +254,24 @@ impl Oracle {
                 self.stock_written(op, read_event, read_time, read_value, other, event, time);
                 self.inventory_last = Some((event, op, time));
             }
-            Fact::ProfileWritten {
-                exec,
-                op,
-                stale_over,
-                event,
-            } => {
-                if let Some(newer) = stale_over {
-                    self.stale_overwrite(op, newer, event, time);
+            Fact::ProfileWritten { exec, op, event } => {
+                let client = self.ops[op as usize].client as usize;
+                let write = SideEffect {
+                    id: op,
+                    event,
+                    time,
+                    exec,
+                };
+                // An older operation's write landing on a newer one's undoes it; the newer
+                // operation writing again restores it.
+                if let Some(previous) = self.profile_last[client] {
+                    if previous.id > op {
+                        let undone = &mut self.records[previous.id as usize].undone_by;
+                        undone.get_or_insert(write);
+                    }
                 }
+                self.records[op as usize].undone_by = None;
+                self.profile_last[client] = Some(write);
                 self.applied(exec, op, event, time);
             }
             Fact::WrongReplay {
@@ -257,16 +314,26 @@ impl Oracle {
         a.duplicate_event.get_or_insert(event);
     }
 
-    fn execution_started(&mut self, op: u32, attempt: u8, replica: u8, time: u64) -> u32 {
+    fn execution_started(
+        &mut self,
+        op: u32,
+        attempt: u8,
+        (copy, replica): (u8, u8),
+        start_event: u32,
+        time: u64,
+    ) -> u32 {
         self.execs.push(ExecRecord {
             op,
             attempt,
             replica,
+            copy,
+            start_event,
             start: time,
             end: None,
             key_check: None,
             key_saved: None,
             crashed: None,
+            status: None,
             call_retries: [None; 2],
         });
         (self.execs.len() - 1) as u32
@@ -278,10 +345,6 @@ impl Oracle {
 
     fn key_saved(&mut self, exec: u32, time: u64) {
         self.execs[exec as usize].key_saved = Some(time);
-    }
-
-    fn execution_ended(&mut self, exec: u32, time: u64) {
-        self.execs[exec as usize].end = Some(time);
     }
 
     fn lost_in_crash(&mut self, exec: u32, replica: u8, point: CrashPoint, event: u32, time: u64) {
@@ -299,50 +362,14 @@ impl Oracle {
         }
     }
 
-    fn charged(&mut self, exec: u32, op: u32, event: u32, time: u64) {
-        let e = SideEffect { event, time, exec };
-        self.records[op as usize].charges.push(e);
-        if self.records[op as usize].charges.len() == 2 {
-            self.duplicate(AnomalyKind::DoubleCharge, op);
-        }
-    }
-
-    fn refunded(&mut self, op: u32, exec: u32) {
-        self.records[op as usize].charges.retain(|c| c.exec != exec);
-    }
-
-    fn order_inserted(&mut self, exec: u32, op: u32, quantity: u32, event: u32, time: u64) {
-        self.records[op as usize]
-            .orders
-            .push(SideEffect { event, time, exec });
-        self.units_sold += quantity as u64;
-        if self.records[op as usize].orders.len() == 2 {
-            self.duplicate(AnomalyKind::DuplicateOrder, op);
-        }
-    }
-
-    fn emailed(&mut self, exec: u32, op: u32, event: u32, time: u64) {
-        self.records[op as usize]
-            .emails
-            .push(SideEffect { event, time, exec });
-        if self.records[op as usize].emails.len() == 2 {
-            self.duplicate(AnomalyKind::DuplicateEmail, op);
-        }
-    }
-
     /// A wallet or profile write of `op` took effect.
     fn applied(&mut self, exec: u32, op: u32, event: u32, time: u64) {
-        self.records[op as usize]
-            .applied
-            .push(SideEffect { event, time, exec });
-        if self.records[op as usize].applied.len() == 2
-            && matches!(
-                self.ops[op as usize].kind,
-                OpKind::Deposit { .. } | OpKind::Withdraw { .. }
-            )
-        {
-            self.duplicate(AnomalyKind::LostUpdate, op);
-        }
+        self.records[op as usize].applied.push(SideEffect {
+            id: event,
+            event,
+            time,
+            exec,
+        });
     }
 
     /// A blind write overwrote a change made after this handler's read.
@@ -423,13 +450,6 @@ impl Oracle {
     }
 
     /// A profile write from an older operation replaced a newer one's.
-    fn stale_overwrite(&mut self, stale_op: u32, newer_op: u32, write_event: u32, time: u64) {
-        let r = &mut self.records[newer_op as usize];
-        if r.overwritten.is_none() {
-            r.overwritten = Some((stale_op, write_event, time));
-        }
-    }
-
     fn wrong_replay(
         &mut self,
         op: u32,

@@ -89,6 +89,8 @@ pub struct KeyRowVersion {
     pub state: KeyRowState,
     pub saved_event: u32,
     pub saved_us: u64,
+    /// When the key expires: one TTL after the first request that saved it.
+    pub expires_us: u64,
     pub ended_event: Option<u32>,
 }
 
@@ -361,8 +363,13 @@ impl Replay {
                 Detail::KeySave { state, key } => {
                     let scope = key_scope(store, event);
                     let client = client_of(event.op);
+                    let mut expires_us = event.time.saturating_add(replay.ttl_us);
                     if let Some(previous) = live_keys.remove(&(scope, client, key)) {
-                        replay.keys[previous].ended_event = Some(id);
+                        let previous = &mut replay.keys[previous];
+                        previous.ended_event = Some(id);
+                        if previous.expires_us > event.time {
+                            expires_us = previous.expires_us;
+                        }
                     }
                     live_keys.insert((scope, client, key), replay.keys.len());
                     replay.keys.push(KeyRowVersion {
@@ -377,7 +384,18 @@ impl Replay {
                         },
                         saved_event: id,
                         saved_us: event.time,
+                        expires_us,
                         ended_event: None,
+                    });
+                }
+                Detail::KeyPurge { .. } => {
+                    let keys = &mut replay.keys;
+                    live_keys.retain(|_, &mut version| {
+                        let expired = keys[version].expires_us <= event.time;
+                        if expired {
+                            keys[version].ended_event = Some(id);
+                        }
+                        !expired
                     });
                 }
                 Detail::KeyRelease { key } => {
@@ -432,7 +450,7 @@ impl Replay {
             .iter()
             .map(|&&row| KeyRowAt {
                 row,
-                badge: if time_us >= row.saved_us.saturating_add(self.ttl_us) {
+                badge: if time_us >= row.expires_us {
                     KeyBadge::Expired
                 } else if row.state == KeyRowState::InProgress {
                     KeyBadge::InProgress

@@ -23,11 +23,17 @@ fn at_the_end_the_tables_match_the_ground_truth() {
         let end = replay.tables_at(result.trace.len(), u64::MAX / 2, usize::MAX);
         assert_eq!(
             (end.charges_total - end.charges_refunded) as u64,
-            result.charges,
+            result.ground_truth.net_charges,
             "{name}"
         );
-        assert_eq!(end.orders_total as u64, result.orders, "{name}");
-        assert_eq!(end.emails_total as u64, result.emails, "{name}");
+        assert_eq!(
+            end.orders_total as u64, result.ground_truth.orders,
+            "{name}"
+        );
+        assert_eq!(
+            end.emails_total as u64, result.ground_truth.emails,
+            "{name}"
+        );
     }
 }
 

@@ -4,17 +4,23 @@
 //! save, the completed key record in the same transaction.
 
 use super::{db_round_trip, key_record, respond_pc, write, StepResult};
+use crate::sim::actors::keeper::KEEPER;
 use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::effects::{Cx, Effects};
-use crate::sim::oracle::Fact;
 use crate::sim::protections::{fenced, on_version_conflict, VersionConflict};
-use crate::sim::steps::read::{row_of, table_of};
-use crate::sim::steps::Step;
+use crate::sim::steps::read::{self, row_of, table_of};
+use crate::sim::stores::keys::KeyState;
 use crate::sim::trace::{Actor, Detail, KeyCheckOutcome};
 use crate::sim::workload::OpKind;
 
 pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) -> StepResult {
     let cost = db_round_trip(cx, out);
+    if x.status != 200 {
+        // Decided before the charge (sold out, with a predecessor's charge to settle):
+        // nothing to write; give the charge back.
+        refund_without_order(node, cx, x, out);
+        return StepResult::Goto(respond_pc(x), cost);
+    }
     let protections = &cx.scenario().protections;
     let client = cx.op(x.op).client;
     let record = x.key.and_then(|k| node.keys.get(node.index, client, k));
@@ -24,10 +30,13 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) 
         record.as_ref(),
         x.id,
     ) {
-        // Another attempt took the key over after our lock timed out; it will answer.
+        // Another attempt (or the recovery job) took the key over after our lock timed
+        // out; it answers for the operation. This execution writes nothing, so it gives
+        // its charge back.
         x.holds_lock = false;
         x.key_done = true;
         x.status = 409;
+        refund_without_order(node, cx, x, out);
         let key = x.key.unwrap_or(0);
         let outcome = KeyCheckOutcome::InProgress;
         out.event(
@@ -55,15 +64,18 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) 
         );
         return match on_version_conflict(x.cas_rounds, protections.cas_retries) {
             VersionConflict::Reread => {
+                // Re-read the row and try this conditional write again; nothing before
+                // it (the charge above all) runs again.
                 x.cas_rounds += 1;
-                let read_pc = x.plan.iter().position(|s| *s == Step::ReadRow).unwrap_or(0);
-                StepResult::Goto(read_pc, cost)
+                match read::row(node, cx, x, out) {
+                    StepResult::Next(read_cost) => StepResult::Goto(x.pc, cost + read_cost),
+                    StepResult::Goto(pc, read_cost) => StepResult::Goto(pc, cost + read_cost),
+                    other => other,
+                }
             }
             VersionConflict::Reject(status) => {
                 x.status = status;
-                if let Some(charge) = x.charge.take() {
-                    refund(x, charge, out);
-                }
+                refund_without_order(node, cx, x, out);
                 StepResult::Goto(respond_pc(x), cost)
             }
         };
@@ -80,18 +92,30 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) 
     StepResult::Next(cost)
 }
 
-/// Refund the charge id this execution's charge call returned.
-pub fn refund(x: &Execution, charge: u32, out: &mut impl Effects) {
-    out.refund(charge);
-    out.fact(Fact::Refunded {
-        op: x.op,
-        exec: x.id,
-    });
-    out.event(
-        Actor::Provider,
-        Actor::Nobody,
-        x.op,
-        x.attempt,
-        Detail::Refund { charge },
-    );
+/// This execution ends without its own order: give back the charge it holds, unless the
+/// charge is the operation's (made under a key derived from the client's, so every attempt
+/// shares it) and either an order of the operation exists (the charge pays for it) or
+/// another execution holds the key and will settle it.
+pub fn refund_without_order(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) {
+    let Some(charge) = x.charge else {
+        return;
+    };
+    let shared = cx.scenario().protections.key_propagation && x.key.is_some();
+    if shared {
+        let ordered = node.db.find_order(x.op).is_some();
+        let client = cx.op(x.op).client;
+        let settled_elsewhere = x
+            .key
+            .and_then(|k| node.keys.get(node.index, client, k))
+            .is_some_and(|r| {
+                matches!(r.state, KeyState::InProgress { .. })
+                    && r.owner != x.id
+                    && r.owner != KEEPER
+            });
+        if ordered || settled_elsewhere {
+            return;
+        }
+    }
+    x.charge = None;
+    out.refund(charge, x.op, x.id);
 }

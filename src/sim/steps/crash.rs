@@ -49,7 +49,7 @@ pub fn run(
     out.key_rows(node.keys.rows());
     for e in &lost {
         let client = Actor::Client(cx.op(e.op).client);
-        error_reply(cx, out, e.op, e.attempt, e.copy, client, 502);
+        error_reply(cx, out, (e.op, e.attempt, e.read_back, e.copy), client, 502);
     }
     out.after(
         cx.scenario().server.crash.downtime_us,

@@ -37,7 +37,9 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) 
         event: x.key_event,
     });
     match decision {
-        KeyDecision::Run(_) => {
+        KeyDecision::Run(outcome) => {
+            x.charge_may_stand =
+                outcome == KeyCheckOutcome::LockExpired && record.is_some_and(|r| r.charge_started);
             if config.in_flight_lock && x.key.is_some() {
                 let locked_at = cx.now;
                 key_record::store(node, cx, x, KeyState::InProgress { locked_at }, out);

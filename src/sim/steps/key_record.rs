@@ -12,18 +12,37 @@ use crate::sim::trace::{Actor, Detail, SavedKeyState};
 pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut impl Effects) {
     let Some(key) = x.key else { return };
     let op = cx.op(x.op);
+    let table = node.keys.table(node.index);
+    // A live record of this key keeps its creation time, so the key expires one TTL after
+    // the first request, as real stores do; and an in-progress record keeps its recovery
+    // point when another execution takes it over.
+    let live = table
+        .get(&(op.client, key))
+        .filter(|r| cx.now < r.expires_at)
+        .copied();
+    let (created_at, expires_at) = live.map_or(
+        (
+            cx.now,
+            cx.now + cx.scenario().protections.idempotency_key.ttl_us,
+        ),
+        |r| (r.created_at, r.expires_at),
+    );
+    let charge_started = live
+        .is_some_and(|r| r.charge_started && matches!(r.state, KeyState::InProgress { .. }))
+        && matches!(state, KeyState::InProgress { .. });
     let record = KeyRecord {
         client: op.client,
         key,
         fingerprint: op.fingerprint,
         state,
-        created_at: cx.now,
-        expires_at: cx.now + cx.scenario().protections.idempotency_key.ttl_us,
+        created_at,
+        expires_at,
         op: x.op,
         attempt: x.attempt,
         owner: x.id,
+        charge_started,
     };
-    node.keys.table(node.index).insert((op.client, key), record);
+    table.insert((op.client, key), record);
     let state = match state {
         KeyState::InProgress { .. } => SavedKeyState::InProgress,
         KeyState::Completed { .. } => SavedKeyState::Completed,
@@ -38,6 +57,28 @@ pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut
     out.key_rows(node.keys.rows());
 }
 
+/// A recovery point: mark the execution's in-progress record "charge started" before it
+/// calls the provider, so whoever takes the key over knows a charge may stand under it.
+pub fn mark_charge_started(node: &mut Node, cx: &Cx, x: &Execution, out: &mut impl Effects) {
+    let Some(key) = x.key else { return };
+    let client = cx.op(x.op).client;
+    let Some(record) = node.keys.table(node.index).get_mut(&(client, key)) else {
+        return;
+    };
+    if record.owner != x.id {
+        return;
+    }
+    record.charge_started = true;
+    let state = SavedKeyState::InProgress;
+    out.event(
+        Actor::KeyStore,
+        node.actor(),
+        x.op,
+        x.attempt,
+        Detail::KeySave { state, key },
+    );
+}
+
 /// Save the execution's answer as its completed record; its key is then settled.
 pub fn save_completed(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) {
     let response = stored_response(x.status, x.op, x.version);
@@ -45,6 +86,31 @@ pub fn save_completed(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut imp
     x.key_done = true;
     x.holds_lock = false;
     out.fact(Fact::KeySaved { exec: x.id });
+}
+
+/// Let go of the execution's in-progress lock but keep the record and its recovery point:
+/// the lock counts as expired from now.
+pub fn unlock(node: &mut Node, cx: &Cx, x: &Execution, out: &mut impl Effects) {
+    let Some(key) = x.key else { return };
+    let client = cx.op(x.op).client;
+    let lock = cx.scenario().protections.idempotency_key.lock_timeout_us;
+    let Some(record) = node.keys.table(node.index).get_mut(&(client, key)) else {
+        return;
+    };
+    if record.owner != x.id {
+        return;
+    }
+    record.state = KeyState::InProgress {
+        locked_at: cx.now.saturating_sub(lock),
+    };
+    let state = SavedKeyState::InProgress;
+    out.event(
+        Actor::KeyStore,
+        node.actor(),
+        x.op,
+        x.attempt,
+        Detail::KeySave { state, key },
+    );
 }
 
 /// Delete the execution's in-progress record, so a retry runs as new.

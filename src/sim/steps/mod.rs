@@ -21,7 +21,7 @@ mod read;
 mod respond;
 mod write;
 
-pub use call::external_call;
+pub use call::{derived_key, external_call};
 
 use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::config::{CrashPoint, KeyStoreLocation, Scenario, WalletWrite, Workload};

@@ -1,6 +1,7 @@
 //! Reads: the row a handler will write (stock, a balance), remembered with its version
 //! for a conditional write; and the read-back of an order after "already exists".
 
+use super::commit::refund_without_order;
 use super::{db_round_trip, respond_pc, StepResult};
 use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::effects::{Cx, Effects};
@@ -48,7 +49,18 @@ pub fn row(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) 
     let cost = db_round_trip(cx, out);
     if let OpKind::Checkout { quantity, .. } = cx.op(x.op).kind {
         if current.value < quantity as i64 {
+            // Sold out (found on a re-read after a version conflict, this execution may
+            // have charged already): give this execution's charge back.
             x.status = 410;
+            // A takeover whose predecessor started charging does not know that charge's
+            // id: it charges under the same derived key (the provider hands the standing
+            // charge back, if any) and the commit step refunds it.
+            let settle_prior =
+                x.charge_may_stand && !x.charged && cx.scenario().protections.key_propagation;
+            if settle_prior {
+                return StepResult::Next(cost);
+            }
+            refund_without_order(node, cx, x, out);
             return StepResult::Goto(respond_pc(x), cost);
         }
     }
@@ -61,6 +73,25 @@ pub fn read_back(
     x: &mut Execution,
     out: &mut impl Effects,
 ) -> StepResult {
+    if let RowRef::Profile(client) = row_of(cx, x.op) {
+        // `GET` of the profile: its version, and whose write it holds.
+        let row = *node.db.row(RowRef::Profile(client));
+        out.event(
+            Actor::Database,
+            node.actor(),
+            x.op,
+            x.attempt,
+            Detail::DbRead {
+                table: Table::Profiles,
+                version: row.version as u32,
+                value: row.value,
+            },
+        );
+        x.status = 200;
+        x.version = row.version as u32;
+        x.body_op = row.last_writer;
+        return StepResult::Next(db_round_trip(cx, out));
+    }
     let found = node.db.find_order(x.op).is_some();
     out.event(
         Actor::Database,

@@ -24,9 +24,10 @@ pub fn respond(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effec
     // Answers decided off the normal path (errors, sold out) settle the record here.
     if !x.key_done && x.key.is_some() {
         let config = &cx.scenario().protections.idempotency_key;
-        match settle(config, x.status, x.holds_lock) {
+        match settle(config, x.status, x.holds_lock, x.charge_may_stand) {
             Settlement::SaveCompleted => key_record::save_completed(node, cx, x, out),
             Settlement::Release => key_record::release(node, cx, x, out),
+            Settlement::Unlock => key_record::unlock(node, cx, x, out),
             Settlement::Nothing => {}
         }
     }
@@ -46,7 +47,10 @@ pub fn respond(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effec
         version: x.version,
         key_event: x.key_event,
     };
-    out.fact(Fact::ExecutionEnded { exec: x.id });
+    out.fact(Fact::ExecutionEnded {
+        exec: x.id,
+        status: x.status,
+    });
     out.send(
         cx,
         node.actor(),

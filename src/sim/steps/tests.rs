@@ -39,6 +39,7 @@ fn completed_record(bench: &Bench, op: u32, fingerprint: u64, owner: u32) -> Key
         op,
         attempt: 1,
         owner,
+        charge_started: false,
     }
 }
 
@@ -247,7 +248,7 @@ fn the_email_step_is_skipped_with_the_outbox_and_after_a_repeat() {
     assert_eq!(result, StepResult::Wait);
     assert_eq!(sends(&out)[0].kind, MessageKind::EmailCall);
     let mut y = bench.execution(1);
-    y.already_exists = true;
+    y.row_existed = true;
     let (result, _) = bench.on_replica(0, |node, cx, out| call::email(node, cx, 0, &mut y, out));
     assert_eq!(result, StepResult::Next(0));
 }
@@ -277,27 +278,57 @@ fn a_commit_fenced_off_by_a_taken_over_key_answers_409_without_writing() {
 }
 
 #[test]
-fn a_version_conflict_rereads_then_gives_up_refunding_this_executions_charge() {
+fn a_version_conflict_rereads_and_retries_only_the_write_then_gives_up_refunding_its_charge() {
     let mut s = keyed(Workload::Checkout);
     s.protections.cas = true;
     s.protections.cas_retries = 1;
     let mut bench = Bench::new(s);
     bench.db.inventory.version = 2;
     let mut x = bench.execution(0);
+    x.pc = x.plan.iter().position(|s| *s == Step::Commit).unwrap();
     x.read_version = 1;
     x.charge = Some(5);
     let (result, out) = bench.on_replica(0, |node, cx, out| commit::run(node, cx, &mut x, out));
-    let read_pc = x.plan.iter().position(|s| *s == Step::ReadRow).unwrap();
-    assert_eq!(result, StepResult::Goto(read_pc, 1_000));
+    // The re-read happens inside the commit step; the next step is the commit again, never
+    // the charge.
+    assert_eq!(result, StepResult::Goto(x.pc, 2_000));
     assert!(matches!(
         traces(&out)[..],
-        [Detail::CasConflict { version: 2, .. }]
+        [
+            Detail::CasConflict { version: 2, .. },
+            Detail::DbRead { version: 2, .. }
+        ]
     ));
+    assert_eq!(x.read_version, 2);
+    bench.db.inventory.version = 3;
     let (result, out) = bench.on_replica(0, |node, cx, out| commit::run(node, cx, &mut x, out));
     assert_eq!(result, StepResult::Goto(respond_pc(&x), 1_000));
     assert_eq!(x.status, 409);
-    assert!(out.effects().contains(&Effect::Refund { charge: 5 }));
-    assert!(facts(&out).contains(&Fact::Refunded { op: 0, exec: 0 }));
+    assert!(out.effects().contains(&Effect::Refund {
+        charge: 5,
+        op: 0,
+        exec: 0
+    }));
+}
+
+#[test]
+fn sold_out_found_on_a_reread_refunds_the_charge() {
+    let mut s = keyed(Workload::Checkout);
+    s.protections.cas = true;
+    let mut bench = Bench::new(s);
+    bench.db.inventory.version = 2;
+    bench.db.inventory.value = 0;
+    let mut x = bench.execution(0);
+    x.read_version = 1;
+    x.charge = Some(9);
+    let (result, out) = bench.on_replica(0, |node, cx, out| commit::run(node, cx, &mut x, out));
+    assert_eq!(result, StepResult::Goto(respond_pc(&x), 2_000));
+    assert_eq!(x.status, 410);
+    assert!(out.effects().contains(&Effect::Refund {
+        charge: 9,
+        op: 0,
+        exec: 0
+    }));
 }
 
 #[test]
@@ -344,7 +375,11 @@ fn an_upsert_conflict_refunds_the_charge_of_this_attempt() {
     x.charge = Some(8);
     bench.on_replica(0, |node, cx, out| {
         commit::run(node, cx, &mut x, out);
-        assert!(out.effects().contains(&Effect::Refund { charge: 8 }));
+        assert!(out.effects().contains(&Effect::Refund {
+            charge: 8,
+            op: 0,
+            exec: 0
+        }));
     });
     assert!(x.already_exists);
     assert_eq!(bench.db.orders.len(), 1);
@@ -400,7 +435,10 @@ fn an_error_answer_releases_the_lock_and_responds_to_the_client() {
     assert_eq!(bench.keys.rows(), 0, "errors are not stored");
     assert!(matches!(traces(&out)[0], Detail::KeyRelease { .. }));
     assert!(out.effects().contains(&Effect::Cost(Cost::Response5xx)));
-    assert!(facts(&out).contains(&Fact::ExecutionEnded { exec: 0 }));
+    assert!(facts(&out).contains(&Fact::ExecutionEnded {
+        exec: 0,
+        status: 502
+    }));
     let reply = sends(&out)[0];
     assert_eq!((reply.to, reply.value), (Actor::Client(0), 502));
 }

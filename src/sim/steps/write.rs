@@ -2,7 +2,7 @@
 //! or payment row (with the stock and the outbox row for a checkout), a wallet balance,
 //! a profile.
 
-use super::commit::refund;
+use super::commit::refund_without_order;
 use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::config::UpsertMode;
 use crate::sim::effects::{Cx, Effects};
@@ -52,7 +52,10 @@ pub fn order(
     };
     match inserted {
         Insert::Exists(id) => {
-            x.already_exists = true;
+            // `DO UPDATE … RETURNING` hands the existing row back as the answer;
+            // `DO NOTHING` only says it exists, and the client must read it back.
+            x.row_existed = true;
+            x.already_exists = protections.upsert_mode == UpsertMode::DoNothing;
             out.event(
                 Actor::Database,
                 node.actor(),
@@ -60,10 +63,9 @@ pub fn order(
                 x.attempt,
                 write(id, true),
             );
-            if let Some(charge) = x.charge.take() {
-                // The order exists: this attempt's charge is a duplicate; give it back.
-                refund(x, charge, out);
-            }
+            // The order exists: a charge of this execution's own is a duplicate, and is
+            // given back; the operation's shared charge pays for that order.
+            refund_without_order(node, cx, x, out);
         }
         Insert::Inserted(id) => {
             let event = out.event(
@@ -73,13 +75,14 @@ pub fn order(
                 x.attempt,
                 write(id, false),
             );
+            out.fact(Fact::OrderInserted {
+                row: id,
+                exec: x.id,
+                op: x.op,
+                quantity,
+                event,
+            });
             if quantity > 0 {
-                out.fact(Fact::OrderInserted {
-                    exec: x.id,
-                    op: x.op,
-                    quantity,
-                    event,
-                });
                 stock(node, x, quantity, out);
                 if protections.outbox {
                     let outbox = node.db.add_outbox(x.op, x.id);
@@ -216,7 +219,6 @@ pub fn profile(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effec
     out.fact(Fact::ProfileWritten {
         exec: x.id,
         op: x.op,
-        stale_over,
         event,
     });
 }

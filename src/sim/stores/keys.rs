@@ -38,9 +38,12 @@ pub struct KeyRecord {
     /// The execution that holds (or held) the record: a fencing token, so an execution
     /// whose lock timed out and was taken over cannot commit.
     pub owner: u32,
+    /// A recovery point: the holder had started its charge call (under a key derived from
+    /// this one), so an execution that takes the key over must settle that charge.
+    #[serde(default)]
+    pub charge_started: bool,
 }
 
-/// What a lookup decides.
 /// A key store: either a replica's memory or the database table.
 pub type KeyTable = HashMap<(u16, u64), KeyRecord>;
 
@@ -76,6 +79,37 @@ impl KeyStore {
 
     pub fn get(&mut self, replica: u8, client: u16, key: u64) -> Option<KeyRecord> {
         self.table(replica).get(&(client, key)).copied()
+    }
+
+    /// Visit every record, table by table in a fixed order and by (client, key) within a
+    /// table, so that what a visitor writes is the same in every run.
+    pub fn visit_sorted(&mut self, mut visit: impl FnMut(&mut KeyRecord)) {
+        for table in self
+            .memory
+            .iter_mut()
+            .chain(std::iter::once(&mut self.database))
+        {
+            let mut ids: Vec<(u16, u64)> = table.keys().copied().collect();
+            ids.sort_unstable();
+            for id in ids {
+                if let Some(record) = table.get_mut(&id) {
+                    visit(record);
+                }
+            }
+        }
+    }
+
+    /// Delete the records that expired by `now`; returns how many.
+    pub fn purge_expired(&mut self, now: u64) -> u64 {
+        let before = self.rows();
+        for table in self
+            .memory
+            .iter_mut()
+            .chain(std::iter::once(&mut self.database))
+        {
+            table.retain(|_, r| now < r.expires_at);
+        }
+        before - self.rows()
     }
 
     /// A crash loses what the replica kept in memory.

@@ -38,6 +38,8 @@ pub enum EventKind {
     OpEnd = 23,
     LateResponse = 24,
     ExternalTimeout = 25,
+    KeyPurge = 26,
+    ChargeDeclined = 27,
 }
 
 /// The state a key record was saved in.
@@ -117,6 +119,10 @@ pub enum Detail {
     KeyRelease {
         key: u64,
     },
+    /// The key store deleted `rows` records whose TTL had passed.
+    KeyPurge {
+        rows: u32,
+    },
     Crash {
         point: CrashPoint,
     },
@@ -141,6 +147,10 @@ pub enum Detail {
     },
     Charge {
         charge: u32,
+        amount: i64,
+    },
+    /// The provider refused a charge under a voided key.
+    ChargeDeclined {
         amount: i64,
     },
     ChargeDeduplicated {
@@ -239,6 +249,7 @@ impl Detail {
             Detail::KeyCheck { .. } => EventKind::KeyCheck,
             Detail::KeySave { .. } => EventKind::KeySave,
             Detail::KeyRelease { .. } => EventKind::KeyRelease,
+            Detail::KeyPurge { .. } => EventKind::KeyPurge,
             Detail::Crash { .. } => EventKind::Crash,
             Detail::Restart => EventKind::Restart,
             Detail::DbRead { .. } => EventKind::DbRead,
@@ -246,6 +257,7 @@ impl Detail {
             Detail::CasConflict { .. } => EventKind::CasConflict,
             Detail::Charge { .. } => EventKind::Charge,
             Detail::ChargeDeduplicated { .. } => EventKind::ChargeDeduplicated,
+            Detail::ChargeDeclined { .. } => EventKind::ChargeDeclined,
             Detail::Refund { .. } => EventKind::Refund,
             Detail::EmailSent { .. } => EventKind::EmailSent,
             Detail::EmailDeduplicated { .. } => EventKind::EmailDeduplicated,
@@ -315,6 +327,7 @@ impl Detail {
                 (0, code, key as i64)
             }
             Detail::KeyRelease { key } => (0, 0, key as i64),
+            Detail::KeyPurge { rows } => (0, 0, rows as i64),
             Detail::Crash { point } => (0, crash_point_index(point), 0),
             Detail::DbRead {
                 table,
@@ -328,6 +341,7 @@ impl Detail {
                 how,
             } => (row, table as u32 | write_flag_bits(how), value),
             Detail::CasConflict { table, version } => (version, table as u32, 0),
+            Detail::ChargeDeclined { amount } => (u32::MAX, 0, amount),
             Detail::Charge { charge, amount } | Detail::ChargeDeduplicated { charge, amount } => {
                 (charge, 0, amount)
             }

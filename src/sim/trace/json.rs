@@ -163,6 +163,7 @@ fn write_fields<W: Write>(out: &mut W, detail: &Detail) -> io::Result<()> {
             write!(out, ",\"state\":{},\"key\":\"{key:016x}\"", name(state))
         }
         Detail::KeyRelease { key } => write!(out, ",\"key\":\"{key:016x}\""),
+        Detail::KeyPurge { rows } => write!(out, ",\"rows\":{rows}"),
         Detail::Crash { point } => write!(out, ",\"point\":{}", name(point)),
         Detail::DbRead {
             table,
@@ -189,6 +190,7 @@ fn write_fields<W: Write>(out: &mut W, detail: &Detail) -> io::Result<()> {
         Detail::CasConflict { table, version } => {
             write!(out, ",\"table\":{},\"version\":{version}", name(table))
         }
+        Detail::ChargeDeclined { amount } => write!(out, ",\"amount\":{amount}"),
         Detail::Charge { charge, amount } | Detail::ChargeDeduplicated { charge, amount } => {
             write!(out, ",\"charge\":{charge},\"amount\":{amount}")
         }
