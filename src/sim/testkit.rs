@@ -6,11 +6,10 @@ use super::config::{Scenario, ValidScenario};
 use super::effects::{Cx, Effect, Out, PendingSend};
 use super::events::Event;
 use super::oracle::Fact;
-use super::steps::plan;
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
 use super::trace::Detail;
-use super::workload::{generate_operations, idempotency_key, Operation};
+use super::workload::{generate_operations, Operation};
 
 /// A scenario, its operations, and replica 0 with the database and the key store.
 pub struct Bench {
@@ -77,37 +76,10 @@ impl Bench {
 
     /// A new execution of `op`'s attempt 1, as a replica admits it.
     pub fn execution(&self, op: u32) -> Execution {
-        let s = self.valid.scenario();
-        Execution {
-            id: 0,
-            op,
-            attempt: 1,
-            copy: 0,
-            read_back: false,
-            plan: plan(s, false),
-            pc: 0,
-            key: idempotency_key(s.client.key_policy, &self.ops[op as usize], 1),
-            holds_lock: false,
-            key_done: !s.protections.idempotency_key.enabled,
-            key_event: u32::MAX,
-            read_value: 0,
-            read_version: 0,
-            read_event: 0,
-            read_time: 0,
-            cas_rounds: 0,
-            call: 0,
-            waiting: false,
-            charge: None,
-            charge_fresh: true,
-            charged: false,
-            charge_may_stand: false,
-            status: 200,
-            row_existed: false,
-            already_exists: false,
-            body_op: op,
-            version: 0,
-            replayed: false,
-        }
+        let mut x = Execution::new(&self.cx(0), 0, (op, 1, 0, false), 0);
+        // Tests hand it a charge as if this execution's call had made it.
+        x.charge_fresh = true;
+        x
     }
 }
 

@@ -57,6 +57,49 @@ pub struct Execution {
     pub replayed: bool,
 }
 
+impl Execution {
+    /// Execution `id` of one copy of a request, `(op, attempt, copy, read_back)`, as the
+    /// replica admits it; `if_match` is the version the client sent.
+    pub fn new(
+        cx: &Cx,
+        id: u32,
+        (op, attempt, copy, read_back): (u32, u8, u8, bool),
+        if_match: u32,
+    ) -> Self {
+        let scenario = cx.scenario();
+        Execution {
+            id,
+            op,
+            attempt,
+            copy,
+            read_back,
+            plan: plan(scenario, read_back),
+            pc: 0,
+            key: idempotency_key(scenario.client.key_policy, cx.op(op), attempt),
+            holds_lock: false,
+            key_done: !scenario.protections.idempotency_key.enabled,
+            key_event: u32::MAX,
+            read_value: 0,
+            read_version: 0,
+            read_event: 0,
+            read_time: 0,
+            cas_rounds: 0,
+            call: 0,
+            waiting: false,
+            charge: None,
+            charge_fresh: false,
+            charged: false,
+            charge_may_stand: false,
+            status: 200,
+            row_existed: false,
+            already_exists: false,
+            body_op: op,
+            version: if_match,
+            replayed: false,
+        }
+    }
+}
+
 /// A replica's own state: whether it is up, and its executions in slots.
 #[derive(Clone, Debug)]
 pub struct Replica {
@@ -168,37 +211,8 @@ pub fn on_request(node: &mut Node, cx: &Cx, message: Message, out: &mut impl Eff
         replica: node.index,
         event: arrival,
     });
-    let scenario = cx.scenario();
-    let execution = Execution {
-        id,
-        op,
-        attempt,
-        copy: message.copy,
-        read_back,
-        plan: plan(scenario, read_back),
-        pc: 0,
-        key: idempotency_key(scenario.client.key_policy, cx.op(op), attempt),
-        holds_lock: false,
-        key_done: !scenario.protections.idempotency_key.enabled,
-        key_event: u32::MAX,
-        read_value: 0,
-        read_version: 0,
-        read_event: 0,
-        read_time: 0,
-        cas_rounds: 0,
-        call: 0,
-        waiting: false,
-        charge: None,
-        charge_fresh: false,
-        charged: false,
-        charge_may_stand: false,
-        status: 200,
-        row_existed: false,
-        already_exists: false,
-        body_op: op,
-        version: if_match,
-        replayed: false,
-    };
+    let request = (op, attempt, message.copy, read_back);
+    let execution = Execution::new(cx, id, request, if_match);
     let slot = node.replica.admit(execution);
     advance(node, cx, slot, out);
 }

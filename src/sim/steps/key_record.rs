@@ -47,13 +47,7 @@ pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut
         KeyState::InProgress { .. } => SavedKeyState::InProgress,
         KeyState::Completed { .. } => SavedKeyState::Completed,
     };
-    out.event(
-        Actor::KeyStore,
-        node.actor(),
-        x.op,
-        x.attempt,
-        Detail::KeySave { state, key },
-    );
+    key_store_event(node, x, Detail::KeySave { state, key }, out);
     out.key_rows(node.keys.rows());
 }
 
@@ -70,13 +64,7 @@ pub fn mark_charge_started(node: &mut Node, cx: &Cx, x: &Execution, out: &mut im
     }
     record.charge_started = true;
     let state = SavedKeyState::InProgress;
-    out.event(
-        Actor::KeyStore,
-        node.actor(),
-        x.op,
-        x.attempt,
-        Detail::KeySave { state, key },
-    );
+    key_store_event(node, x, Detail::KeySave { state, key }, out);
 }
 
 /// Save the execution's answer as its completed record; its key is then settled.
@@ -104,13 +92,7 @@ pub fn unlock(node: &mut Node, cx: &Cx, x: &Execution, out: &mut impl Effects) {
         locked_at: cx.now.saturating_sub(lock),
     };
     let state = SavedKeyState::InProgress;
-    out.event(
-        Actor::KeyStore,
-        node.actor(),
-        x.op,
-        x.attempt,
-        Detail::KeySave { state, key },
-    );
+    key_store_event(node, x, Detail::KeySave { state, key }, out);
 }
 
 /// Delete the execution's in-progress record, so a retry runs as new.
@@ -118,12 +100,11 @@ pub fn release(node: &mut Node, cx: &Cx, x: &Execution, out: &mut impl Effects) 
     let Some(key) = x.key else { return };
     let client = cx.op(x.op).client;
     node.keys.table(node.index).remove(&(client, key));
-    out.event(
-        Actor::KeyStore,
-        node.actor(),
-        x.op,
-        x.attempt,
-        Detail::KeyRelease { key },
-    );
+    key_store_event(node, x, Detail::KeyRelease { key }, out);
     out.key_rows(node.keys.rows());
+}
+
+/// Record what the key store did for this execution.
+fn key_store_event(node: &Node, x: &Execution, detail: Detail, out: &mut impl Effects) {
+    out.event(Actor::KeyStore, node.actor(), x.op, x.attempt, detail);
 }
