@@ -292,7 +292,10 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
         .await
         .expect("duplicate orders are counted in red");
     let counters = root.query_selector_all(".counter").expect("valid selector");
-    assert_eq!(counters.length(), 8);
+    assert_eq!(
+        counters.length() as usize,
+        idempotency_lab::sim::oracle::AnomalyKind::ALL.len()
+    );
     let explanations = root
         .query_selector_all(".explanation")
         .expect("valid selector");
