@@ -84,7 +84,9 @@ impl Oracle {
             self.duplicate(AnomalyKind::DoubleCharge, op, &standing, t.standing.len());
         }
         let r = &self.records[op as usize];
-        if t.rows >= 2 {
+        let kind = self.ops[op as usize].kind;
+        // A duplicate order is a checkout's; a payment's rows only back its charges.
+        if t.rows >= 2 && matches!(kind, OpKind::Checkout { .. }) {
             let rows = r.orders.clone();
             self.duplicate(AnomalyKind::DuplicateOrder, op, &rows, t.rows as usize);
         }
@@ -94,7 +96,6 @@ impl Oracle {
             self.duplicate(AnomalyKind::DuplicateEmail, op, &emails, t.emails as usize);
         }
         let r = &self.records[op as usize];
-        let kind = self.ops[op as usize].kind;
         if matches!(kind, OpKind::Deposit { .. } | OpKind::Withdraw { .. }) && r.applied.len() >= 2
         {
             let applied = r.applied.clone();
@@ -281,7 +282,10 @@ impl Oracle {
                     has(AnomalyKind::DoubleCharge, op)
                         || (t.rows == 0 && has(AnomalyKind::ChargedWithoutOrder, op))
                 }
-                std::cmp::Ordering::Less => has(AnomalyKind::DuplicateOrder, op),
+                std::cmp::Ordering::Less => {
+                    has(AnomalyKind::DuplicateOrder, op)
+                        || matches!(self.ops[op as usize].kind, OpKind::Payment { .. }) && net > 0
+                }
             };
             if !explained {
                 broken.push(format!(
