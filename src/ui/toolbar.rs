@@ -173,8 +173,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 on_notify.emit((
                     NoticeLevel::Error,
                     format!(
-                        "Could not import {name}: it is {} KB; at most 256 KB is accepted.",
-                        (file.size() / 1024.0).round()
+                        "Could not import {name}: it is {} bytes; at most {} bytes (256 KB) are accepted.",
+                        file.size() as u64,
+                        MAX_IMPORT_BYTES as u64
                     ),
                 ));
                 return;

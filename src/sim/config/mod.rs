@@ -19,6 +19,7 @@ mod network;
 mod protections;
 mod scenario;
 mod server;
+mod strict_json;
 mod valid;
 
 #[cfg(test)]
@@ -33,4 +34,5 @@ pub use scenario::{
     WorldConfig,
 };
 pub use server::{CrashConfig, CrashPoint, ServerConfig};
+pub use strict_json::MAX_CONFIG_BYTES;
 pub use valid::{value_at, ValidScenario};

@@ -74,3 +74,68 @@ fn oversized_or_malformed_json_is_rejected() {
     );
     assert!(Scenario::from_json(&big).unwrap_err().contains("KB"));
 }
+
+mod strict_reading {
+    use crate::sim::config::{Scenario, MAX_CONFIG_BYTES};
+
+    fn error_of(text: &str) -> String {
+        Scenario::from_json(text).expect_err("refused")
+    }
+
+    #[test]
+    fn only_an_object_is_a_configuration() {
+        for text in ["[]", "[\"checkout\",5,3]", "5", "\"checkout\"", "null"] {
+            assert!(error_of(text).contains("must be a JSON object"), "{text}");
+        }
+        assert!(Scenario::from_json("{}").is_ok());
+    }
+
+    #[test]
+    fn each_section_is_an_object() {
+        let e = error_of(r#"{"network":[]}"#);
+        assert!(e.contains("network must be a group of settings"), "{e}");
+        let e = error_of(r#"{"protections":{"idempotency_key":5}}"#);
+        assert!(e.contains("protections.idempotency_key"), "{e}");
+    }
+
+    #[test]
+    fn a_setting_given_twice_is_refused() {
+        let e = error_of(r#"{"clients":3,"clients":63}"#);
+        assert!(e.contains("\"clients\" is given twice"), "{e}");
+    }
+
+    #[test]
+    fn a_wrong_value_names_the_setting_and_its_range() {
+        let e = error_of(r#"{"clients":"5"}"#);
+        assert!(
+            e.contains("clients must be a whole number between 1 and"),
+            "{e}"
+        );
+        assert!(!e.contains("u32"), "{e}");
+        let e = error_of(r#"{"network":{"response_loss":2}}"#);
+        assert!(e.contains("network.response_loss is a probability"), "{e}");
+        let e = error_of(r#"{"nope":1}"#);
+        assert!(e.contains("there is no setting \"nope\""), "{e}");
+    }
+
+    #[test]
+    fn messages_quote_little_and_sizes_are_exact() {
+        let long = "x".repeat(48_000);
+        let e = error_of(&format!(r#"{{"workload":"{long}"}}"#));
+        assert!(e.len() < 300, "{} characters", e.len());
+        let big = format!("{{\"seed\":1{}}}", " ".repeat(MAX_CONFIG_BYTES));
+        let e = error_of(&big);
+        assert!(e.contains(&format!("{} bytes", big.len())), "{e}");
+    }
+
+    #[test]
+    fn a_choice_can_be_set_bare_or_quoted() {
+        let bare = Scenario::default()
+            .with_override("network.delay=uniform")
+            .unwrap();
+        let quoted = Scenario::default()
+            .with_override("network.delay=\"uniform\"")
+            .unwrap();
+        assert_eq!(bare, quoted);
+    }
+}

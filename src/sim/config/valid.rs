@@ -137,7 +137,11 @@ impl Scenario {
             .ok_or_else(|| format!("unknown setting '{path}' (run `idemlab keys` to list them)"))?;
         let raw = raw.trim();
         let value: Value = match knob.kind {
-            K::Choice(_) => Value::String(raw.to_string()),
+            // A choice may be written bare or as a JSON string.
+            K::Choice(_) => match serde_json::from_str::<Value>(raw) {
+                Ok(quoted @ Value::String(_)) => quoted,
+                _ => Value::String(raw.to_string()),
+            },
             _ => serde_json::from_str(raw)
                 .map_err(|_| format!("{path}: '{raw}' is not a valid value"))?,
         };
@@ -147,16 +151,9 @@ impl Scenario {
         serde_json::from_value(json).map_err(|e| format!("{path}: {e}"))
     }
 
-    /// Parse a scenario from JSON text, with a size limit, as from an imported file.
+    /// Parse a scenario from JSON text, strictly (see `strict_json`), as from a link or an
+    /// imported file.
     pub fn from_json(text: &str) -> Result<Scenario, String> {
-        const MAX_BYTES: usize = 256 * 1024;
-        if text.len() > MAX_BYTES {
-            return Err(format!(
-                "the configuration is {} KB; at most {} KB is accepted",
-                text.len() / 1024,
-                MAX_BYTES / 1024
-            ));
-        }
-        serde_json::from_str(text).map_err(|e| format!("not a valid scenario: {e}"))
+        super::strict_json::scenario_from_json(text)
     }
 }

@@ -1,0 +1,174 @@
+//! Reading a scenario from JSON strictly: one object, each section an object, no setting
+//! given twice, and a wrong value reported by its setting and range, never by the name of
+//! a Rust type. Links, imported files and the CLI's `--config` all come through here.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::knobs::knob_by_path;
+use super::valid::check_knob;
+use super::Scenario;
+
+/// The most a configuration may hold.
+pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
+
+/// Longest stretch of the input a message quotes.
+const QUOTE_CHARS: usize = 60;
+
+/// A JSON value read with duplicate keys refused.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "the setting \"{}\" is given twice",
+                    quote(&key)
+                )));
+            }
+            let Strict(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// At most `QUOTE_CHARS` characters of `text`, marked when cut.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Check `given` against the shape of the default scenario (`shape`): sections must be
+/// objects, settings must exist, and each setting's value must fit its knob.
+fn check_shape(given: &Value, shape: &Value, path: &str) -> Result<(), String> {
+    let (Value::Object(given), Value::Object(shape)) = (given, shape) else {
+        return Ok(());
+    };
+    for (key, value) in given {
+        let here = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        let Some(expected) = shape.get(key) else {
+            return Err(format!(
+                "there is no setting \"{}\" (the settings are listed under Configuration, or by `idemlab keys`)",
+                quote(&here)
+            ));
+        };
+        if expected.is_object() {
+            if !value.is_object() {
+                return Err(format!(
+                    "{here} must be a group of settings ({{…}}), not {}",
+                    kind_of(value)
+                ));
+            }
+            check_shape(value, expected, &here)?;
+        } else if let Some(knob) = knob_by_path(&here) {
+            check_knob(knob, value)
+                .map_err(|e| format!("{e} (it is {})", quote(&value.to_string())))?;
+        }
+    }
+    Ok(())
+}
+
+/// Parse a scenario from JSON text as from a link or an imported file.
+pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
+    if text.len() > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "the configuration is {} bytes; at most {MAX_CONFIG_BYTES} bytes (256 KB) are accepted",
+            text.len()
+        ));
+    }
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let Strict(value) = Strict::deserialize(&mut reader)
+        .and_then(|v| reader.end().map(|()| v))
+        .map_err(|e| {
+            format!(
+                "this is not a readable configuration: {}",
+                quote(&e.to_string())
+            )
+        })?;
+    if !value.is_object() {
+        return Err(format!(
+            "a configuration must be a JSON object ({{…}}), not {}",
+            kind_of(&value)
+        ));
+    }
+    let shape = serde_json::to_value(Scenario::default()).map_err(|e| e.to_string())?;
+    check_shape(&value, &shape, "")?;
+    serde_json::from_value(value).map_err(|e| {
+        format!(
+            "this is not a valid configuration: {}",
+            quote(&e.to_string())
+        )
+    })
+}
