@@ -10,7 +10,6 @@ mod cli {
         }};
     }
 
-    use std::borrow::Cow;
     use std::fs::{File, Metadata};
     use std::io::Read as _;
     use std::path::{Path, PathBuf};
@@ -20,7 +19,7 @@ mod cli {
     use clap::error::ErrorKind;
     use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
     use idempotency_lab::sim::config::limits::MAX_TRACED_EVENTS;
-    use idempotency_lab::sim::config::{knob_by_path, KnobKind, Partition, Scenario, KNOBS};
+    use idempotency_lab::sim::config::{self, KnobKind, Scenario, KNOBS};
     use idempotency_lab::sim::report::Summary;
     use idempotency_lab::sim::scenarios::{preset, presets};
     use idempotency_lab::sim::trace::json::{write_trace, TraceHeader};
@@ -74,8 +73,8 @@ mod cli {
         },
     }
 
-    /// The largest `--config` file accepted, the limit `Scenario::from_json` applies.
-    const MAX_CONFIG_BYTES: u64 = 256 * 1024;
+    /// The largest `--config` file accepted: the limit `Scenario::from_json` applies.
+    const MAX_CONFIG_BYTES: u64 = config::MAX_CONFIG_BYTES as u64;
 
     pub fn main() -> ExitCode {
         install_panic_hook();
@@ -273,7 +272,7 @@ mod cli {
                     scenario.seed = seed;
                 }
                 for assignment in &set {
-                    scenario = scenario.with_override(&choice_unquoted(assignment))?;
+                    scenario = scenario.with_override(assignment)?;
                 }
                 let limit = MAX_TRACED_EVENTS;
                 if scenario.max_events > limit {
@@ -357,11 +356,9 @@ mod cli {
         if text.trim().is_empty() {
             return Err(format!("{name} is empty; a scenario is a JSON object"));
         }
-        let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| format!("{name} is not valid JSON: {e}"))?;
-        // serde fills a struct from a JSON array, field by field in order: `[]` would be the
-        // default scenario. Only objects are accepted, at the top and for every section.
-        check_objects(&json, &scenario_shape()?, "").map_err(|e| format!("{name}: {e}"))?;
+        serde_json::from_str::<serde::de::IgnoredAny>(&text)
+            .map_err(|e| format!("{name} is not valid JSON: {e}"))?;
+        // The library reads it strictly: one object, sections as objects, no setting twice.
         Scenario::from_json(&text).map_err(|e| format!("{name}: {e}"))
     }
 
@@ -398,79 +395,6 @@ mod cli {
     #[cfg(not(unix))]
     fn special_file(_: &std::fs::FileType) -> &'static str {
         "something else"
-    }
-
-    /// The scenario as JSON, with one partition so that the list's elements have a shape.
-    fn scenario_shape() -> Result<serde_json::Value, String> {
-        let mut shape = Scenario::default();
-        shape.network.partitions.push(Partition {
-            start_us: 0,
-            end_us: 1,
-        });
-        serde_json::to_value(shape).map_err(|e| e.to_string())
-    }
-
-    /// Wherever `shape` has an object, `value` must have one too (recursively, also inside
-    /// lists). Anything else is left to the scenario's own parser.
-    fn check_objects(
-        value: &serde_json::Value,
-        shape: &serde_json::Value,
-        at: &str,
-    ) -> Result<(), String> {
-        use serde_json::Value;
-        match (shape, value) {
-            (Value::Object(fields), Value::Object(given)) => {
-                for (key, v) in given {
-                    if let Some(s) = fields.get(key) {
-                        let path = if at.is_empty() {
-                            key.clone()
-                        } else {
-                            format!("{at}.{key}")
-                        };
-                        check_objects(v, s, &path)?;
-                    }
-                }
-                Ok(())
-            }
-            (Value::Object(_), other) => {
-                let what = match other {
-                    Value::Array(_) => "an array",
-                    Value::String(_) => "a string",
-                    Value::Number(_) => "a number",
-                    Value::Bool(_) => "a boolean",
-                    _ => "null",
-                };
-                Err(if at.is_empty() {
-                    format!("a scenario must be a JSON object, not {what}")
-                } else {
-                    format!("{at} must be a JSON object, not {what}")
-                })
-            }
-            (Value::Array(shapes), Value::Array(items)) => match shapes.first() {
-                Some(s) => items
-                    .iter()
-                    .enumerate()
-                    .try_for_each(|(i, item)| check_objects(item, s, &format!("{at}[{i}]"))),
-                None => Ok(()),
-            },
-            _ => Ok(()),
-        }
-    }
-
-    /// `--set key="choice"` means the same as `--set key=choice`: a choice's value that is a
-    /// JSON string literal is passed on without its quotes (the library takes choices bare).
-    fn choice_unquoted(assignment: &str) -> Cow<'_, str> {
-        let Some((key, raw)) = assignment.split_once('=') else {
-            return Cow::Borrowed(assignment);
-        };
-        let key = key.trim();
-        match knob_by_path(key).map(|knob| knob.kind) {
-            Some(KnobKind::Choice(_)) => match serde_json::from_str(raw.trim()) {
-                Ok(serde_json::Value::String(choice)) => Cow::Owned(format!("{key}={choice}")),
-                _ => Cow::Borrowed(assignment),
-            },
-            _ => Cow::Borrowed(assignment),
-        }
     }
 
     fn range(kind: KnobKind) -> String {

@@ -15,7 +15,7 @@ use super::run_view::RunView;
 use super::state::NoticeLevel;
 
 /// Imported configuration files larger than this are refused before reading.
-const MAX_IMPORT_BYTES: f64 = 256.0 * 1024.0;
+const MAX_IMPORT_BYTES: f64 = crate::sim::config::MAX_CONFIG_BYTES as f64;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::knobs::knob_by_path;
 use super::valid::check_knob;
-use super::Scenario;
+use super::{Partition, Scenario};
 
 /// The most a configuration may hold.
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
@@ -98,17 +98,34 @@ fn quote(text: &str) -> String {
 fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
-        Value::Bool(_) => "true or false",
+        Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
 }
 
-/// Check `given` against the shape of the default scenario (`shape`): sections must be
-/// objects, settings must exist, and each setting's value must fit its knob.
+/// Check `given` against the shape of a scenario (`shape`): wherever the shape has an
+/// object (a section, a partition) the input must have one, settings must exist, and each
+/// setting's value must fit its knob. serde would otherwise fill a struct from an array,
+/// field by field in order.
 fn check_shape(given: &Value, shape: &Value, path: &str) -> Result<(), String> {
+    if let (Value::Array(items), Value::Array(shapes)) = (given, shape) {
+        let Some(item_shape) = shapes.first() else {
+            return Ok(());
+        };
+        return items.iter().enumerate().try_for_each(|(i, item)| {
+            let here = format!("{path}[{i}]");
+            if !item.is_object() {
+                return Err(format!(
+                    "{here} must be a JSON object, not {}",
+                    kind_of(item)
+                ));
+            }
+            check_shape(item, item_shape, &here)
+        });
+    }
     let (Value::Object(given), Value::Object(shape)) = (given, shape) else {
         return Ok(());
     };
@@ -127,10 +144,12 @@ fn check_shape(given: &Value, shape: &Value, path: &str) -> Result<(), String> {
         if expected.is_object() {
             if !value.is_object() {
                 return Err(format!(
-                    "{here} must be a group of settings ({{…}}), not {}",
+                    "{here} must be a JSON object, not {}",
                     kind_of(value)
                 ));
             }
+            check_shape(value, expected, &here)?;
+        } else if expected.is_array() && value.is_array() {
             check_shape(value, expected, &here)?;
         } else if let Some(knob) = knob_by_path(&here) {
             check_knob(knob, value)
@@ -159,11 +178,17 @@ pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
         })?;
     if !value.is_object() {
         return Err(format!(
-            "a configuration must be a JSON object ({{…}}), not {}",
+            "a scenario must be a JSON object, not {}",
             kind_of(&value)
         ));
     }
-    let shape = serde_json::to_value(Scenario::default()).map_err(|e| e.to_string())?;
+    // The default scenario with one partition, so that a partition has a shape too.
+    let mut sample = Scenario::default();
+    sample.network.partitions.push(Partition {
+        start_us: 0,
+        end_us: 1,
+    });
+    let shape = serde_json::to_value(sample).map_err(|e| e.to_string())?;
     check_shape(&value, &shape, "")?;
     serde_json::from_value(value).map_err(|e| {
         format!(

@@ -93,7 +93,12 @@ mod strict_reading {
     #[test]
     fn each_section_is_an_object() {
         let e = error_of(r#"{"network":[]}"#);
-        assert!(e.contains("network must be a group of settings"), "{e}");
+        assert!(e.contains("network must be a JSON object"), "{e}");
+        let e = error_of(r#"{"network":{"partitions":[[0,1000]]}}"#);
+        assert!(
+            e.contains("network.partitions[0] must be a JSON object"),
+            "{e}"
+        );
         let e = error_of(r#"{"protections":{"idempotency_key":5}}"#);
         assert!(e.contains("protections.idempotency_key"), "{e}");
     }
