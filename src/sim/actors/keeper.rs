@@ -10,7 +10,7 @@ use crate::sim::events::{CallKind, Event};
 use crate::sim::protections::stored_response;
 use crate::sim::steps::derived_key;
 use crate::sim::stores::db::Database;
-use crate::sim::stores::keys::{KeyState, KeyStore};
+use crate::sim::stores::keys::{KeyRecord, KeyState, KeyStore};
 use crate::sim::trace::{Actor, Detail, SavedKeyState, NO_OP};
 
 /// The owner recorded on a key the job completed: no execution holds it.
@@ -50,7 +50,9 @@ pub fn on_round(keys: &mut KeyStore, db: &Database, cx: &Cx, more: bool, out: &m
     let mut waiting = false;
     if protections.key_propagation && protections.idempotency_key.in_flight_lock {
         let lock = protections.idempotency_key.lock_timeout_us;
-        keys.visit_sorted(|record| {
+        let abandoned_candidate =
+            |r: &KeyRecord| r.charge_started && matches!(r.state, KeyState::InProgress { .. });
+        keys.visit_sorted(abandoned_candidate, |record| {
             let KeyState::InProgress { locked_at } = record.state else {
                 return;
             };

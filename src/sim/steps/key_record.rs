@@ -42,7 +42,7 @@ pub fn store(node: &mut Node, cx: &Cx, x: &Execution, state: KeyState, out: &mut
         owner: x.id,
         charge_started,
     };
-    table.insert((op.client, key), record);
+    node.keys.insert(node.index, record);
     let state = match state {
         KeyState::InProgress { .. } => SavedKeyState::InProgress,
         KeyState::Completed { .. } => SavedKeyState::Completed,

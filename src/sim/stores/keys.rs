@@ -58,6 +58,8 @@ pub struct KeyStore {
     location: KeyStoreLocation,
     memory: Vec<KeyTable>,
     database: KeyTable,
+    /// No record expires before this (purges before it have nothing to do).
+    next_expiry: u64,
 }
 
 impl KeyStore {
@@ -66,6 +68,7 @@ impl KeyStore {
             location,
             memory: vec![KeyTable::default(); replicas as usize],
             database: KeyTable::default(),
+            next_expiry: u64::MAX,
         }
     }
 
@@ -81,15 +84,24 @@ impl KeyStore {
         self.table(replica).get(&(client, key)).copied()
     }
 
-    /// Visit every record, table by table in a fixed order and by (client, key) within a
-    /// table, so that what a visitor writes is the same in every run.
-    pub fn visit_sorted(&mut self, mut visit: impl FnMut(&mut KeyRecord)) {
+    /// Visit the records that `select` picks, table by table in a fixed order and by
+    /// (client, key) within a table, so that what a visitor writes is the same in every
+    /// run. Only the picked records are sorted.
+    pub fn visit_sorted(
+        &mut self,
+        select: impl Fn(&KeyRecord) -> bool,
+        mut visit: impl FnMut(&mut KeyRecord),
+    ) {
         for table in self
             .memory
             .iter_mut()
             .chain(std::iter::once(&mut self.database))
         {
-            let mut ids: Vec<(u16, u64)> = table.keys().copied().collect();
+            let mut ids: Vec<(u16, u64)> = table
+                .iter()
+                .filter(|(_, r)| select(r))
+                .map(|(&id, _)| id)
+                .collect();
             ids.sort_unstable();
             for id in ids {
                 if let Some(record) = table.get_mut(&id) {
@@ -99,8 +111,19 @@ impl KeyStore {
         }
     }
 
+    /// Keep `record` in the table of `replica` (see [`KeyStore::table`]).
+    pub fn insert(&mut self, replica: u8, record: KeyRecord) {
+        self.next_expiry = self.next_expiry.min(record.expires_at);
+        self.table(replica)
+            .insert((record.client, record.key), record);
+    }
+
     /// Delete the records that expired by `now`; returns how many.
     pub fn purge_expired(&mut self, now: u64) -> u64 {
+        // Nothing can have expired before the earliest expiry: skip the scan.
+        if now < self.next_expiry {
+            return 0;
+        }
         let before = self.rows();
         for table in self
             .memory
@@ -109,6 +132,14 @@ impl KeyStore {
         {
             table.retain(|_, r| now < r.expires_at);
         }
+        self.next_expiry = self
+            .memory
+            .iter()
+            .chain(std::iter::once(&self.database))
+            .flat_map(|table| table.values())
+            .map(|r| r.expires_at)
+            .min()
+            .unwrap_or(u64::MAX);
         before - self.rows()
     }
 
