@@ -27,37 +27,82 @@ use super::toolbar::Toolbar;
 /// Playback timer period: about 30 frames a second.
 const TICK_MS: u32 = 33;
 
-/// The action a key press asks for, if any. Keys typed into a field belong to the field.
+/// Where the focus is, as far as the shortcuts care.
+enum FocusKind {
+    /// A field that takes typed text: every key belongs to it.
+    TextEntry,
+    /// A button, link or disclosure: Space and Enter activate it.
+    Activates,
+    /// Anything else (the page, the diagram, a dropdown, the slider, a checkbox).
+    Other,
+}
+
+fn focus_kind(event: &KeyboardEvent) -> FocusKind {
+    let Some(element) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return FocusKind::Other;
+    };
+    let input_type = element.get_attribute("type").unwrap_or_default();
+    match element.tag_name().to_ascii_lowercase().as_str() {
+        "textarea" => FocusKind::TextEntry,
+        "input" => match input_type.as_str() {
+            "checkbox" | "radio" => {
+                // A checkbox reached with Tab toggles with Space, as everywhere; one that was
+                // clicked keeps Space for Play, so a teacher can click and then press Space.
+                if element.matches(":focus-visible").unwrap_or(false) {
+                    FocusKind::Activates
+                } else {
+                    FocusKind::Other
+                }
+            }
+            "range" | "button" | "submit" | "file" => FocusKind::Other,
+            _ => FocusKind::TextEntry,
+        },
+        "button" | "a" | "summary" | "label" => FocusKind::Activates,
+        _ if element.get_attribute("contenteditable").is_some() => FocusKind::TextEntry,
+        _ => FocusKind::Other,
+    }
+}
+
+/// The action a key press asks for, if any. Keys typed into a text field belong to the
+/// field; Space and Enter on a button belong to the button; everything else is a shortcut,
+/// also while a dropdown, the slider or a clicked checkbox has the focus.
 fn shortcut(event: &KeyboardEvent) -> Option<Action> {
     if event.ctrl_key() || event.meta_key() || event.alt_key() {
         return None;
     }
     let key = event.key();
     if key == "Escape" {
-        return Some(Action::CloseHelp);
+        return Some(Action::Escape);
     }
-    let tag = event
-        .target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-        .map(|e| e.tag_name().to_ascii_lowercase())
-        .unwrap_or_default();
-    if matches!(tag.as_str(), "input" | "select" | "textarea") {
+    let focus = focus_kind(event);
+    if matches!(focus, FocusKind::TextEntry) {
         return None;
     }
     match key.as_str() {
-        // Space on a button or link activates it instead.
-        " " if !matches!(tag.as_str(), "button" | "a" | "summary" | "label") => {
-            Some(Action::TogglePlay)
-        }
+        " " if !matches!(focus, FocusKind::Activates) => Some(Action::TogglePlay),
         "ArrowRight" => Some(Action::StepForward),
         "ArrowLeft" => Some(Action::StepBack),
         "Home" => Some(Action::Seek(0)),
         "End" => Some(Action::Seek(usize::MAX)),
         "n" | "N" => Some(Action::NextAnomaly),
+        "p" | "P" => Some(Action::TogglePresentation),
         "?" => Some(Action::ToggleHelp),
         "+" | "=" => Some(Action::ZoomIn),
         "-" | "_" => Some(Action::ZoomOut),
         _ => None,
+    }
+}
+
+/// The skip link moves the focus to Play without touching the URL fragment, which holds
+/// the permalink.
+fn skip_to_playback(event: MouseEvent) {
+    event.prevent_default();
+    if let Some(play) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("play-button"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = play.focus();
     }
 }
 
@@ -103,7 +148,7 @@ pub fn app() -> Html {
                                 return;
                             };
                             if let Some(action) = shortcut(event) {
-                                if !matches!(action, Action::CloseHelp) {
+                                if !matches!(action, Action::Escape) {
                                     event.prevent_default();
                                 }
                                 dispatcher.dispatch(action);
@@ -123,7 +168,7 @@ pub fn app() -> Html {
     let fragment = use_memo((state.preset, state.scenario.clone()), |_| {
         state.permalink_fragment()
     });
-    use_effect_with(fragment, |fragment| browser::replace_hash(fragment));
+    use_effect_with(fragment.clone(), |fragment| browser::replace_hash(fragment));
 
     let chain = use_memo(
         (state.run.clone(), state.selected_anomaly),
@@ -153,6 +198,7 @@ pub fn app() -> Html {
     });
     let on_dismiss = forward(&dispatcher, Action::Dismiss);
     let on_help = forward(&dispatcher, |()| Action::ToggleHelp);
+    let on_present = forward(&dispatcher, |()| Action::TogglePresentation);
     let on_close_help = forward(&dispatcher, |()| Action::CloseHelp);
     let on_select_anomaly = forward(&dispatcher, Action::SelectAnomaly);
     // Stable across renders, so the diagram's items are not re-rendered for a new callback.
@@ -160,15 +206,18 @@ pub fn app() -> Html {
         dispatcher.dispatch(Action::Seek(cursor))
     });
 
+    let link = AttrValue::from(format!("{}#{}", browser::page_url_without_fragment(), fragment));
     let run = state.run.clone();
     html! {
-        <div class={classes!("app", state.help_open.then_some("help-open"))}>
+        <div class={classes!("app", state.help_open.then_some("help-open"), state.presentation.then_some("presenting"))}>
+            <a class="skip-link" href="#play-button" onclick={skip_to_playback}>{ "Skip to playback" }</a>
             <header class="app-header">
                 <div class="title-block">
                     <h1>{ "Idempotency Lab" }</h1>
                     <p class="tagline">{ "Watch retries turn into double charges — and see which protection stops them." }</p>
                 </div>
-                <Toolbar run={run.clone()} scenario={state.scenario.clone()} {on_notify} {on_import} {on_help} />
+                <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
+                    presentation={state.presentation} {on_notify} {on_import} {on_help} {on_present} />
             </header>
             <Notices notices={state.notices.clone()} {on_dismiss} />
             <main class="layout">

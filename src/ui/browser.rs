@@ -37,11 +37,16 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
-pub fn current_url() -> String {
-    window()
+/// The page's address without its `#…` fragment.
+pub fn page_url_without_fragment() -> String {
+    let href = window()
         .ok()
         .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    match href.split_once('#') {
+        Some((page, _)) => page.to_string(),
+        None => href,
+    }
 }
 
 fn js_error(context: &str, error: JsValue) -> String {

@@ -8,7 +8,7 @@ pub struct HelpOverlayProps {
     pub on_close: Callback<()>,
 }
 
-const SHORTCUTS: [(&str, &str); 10] = [
+const SHORTCUTS: [(&str, &str); 11] = [
     ("Space", "Play or pause"),
     ("→", "Step to the next event"),
     ("←", "Step back to the previous event"),
@@ -20,8 +20,9 @@ const SHORTCUTS: [(&str, &str); 10] = [
     ),
     ("+", "Zoom in (narrower time window)"),
     ("−", "Zoom out"),
+    ("p", "Presentation mode on or off"),
     ("?", "Show or hide this help"),
-    ("Escape", "Close this help"),
+    ("Escape", "Close this help, or leave presentation mode"),
 ];
 
 #[component(HelpOverlay)]
@@ -63,7 +64,7 @@ pub fn help_overlay(props: &HelpOverlayProps) -> Html {
                         <div class="fact"><dt><kbd>{ *key }</kbd></dt><dd>{ *what }</dd></div>
                     }) }
                 </dl>
-                <p class="hint">{ "Shortcuts work whenever the focus is not in a text field. Hover a message in the diagram for its details; click an explanation to see its causal chain." }</p>
+                <p class="hint">{ "Shortcuts work everywhere except while you type in a text or number field, also when a dropdown, the time slider or a checkbox has the focus. Space and Enter press a focused button, and Space toggles a checkbox you reached with Tab. Hover a message in the diagram for its details; click an explanation to see its causal chain." }</p>
                 <button type="button" class="button primary" ref={close_button} onclick={close}>{ "Close" }</button>
             </div>
         </div>

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::sim::config::KnobKind;
 
+use super::controlled::{use_controlled_checked, use_controlled_value};
 use super::settings::{knob, knob_dom_id, knob_test_id, micros_as_millis};
 
 #[derive(Properties, PartialEq)]
@@ -32,6 +33,8 @@ fn number_attributes(kind: KnobKind) -> (String, String, String) {
 
 #[component(KnobControl)]
 pub fn knob_control(props: &KnobProps) -> Html {
+    let value_ref = use_controlled_value(props.value.clone());
+    let checked_ref = use_controlled_checked(props.value == "true");
     let Some(knob) = knob(props.path) else {
         return html! {};
     };
@@ -56,7 +59,7 @@ pub fn knob_control(props: &KnobProps) -> Html {
             });
             html! {
                 <input type="checkbox" class="toggle" id={id.clone()} data-testid={test_id}
-                    checked={props.value == "true"} aria-describedby={described_by}
+                    checked={props.value == "true"} ref={checked_ref} aria-describedby={described_by}
                     aria-invalid={invalid} {onchange} />
             }
         }
@@ -67,7 +70,7 @@ pub fn knob_control(props: &KnobProps) -> Html {
                 on_change.emit((path, select.value()));
             });
             html! {
-                <select id={id.clone()} data-testid={test_id} aria-describedby={described_by}
+                <select id={id.clone()} data-testid={test_id} ref={value_ref} aria-describedby={described_by}
                     aria-invalid={invalid} {onchange}>
                     { for options.iter().map(|option| html! {
                         <option value={*option} selected={props.value == *option}>{ *option }</option>
@@ -86,7 +89,7 @@ pub fn knob_control(props: &KnobProps) -> Html {
             html! {
                 <span class="number-field">
                     <input type="number" id={id.clone()} data-testid={test_id} {min} {max} {step}
-                        value={props.value.clone()} aria-describedby={described_by}
+                        value={props.value.clone()} ref={value_ref} aria-describedby={described_by}
                         aria-invalid={invalid} {onchange} />
                     if let Some(unit) = unit { <span class="unit" aria-hidden="true">{ unit }</span> }
                 </span>

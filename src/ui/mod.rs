@@ -6,6 +6,7 @@ mod anomaly_panel;
 mod app;
 mod browser;
 mod control_panel;
+mod controlled;
 mod costs_panel;
 mod diagram;
 mod diagram_items;

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::sim::scenarios::Preset;
 
+use super::controlled::use_controlled_value;
 use super::settings::{catalog, find_preset};
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +30,7 @@ fn presets_in_group(protected: bool) -> impl Iterator<Item = &'static Preset> {
 
 #[component(PresetPicker)]
 pub fn preset_picker(props: &PresetPickerProps) -> Html {
+    let select_ref = use_controlled_value(AttrValue::from(props.selected.unwrap_or("")));
     let on_select = props.on_select.clone();
     let onchange = Callback::from(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
@@ -41,7 +43,7 @@ pub fn preset_picker(props: &PresetPickerProps) -> Html {
     html! {
         <div class="preset-picker">
             <label for="preset-select">{ "Preset" }</label>
-            <select id="preset-select" data-testid="preset" {onchange} aria-describedby="preset-description">
+            <select id="preset-select" data-testid="preset" ref={select_ref} {onchange} aria-describedby="preset-description">
                 if props.selected.is_none() {
                     <option value="" selected=true disabled=true>{ "custom" }</option>
                 }

@@ -3,6 +3,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::controlled::use_controlled_value;
+
 #[derive(Properties, PartialEq)]
 pub struct SeedInputProps {
     pub value: AttrValue,
@@ -20,6 +22,7 @@ fn random_seed() -> u64 {
 
 #[component(SeedInput)]
 pub fn seed_input(props: &SeedInputProps) -> Html {
+    let input_ref = use_controlled_value(props.value.clone());
     let on_change = props.on_change.clone();
     let onchange = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
@@ -32,7 +35,7 @@ pub fn seed_input(props: &SeedInputProps) -> Html {
         <div class={classes!("knob", "seed", props.error.is_some().then_some("has-error"))}>
             <label for="seed-input">{ "Seed" }</label>
             <span class="seed-row">
-                <input id="seed-input" type="text" inputmode="numeric" data-testid="seed"
+                <input id="seed-input" type="text" inputmode="numeric" data-testid="seed" ref={input_ref}
                     value={props.value.clone()} {onchange} aria-invalid={invalid}
                     aria-describedby={props.error.as_ref().map(|_| "seed-error")} />
                 <button type="button" class="button" onclick={new_seed}>{ "New seed" }</button>

@@ -60,6 +60,8 @@ pub struct AppState {
     pub window_us: u64,
     pub selected_anomaly: Option<usize>,
     pub help_open: bool,
+    /// Presentation mode: large text, the diagram filling the screen, controls tucked away.
+    pub presentation: bool,
     pub notices: Vec<Notice>,
     next_notice_id: u32,
 }
@@ -99,6 +101,9 @@ pub enum Action {
     ZoomOut,
     ToggleHelp,
     CloseHelp,
+    TogglePresentation,
+    /// Escape: close the help if it is open, otherwise leave presentation mode.
+    Escape,
 }
 
 /// The cursor at which an anomaly is complete: just after the last event of its chain.
@@ -141,6 +146,7 @@ impl AppState {
             last_tick_ms: None,
             selected_anomaly: None,
             help_open: false,
+            presentation: false,
             notices: Vec::new(),
             next_notice_id: 1,
         }
@@ -435,6 +441,16 @@ impl Reducible for AppState {
             }
             Action::ToggleHelp => state.help_open = !state.help_open,
             Action::CloseHelp => state.help_open = false,
+            Action::TogglePresentation => state.presentation = !state.presentation,
+            Action::Escape => {
+                if state.help_open {
+                    state.help_open = false;
+                } else if state.presentation {
+                    state.presentation = false;
+                } else {
+                    return self;
+                }
+            }
         }
         Rc::new(state)
     }

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::sim::oracle::format_time;
 
+use super::controlled::use_controlled_value;
 use super::state::{Action, SPEEDS};
 
 #[derive(Properties, PartialEq)]
@@ -26,6 +27,8 @@ fn speed_label(speed: f64) -> String {
 
 #[component(TimeControls)]
 pub fn time_controls(props: &TimeControlsProps) -> Html {
+    let speed_ref = use_controlled_value(AttrValue::from(props.speed.to_string()));
+    let scrubber_ref = use_controlled_value(AttrValue::from(props.cursor.to_string()));
     let act = |action: fn() -> Action| {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action()))
@@ -60,7 +63,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
             <div class="buttons">
                 <button type="button" class="button" onclick={act(|| Action::StepBack)} aria-keyshortcuts="ArrowLeft"
                     disabled={props.cursor == 0}>{ "◀ Step" }</button>
-                <button type="button" class="button primary play" onclick={act(|| Action::TogglePlay)} aria-keyshortcuts="Space">
+                <button type="button" id="play-button" class="button primary play" onclick={act(|| Action::TogglePlay)} aria-keyshortcuts="Space">
                     { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <button type="button" class="button" onclick={act(|| Action::StepForward)} aria-keyshortcuts="ArrowRight"
@@ -69,7 +72,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                     disabled={!props.has_anomalies}>{ "Next anomaly" }</button>
                 <span class="speed">
                     <label for="speed-select">{ "Speed" }</label>
-                    <select id="speed-select" onchange={on_speed} title="1× plays 100 ms of simulated time per second">
+                    <select id="speed-select" ref={speed_ref} onchange={on_speed} title="1× plays 100 ms of simulated time per second">
                         { for SPEEDS.iter().map(|&s| html! {
                             <option value={s.to_string()} selected={(s - props.speed).abs() < 1e-9}>{ speed_label(s) }</option>
                         }) }
@@ -78,7 +81,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
             </div>
             <div class="scrubber-row">
                 <label for="scrubber" class="visually-hidden">{ "Time cursor" }</label>
-                <input id="scrubber" type="range" data-testid="scrubber" min="0" max={props.event_count.to_string()}
+                <input id="scrubber" type="range" data-testid="scrubber" ref={scrubber_ref} min="0" max={props.event_count.to_string()}
                     step="1" value={props.cursor.to_string()} aria-valuetext={position.clone()} oninput={on_scrub} />
                 <output for="scrubber" class="position">{ position }</output>
                 <span class="zoom" role="group" aria-label="Zoom">

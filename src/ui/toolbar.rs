@@ -21,9 +21,13 @@ const MAX_IMPORT_BYTES: f64 = crate::sim::config::MAX_CONFIG_BYTES as f64;
 pub struct ToolbarProps {
     pub run: Rc<RunView>,
     pub scenario: Scenario,
+    /// The permalink of the run on screen (not necessarily what the address bar holds).
+    pub link: AttrValue,
+    pub presentation: bool,
     pub on_notify: Callback<(NoticeLevel, String)>,
     pub on_import: Callback<(String, String)>,
     pub on_help: Callback<()>,
+    pub on_present: Callback<()>,
 }
 
 fn file_stem(run: &RunView) -> String {
@@ -58,6 +62,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let fallback_link = use_state(|| None::<String>);
     let link_field = use_node_ref();
     let reader = use_mut_ref(|| None::<FileReader>);
+    let file_input = use_node_ref();
     {
         let link_field = link_field.clone();
         use_effect_with(fallback_link.is_some(), move |shown| {
@@ -73,8 +78,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let copy_link = {
         let on_notify = props.on_notify.clone();
         let fallback_link = fallback_link.clone();
+        let link = props.link.clone();
         Callback::from(move |_: MouseEvent| {
-            let url = browser::current_url();
+            let url = link.to_string();
             let on_notify = on_notify.clone();
             let fallback_link = fallback_link.clone();
             let shown = url.clone();
@@ -196,6 +202,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }));
         })
     };
+    // A real button opens the hidden file input, so Enter works as well as Space.
+    let choose_file = {
+        let file_input = file_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = file_input.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let present = {
+        let on_present = props.on_present.clone();
+        Callback::from(move |_: MouseEvent| on_present.emit(()))
+    };
     let help = {
         let on_help = props.on_help.clone();
         Callback::from(move |_: MouseEvent| on_help.emit(()))
@@ -204,13 +223,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         <div class="toolbar" role="toolbar" aria-label="Link, export and import">
             <button type="button" class="button primary" onclick={copy_link}>{ "Copy link" }</button>
             <button type="button" class="button" onclick={export_config}>{ "Export config" }</button>
-            <label class="button file-button">
-                { "Import config" }
-                <input type="file" accept=".json,application/json" class="visually-hidden" onchange={import} />
-            </label>
+            <button type="button" class="button" onclick={choose_file}>{ "Import config" }</button>
+            <input type="file" accept=".json,application/json" class="visually-hidden" tabindex="-1"
+                aria-hidden="true" ref={file_input} onchange={import} />
             <button type="button" class="button" onclick={export_trace}>{ "Export trace" }</button>
             <button type="button" class="button" onclick={export_svg}>{ "Diagram SVG" }</button>
             <button type="button" class="button" onclick={export_png}>{ "Diagram PNG" }</button>
+            <button type="button" class="button" onclick={present} aria-pressed={props.presentation.to_string()}
+                aria-keyshortcuts="p" data-testid="present">{ if props.presentation { "Leave presentation" } else { "Present" } }</button>
             <button type="button" class="button" onclick={help} aria-keyshortcuts="?" aria-label="Keyboard shortcuts (?)">{ "?" }</button>
             if let Some(url) = (*fallback_link).clone() {
                 <span class="link-fallback">
