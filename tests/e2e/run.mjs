@@ -3,6 +3,7 @@
 //   node tests/e2e/run.mjs              serves dist/ (from `trunk build --release`) on a free port
 //   E2E_BASE_URL=http://127.0.0.1:8080/ node tests/e2e/run.mjs     tests a running server instead
 //   node tests/e2e/run.mjs home         runs only tests whose name contains "home"
+//   E2E_DIST=/tmp/my-dist node tests/e2e/run.mjs     serves another build directory
 //
 // Tests live in tests/e2e/specs/*.mjs, each exporting `tests`: an array of { name, run }, where
 // `run(t)` is an async function receiving the helpers below. Each test gets a fresh browser context;
@@ -122,7 +123,7 @@ async function main() {
   if (tests.length === 0) throw new Error(`no end-to-end test matches "${filter}"`);
   await mkdir(SCREENSHOTS, { recursive: true });
 
-  const server = process.env.E2E_BASE_URL ? null : await startServer(`${REPO}dist`);
+  const server = process.env.E2E_BASE_URL ? null : await startServer(process.env.E2E_DIST ?? `${REPO}dist`);
   const baseUrl = process.env.E2E_BASE_URL ?? server.url;
   // launch() gives every run a fresh, temporary user-data directory and removes it afterwards.
   const browser = await chromium.launch({
