@@ -18,7 +18,7 @@ pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
 const QUOTE_CHARS: usize = 60;
 
 /// A JSON value read with duplicate keys refused.
-struct Strict(Value);
+pub(crate) struct Strict(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for Strict {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -159,23 +159,47 @@ fn check_shape(given: &Value, shape: &Value, path: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// What went wrong reading JSON text, in a plain sentence (never serde's own words).
+pub fn plain_json_error(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let place = format!("line {}, column {}", error.line(), error.column());
+    match error.classify() {
+        Category::Eof => "the text stops in the middle: it may have been cut off".into(),
+        Category::Syntax => format!("it is not valid JSON: something unexpected at {place}"),
+        Category::Io => "it could not be read".into(),
+        // Our own messages (a setting given twice) are already sentences.
+        Category::Data => {
+            let message = error.to_string();
+            let own = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(text, _)| text);
+            quote(own)
+        }
+    }
+}
+
+/// Read JSON text strictly (duplicate keys refused), with plain messages.
+pub fn strict_value(text: &str) -> Result<Value, String> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    Strict::deserialize(&mut reader)
+        .and_then(|Strict(value)| reader.end().map(|()| value))
+        .map_err(|e| plain_json_error(&e))
+}
+
 /// Parse a scenario from JSON text as from a link or an imported file.
 pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
     if text.len() > MAX_CONFIG_BYTES {
         return Err(format!(
-            "the configuration is {} bytes; at most {MAX_CONFIG_BYTES} bytes (256 KB) are accepted",
-            text.len()
+            "the configuration is {} bytes; at most {} bytes (256 KB) are accepted",
+            thousands(text.len() as u64),
+            thousands(MAX_CONFIG_BYTES as u64)
         ));
     }
-    let mut reader = serde_json::Deserializer::from_str(text);
-    let Strict(value) = Strict::deserialize(&mut reader)
-        .and_then(|v| reader.end().map(|()| v))
-        .map_err(|e| {
-            format!(
-                "this is not a readable configuration: {}",
-                quote(&e.to_string())
-            )
-        })?;
+    scenario_from_value(strict_value(text)?)
+}
+
+/// A scenario from an already strictly read JSON value.
+pub fn scenario_from_value(value: Value) -> Result<Scenario, String> {
     if !value.is_object() {
         return Err(format!(
             "a scenario must be a JSON object, not {}",
@@ -196,4 +220,17 @@ pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
             quote(&e.to_string())
         )
     })
+}
+
+/// `1234567` → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

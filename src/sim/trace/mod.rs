@@ -6,6 +6,7 @@
 //! JSON.
 
 mod detail;
+pub mod file_head;
 pub mod json;
 
 pub use detail::{Detail, EventKind, SavedKeyState, TimedStep, WriteFlags};
