@@ -55,7 +55,7 @@ mod reducer {
     use std::rc::Rc;
 
     use idempotency_lab::sim::config::KeyPolicy;
-    use idempotency_lab::ui::state::{Action, AppState, NoticeLevel};
+    use idempotency_lab::ui::state::{Action, AppState, ImportedFile, NoticeLevel};
     use wasm_bindgen_test::wasm_bindgen_test;
     use yew::Reducible;
 
@@ -90,7 +90,7 @@ mod reducer {
         assert!(state.scenario.protections.idempotency_key.enabled);
         // Keys on the server need keys from the clients: the app sets both, and says so.
         assert_eq!(state.scenario.client.key_policy, KeyPolicy::PerOperation);
-        assert!(state.notices.iter().any(|n| n.level == NoticeLevel::Info));
+        assert!(state.notices.all().iter().any(|n| n.level == NoticeLevel::Info));
         assert_eq!(double_charges(&state), 0);
 
         let state = reduce(
@@ -148,7 +148,7 @@ mod reducer {
         let fragment = state.permalink_fragment();
         assert!(fragment.starts_with("v1="), "{fragment}");
         let reopened = AppState::from_fragment(&format!("#{fragment}"));
-        assert!(reopened.notices.is_empty());
+        assert!(reopened.notices.all().is_empty());
         assert_eq!(reopened.preset, Some("crash-after-commit"));
         assert_eq!(reopened.scenario, state.scenario);
         assert_eq!(reopened.run.result.trace_hash, state.run.result.trace_hash);
@@ -165,14 +165,14 @@ mod reducer {
             let state = AppState::from_fragment(fragment);
             assert_eq!(state.preset, Some("lost-response"), "{fragment}");
             assert!(
-                state.notices.iter().any(|n| n.level == NoticeLevel::Error),
+                state.notices.all().iter().any(|n| n.level == NoticeLevel::Error),
                 "{fragment}"
             );
         }
         // `{}` is a valid, empty link: the engine's default scenario, without a preset.
         let state = AppState::from_fragment("#v1=e30");
         assert_eq!(state.preset, None);
-        assert!(state.notices.is_empty());
+        assert!(state.notices.all().is_empty());
     }
 
     #[wasm_bindgen_test]
@@ -198,14 +198,16 @@ mod reducer {
         let hash = state.run.result.trace_hash.clone();
         let state = reduce(
             state,
-            Action::Import {
-                file_name: "broken.json".into(),
+            Action::Import(ImportedFile {
+                name: "broken.json".into(),
+                size: 19,
                 text: "{\"clients\": \"many\"}".into(),
-            },
+            }),
         );
         assert_eq!(state.run.result.trace_hash, hash);
         assert!(state
             .notices
+            .all()
             .iter()
             .any(|n| n.level == NoticeLevel::Error && n.text.contains("broken.json")));
     }

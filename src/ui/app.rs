@@ -4,7 +4,7 @@
 use std::convert::identity;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
@@ -18,6 +18,7 @@ use super::footer::Footer;
 use super::help_overlay::HelpOverlay;
 use super::legend::Legend;
 use super::notices::Notices;
+use super::permalink::{self, Moment};
 use super::run_view::now_ms;
 use super::state::{Action, AppState, NoticeLevel};
 use super::state_tables::StateTables;
@@ -26,6 +27,8 @@ use super::toolbar::Toolbar;
 
 /// Playback timer period: about 30 frames a second.
 const TICK_MS: u32 = 33;
+/// How long the cursor rests before the address bar follows it.
+const ADDRESS_DELAY_MS: u32 = 250;
 
 /// Where the focus is, as far as the shortcuts care.
 enum FocusKind {
@@ -164,11 +167,46 @@ pub fn app() -> Html {
             move || drop(listeners)
         });
     }
-    // The address bar always holds the permalink of what is shown.
-    let fragment = use_memo((state.preset, state.scenario.clone()), |_| {
-        state.permalink_fragment()
+    // The address bar holds the permalink of what is shown, except a link held there to be
+    // fixed or answered. A change of configuration is written at once; a moved cursor a
+    // moment later, so stepping does not rewrite the address bar at every key.
+    let fragment = use_memo(
+        (
+            state.preset,
+            state.scenario.clone(),
+            state.cursor,
+            state.playing,
+            state.selected_anomaly,
+        ),
+        |_| state.permalink_fragment(),
+    );
+    let configuration = use_memo((state.preset, state.scenario.clone()), |_| {
+        permalink::encode(state.preset, &state.scenario, Moment::default())
     });
-    use_effect_with(fragment.clone(), |fragment| browser::replace_hash(fragment));
+    {
+        let shown = state
+            .address_hold
+            .clone()
+            .unwrap_or_else(|| (*fragment).clone());
+        let written_configuration = use_mut_ref(String::new);
+        use_effect_with(
+            (shown, configuration.clone(), state.address_epoch),
+            move |(shown, configuration, _)| {
+                let configuration_changed = *written_configuration.borrow() != **configuration;
+                *written_configuration.borrow_mut() = (**configuration).clone();
+                let timer = if configuration_changed {
+                    browser::replace_hash(shown);
+                    None
+                } else {
+                    let shown = shown.clone();
+                    Some(Timeout::new(ADDRESS_DELAY_MS, move || {
+                        browser::replace_hash(&shown)
+                    }))
+                };
+                move || drop(timer)
+            },
+        );
+    }
 
     let chain = use_memo(
         (state.run.clone(), state.selected_anomaly),
@@ -193,9 +231,8 @@ pub fn app() -> Html {
     let on_notify = forward(&dispatcher, |(level, text): (NoticeLevel, String)| {
         Action::Notify { level, text }
     });
-    let on_import = forward(&dispatcher, |(file_name, text): (String, String)| {
-        Action::Import { file_name, text }
-    });
+    let on_import = forward(&dispatcher, Action::Import);
+    let on_choose = forward(&dispatcher, Action::Choose);
     let on_dismiss = forward(&dispatcher, Action::Dismiss);
     let on_help = forward(&dispatcher, |()| Action::ToggleHelp);
     let on_present = forward(&dispatcher, |()| Action::TogglePresentation);
@@ -206,7 +243,11 @@ pub fn app() -> Html {
         dispatcher.dispatch(Action::Seek(cursor))
     });
 
-    let link = AttrValue::from(format!("{}#{}", browser::page_url_without_fragment(), fragment));
+    let link = AttrValue::from(format!(
+        "{}#{}",
+        browser::page_url_without_fragment(),
+        fragment
+    ));
     let run = state.run.clone();
     html! {
         <div class={classes!("app", state.help_open.then_some("help-open"), state.presentation.then_some("presenting"))}>
@@ -219,7 +260,7 @@ pub fn app() -> Html {
                 <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
                     presentation={state.presentation} {on_notify} {on_import} {on_help} {on_present} />
             </header>
-            <Notices notices={state.notices.clone()} {on_dismiss} />
+            <Notices notices={state.notices.all().to_vec()} {on_dismiss} {on_choose} />
             <main class="layout">
                 <ControlPanel preset={state.preset} scenario={state.scenario.clone()}
                     errors={state.knob_errors.clone()} drafts={state.drafts.clone()}

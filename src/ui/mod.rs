@@ -2,6 +2,7 @@
 //! component with its own props, or a pure helper (`settings`, `permalink`, `timeline`,
 //! `event_description`, `run_view`) or the browser edge (`browser`).
 
+pub mod adapt;
 mod anomaly_panel;
 mod app;
 mod browser;
@@ -13,6 +14,7 @@ mod diagram_items;
 pub mod event_description;
 mod footer;
 mod help_overlay;
+mod import_button;
 mod knob;
 mod legend;
 mod message_details;

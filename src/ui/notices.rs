@@ -1,9 +1,10 @@
-//! Messages for the user: errors stay until dismissed, information fades after a while.
+//! Messages for the user, floating over the page so they never move the diagram: errors
+//! and questions stay until dismissed or answered, information fades after a while.
 
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use super::state::{Notice, NoticeLevel};
+use super::state::{Notice, NoticeChoice, NoticeLevel};
 
 const INFO_VISIBLE_MS: u32 = 6_000;
 
@@ -11,6 +12,7 @@ const INFO_VISIBLE_MS: u32 = 6_000;
 pub struct NoticesProps {
     pub notices: Vec<Notice>,
     pub on_dismiss: Callback<u32>,
+    pub on_choose: Callback<NoticeChoice>,
 }
 
 #[component(Notices)]
@@ -31,7 +33,7 @@ pub fn notices(props: &NoticesProps) -> Html {
         });
     }
     html! {
-        <div class="notices">
+        <div class="notices" aria-label="Messages" role="region">
             { for props.notices.iter().map(|notice| {
                 let on_dismiss = props.on_dismiss.clone();
                 let id = notice.id;
@@ -39,11 +41,21 @@ pub fn notices(props: &NoticesProps) -> Html {
                 let (class, role) = match notice.level {
                     NoticeLevel::Error => ("notice notice-error", "alert"),
                     NoticeLevel::Info => ("notice notice-info", "status"),
+                    NoticeLevel::Question => ("notice notice-question", "alert"),
                 };
                 html! {
                     <div key={id} class={class} {role} data-testid="notice">
                         <p>{ notice.text.clone() }</p>
-                        <button type="button" class="button" {onclick} aria-label="Dismiss this message">{ "Dismiss" }</button>
+                        <span class="notice-buttons">
+                            { for notice.choices.iter().map(|&choice| {
+                                let on_choose = props.on_choose.clone();
+                                let onclick = Callback::from(move |_: MouseEvent| on_choose.emit(choice));
+                                html! { <button type="button" class="button primary" {onclick}>{ choice.label() }</button> }
+                            }) }
+                            if notice.choices.is_empty() {
+                                <button type="button" class="button" {onclick} aria-label="Dismiss this message">{ "Dismiss" }</button>
+                            }
+                        </span>
                     </div>
                 }
             }) }

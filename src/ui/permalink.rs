@@ -1,18 +1,18 @@
 //! Permalinks: the whole configuration and seed in the URL fragment, compact and versioned.
 //!
-//! Format `#v1=<base64url of JSON>`, the JSON being `{"p": preset name, "d": {path: value}}`
-//! with only the settings that differ from the preset (or from the engine default when
-//! there is no preset). Values are the scenario's own JSON values, so decoding reproduces
-//! the scenario exactly, and with it the trace hash.
+//! Format `#v1=<base64url of JSON>`, the JSON being `{"p": preset name, "d": {path: value},
+//! "c": time cursor, "a": selected anomaly}` with only the settings that differ from the
+//! preset (or from the engine default when there is no preset), and `c`/`a` only when set.
+//! Values are the scenario's own JSON values, so decoding reproduces the scenario exactly,
+//! and with it the trace hash. The JSON is read strictly: no key twice, every value named
+//! by its setting when it is wrong.
 
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-use crate::sim::config::{value_at, KNOBS};
+use crate::sim::config::{scenario_from_value, strict_value, thousands, value_at, KNOBS};
 use crate::sim::Scenario;
 
+use super::adapt::adapt_for_browser;
 use super::settings::{base_scenario, find_preset, set_path, validate_for_browser};
 
 const VERSION_PREFIX: &str = "v1=";
@@ -21,13 +21,13 @@ const EXTRA_PATHS: [&str; 1] = ["network.partitions"];
 /// Longer fragments are refused before decoding.
 const MAX_FRAGMENT_BYTES: usize = 64 * 1024;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LinkV1 {
-    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
-    preset: Option<String>,
-    #[serde(rename = "d", default, skip_serializing_if = "BTreeMap::is_empty")]
-    diff: BTreeMap<String, Value>,
+/// The moment of a run a link points at: the time cursor and the selected anomaly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Moment {
+    /// Events that have happened at the cursor (`None`: the start).
+    pub cursor: Option<usize>,
+    /// Index of the selected anomaly in the run's list.
+    pub anomaly: Option<usize>,
 }
 
 /// A configuration read from a link.
@@ -35,28 +35,52 @@ struct LinkV1 {
 pub struct LinkedScenario {
     pub preset: Option<&'static str>,
     pub scenario: Scenario,
+    pub moment: Moment,
+    /// What was changed to run the link's scenario in the browser, one sentence each.
+    pub changes: Vec<String>,
 }
 
 fn all_paths() -> impl Iterator<Item = &'static str> {
     KNOBS.iter().map(|k| k.path).chain(EXTRA_PATHS)
 }
 
-/// The fragment (without `#`) for a configuration.
-pub fn encode(preset: Option<&str>, scenario: &Scenario) -> String {
+/// The fragment (without `#`) for a configuration and a moment of its run.
+pub fn encode(preset: Option<&str>, scenario: &Scenario, moment: Moment) -> String {
     let base = serde_json::to_value(base_scenario(preset)).unwrap_or(Value::Null);
     let current = serde_json::to_value(scenario).unwrap_or(Value::Null);
-    let diff = all_paths()
+    let diff: Map<String, Value> = all_paths()
         .filter_map(|path| {
             let value = value_at(&current, path)?;
             (value_at(&base, path) != Some(value)).then(|| (path.to_string(), value.clone()))
         })
         .collect();
-    let link = LinkV1 {
-        preset: preset.map(str::to_string),
-        diff,
-    };
-    let json = serde_json::to_string(&link).unwrap_or_default();
+    let mut link = Map::new();
+    if let Some(preset) = preset {
+        link.insert("p".into(), Value::from(preset));
+    }
+    if !diff.is_empty() {
+        link.insert("d".into(), Value::Object(diff));
+    }
+    if let Some(cursor) = moment.cursor {
+        link.insert("c".into(), Value::from(cursor));
+    }
+    if let Some(anomaly) = moment.anomaly {
+        link.insert("a".into(), Value::from(anomaly));
+    }
+    let json = Value::Object(link).to_string();
     format!("{VERSION_PREFIX}{}", base64url_encode(json.as_bytes()))
+}
+
+/// A whole number field of the link (`c`, `a`), if present.
+fn index_field(link: &Map<String, Value>, key: &str, what: &str) -> Result<Option<usize>, String> {
+    match link.get(key) {
+        None => Ok(None),
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("the link's {what} is not a whole number")),
+    }
 }
 
 /// Read a fragment (with or without `#`). `Ok(None)` means there is no link to read.
@@ -66,44 +90,76 @@ pub fn decode(fragment: &str) -> Result<Option<LinkedScenario>, String> {
         return Ok(None);
     }
     if fragment.len() > MAX_FRAGMENT_BYTES {
-        return Err("the link is too long".into());
+        return Err(format!(
+            "the link is {} characters long; at most {} are accepted",
+            thousands(fragment.len() as u64),
+            thousands(MAX_FRAGMENT_BYTES as u64)
+        ));
     }
     let Some(payload) = fragment.strip_prefix(VERSION_PREFIX) else {
         return Err(match fragment.split_once('=') {
-            Some((version, _)) if version.starts_with('v') => {
+            Some((version, _)) if version.starts_with('v') && version.len() <= 8 => {
                 format!(
                     "the link has format {version}, which this version of the app does not know"
                 )
             }
-            _ => "the link does not start with #v1=".into(),
+            _ => "it does not start with #v1=, so it is not a link made by this app".into(),
         });
     };
-    let bytes = base64url_decode(payload).ok_or("the link's data is not valid base64url")?;
-    let text = String::from_utf8(bytes).map_err(|_| "the link's data is not text")?;
-    let link: LinkV1 =
-        serde_json::from_str(&text).map_err(|e| format!("the link's data is not valid: {e}"))?;
-    let preset = match link.preset.as_deref() {
-        Some(name) => Some(
-            find_preset(name)
-                .map(|p| p.name)
-                .ok_or_else(|| format!("the link names an unknown preset '{name}'"))?,
-        ),
+    let damaged =
+        "the link is damaged: part of it may have been cut off or changed when it was copied";
+    let bytes = base64url_decode(payload).ok_or(damaged)?;
+    let text = String::from_utf8(bytes).map_err(|_| damaged)?;
+    let link = match strict_value(&text).map_err(|e| format!("the link is damaged: {e}"))? {
+        Value::Object(link) => link,
+        _ => return Err("the link's data is not a configuration".into()),
+    };
+    if let Some(unknown) = link
+        .keys()
+        .find(|k| !["p", "d", "c", "a"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "the link has a part '{}' this version of the app does not know",
+            unknown.chars().take(20).collect::<String>()
+        ));
+    }
+    let preset = match link.get("p") {
         None => None,
+        Some(Value::String(name)) => Some(find_preset(name).map(|p| p.name).ok_or_else(|| {
+            format!(
+                "the link names a preset '{}' that does not exist",
+                name.chars().take(40).collect::<String>()
+            )
+        })?),
+        Some(_) => return Err("the link's preset is not a name".into()),
     };
     let mut json = serde_json::to_value(base_scenario(preset)).map_err(|e| e.to_string())?;
-    for (path, value) in link.diff {
-        if !all_paths().any(|p| p == path) {
-            return Err(format!("the link sets an unknown setting '{path}'"));
+    match link.get("d") {
+        None => {}
+        Some(Value::Object(diff)) => {
+            for (path, value) in diff {
+                if !all_paths().any(|p| p == path) {
+                    return Err(format!(
+                        "the link sets '{}', which is not a setting",
+                        path.chars().take(40).collect::<String>()
+                    ));
+                }
+                set_path(&mut json, path, value.clone())?;
+            }
         }
-        set_path(&mut json, &path, value)?;
+        Some(_) => return Err("the link's settings are not a list of settings".into()),
     }
-    let scenario: Scenario = serde_json::from_value(json)
-        .map_err(|e| format!("the link's settings are not valid: {e}"))?;
-    let valid = validate_for_browser(scenario)
-        .map_err(|e| format!("the link's settings are out of range: {e}"))?;
+    let scenario = scenario_from_value(json)?;
+    let (scenario, changes) = adapt_for_browser(scenario);
+    let valid = validate_for_browser(scenario)?;
     Ok(Some(LinkedScenario {
         preset,
         scenario: valid.scenario().clone(),
+        moment: Moment {
+            cursor: index_field(&link, "c", "time cursor")?,
+            anomaly: index_field(&link, "a", "anomaly number")?,
+        },
+        changes,
     }))
 }
 

@@ -1,9 +1,7 @@
 //! The header's actions: copy the permalink, export and import, diagram export, help.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::file::callbacks::{read_as_text, FileReader};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -11,11 +9,9 @@ use crate::sim::trace::json::{write_trace, TraceHeader};
 use crate::sim::Scenario;
 
 use super::browser;
+use super::import_button::ImportButton;
 use super::run_view::RunView;
-use super::state::NoticeLevel;
-
-/// Imported configuration files larger than this are refused before reading.
-const MAX_IMPORT_BYTES: f64 = crate::sim::config::MAX_CONFIG_BYTES as f64;
+use super::state::{ImportedFile, NoticeLevel};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
@@ -25,7 +21,7 @@ pub struct ToolbarProps {
     pub link: AttrValue,
     pub presentation: bool,
     pub on_notify: Callback<(NoticeLevel, String)>,
-    pub on_import: Callback<(String, String)>,
+    pub on_import: Callback<ImportedFile>,
     pub on_help: Callback<()>,
     pub on_present: Callback<()>,
 }
@@ -61,8 +57,6 @@ fn trace_json(run: &RunView) -> Result<Vec<u8>, String> {
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let fallback_link = use_state(|| None::<String>);
     let link_field = use_node_ref();
-    let reader = use_mut_ref(|| None::<FileReader>);
-    let file_input = use_node_ref();
     {
         let link_field = link_field.clone();
         use_effect_with(fallback_link.is_some(), move |shown| {
@@ -164,53 +158,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             report(&on_notify, result);
         })
     };
-    let import = {
-        let on_notify = props.on_notify.clone();
-        let on_import = props.on_import.clone();
-        let reader = reader.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let name = file.name();
-            if file.size() > MAX_IMPORT_BYTES {
-                on_notify.emit((
-                    NoticeLevel::Error,
-                    format!(
-                        "Could not import {name}: it is {} bytes; at most {} bytes (256 KB) are accepted.",
-                        file.size() as u64,
-                        MAX_IMPORT_BYTES as u64
-                    ),
-                ));
-                return;
-            }
-            let on_import = on_import.clone();
-            let on_notify = on_notify.clone();
-            let file = gloo::file::File::from(file);
-            let finished: Rc<RefCell<Option<FileReader>>> = reader.clone();
-            *reader.borrow_mut() = Some(read_as_text(&file, move |text| {
-                match text {
-                    Ok(text) => on_import.emit((name, text)),
-                    Err(e) => {
-                        on_notify.emit((NoticeLevel::Error, format!("Could not read {name}: {e}")))
-                    }
-                }
-                // The read is over; nothing left to cancel.
-                finished.borrow_mut().take();
-            }));
-        })
-    };
-    // A real button opens the hidden file input, so Enter works as well as Space.
-    let choose_file = {
-        let file_input = file_input.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(input) = file_input.cast::<HtmlInputElement>() {
-                input.click();
-            }
-        })
-    };
     let present = {
         let on_present = props.on_present.clone();
         Callback::from(move |_: MouseEvent| on_present.emit(()))
@@ -223,9 +170,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         <div class="toolbar" role="toolbar" aria-label="Link, export and import">
             <button type="button" class="button primary" onclick={copy_link}>{ "Copy link" }</button>
             <button type="button" class="button" onclick={export_config}>{ "Export config" }</button>
-            <button type="button" class="button" onclick={choose_file}>{ "Import config" }</button>
-            <input type="file" accept=".json,application/json" class="visually-hidden" tabindex="-1"
-                aria-hidden="true" ref={file_input} onchange={import} />
+            <ImportButton on_import={props.on_import.clone()} on_notify={props.on_notify.clone()} />
             <button type="button" class="button" onclick={export_trace}>{ "Export trace" }</button>
             <button type="button" class="button" onclick={export_svg}>{ "Diagram SVG" }</button>
             <button type="button" class="button" onclick={export_png}>{ "Diagram PNG" }</button>

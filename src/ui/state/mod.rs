@@ -1,17 +1,23 @@
 //! The app's one reducer: every change of state is an [`Action`], applied by
-//! [`AppState::reduce`]. Components only dispatch actions and render.
+//! [`AppState::reduce`]. Components only dispatch actions and render. What replaces the
+//! run (presets, settings, links, imports) is in `opening`; the notices in `notices`.
+
+mod notices;
+mod opening;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::sim::config::{limits, KeyPolicy};
 use crate::sim::{Scenario, ValidScenario};
 
-use super::permalink;
+use super::permalink::{self, Moment};
 use super::run_view::RunView;
-use super::settings::{find_preset, knob, validate_for_browser, with_knob, DEFAULT_PRESET};
+use super::settings::{find_preset, validate_for_browser, DEFAULT_PRESET};
+
+pub use notices::{Notice, NoticeChoice, NoticeLevel, NoticeList, MAX_NOTICES};
+pub use opening::ImportedFile;
 
 /// Playback speeds offered, as multiples of [`VIRTUAL_US_PER_MS_AT_1X`].
 pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -24,20 +30,6 @@ const DEFAULT_WINDOW_US: u64 = 1_200_000;
 pub const PLAYHEAD_FRACTION: f64 = 0.7;
 /// A tick longer than this (a background tab) does not jump playback ahead.
 const MAX_TICK_MS: f64 = 250.0;
-const MAX_NOTICES: usize = 4;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NoticeLevel {
-    Error,
-    Info,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notice {
-    pub id: u32,
-    pub level: NoticeLevel,
-    pub text: String,
-}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -62,8 +54,14 @@ pub struct AppState {
     pub help_open: bool,
     /// Presentation mode: large text, the diagram filling the screen, controls tucked away.
     pub presentation: bool,
-    pub notices: Vec<Notice>,
-    next_notice_id: u32,
+    pub notices: NoticeList,
+    /// A fragment the address bar keeps instead of the run's link: a link that could not
+    /// be opened (left there to be fixed) or one waiting for an answer.
+    pub address_hold: Option<String>,
+    /// Counts links arriving from the address bar, so the bar is rewritten after each.
+    pub address_epoch: u32,
+    /// A link that arrived while the scenario was being edited, waiting for an answer.
+    pending_link: Option<String>,
 }
 
 pub enum Action {
@@ -74,11 +72,10 @@ pub enum Action {
     },
     /// Open a permalink fragment (`#v1=…`).
     LoadLink(String),
-    /// A configuration JSON file's text.
-    Import {
-        file_name: String,
-        text: String,
-    },
+    /// A file chosen with "Import config": a configuration or a trace export.
+    Import(ImportedFile),
+    /// An answer to a notice's question.
+    Choose(NoticeChoice),
     Notify {
         level: NoticeLevel,
         text: String,
@@ -147,8 +144,10 @@ impl AppState {
             selected_anomaly: None,
             help_open: false,
             presentation: false,
-            notices: Vec::new(),
-            next_notice_id: 1,
+            notices: NoticeList::default(),
+            address_hold: None,
+            address_epoch: 0,
+            pending_link: None,
         }
     }
 
@@ -166,30 +165,25 @@ impl AppState {
         }
     }
 
-    /// The state for a page opened at `fragment` (the URL's `#…`); a bad link falls back to
-    /// the default scenario with a message saying why.
-    pub fn from_fragment(fragment: &str) -> AppState {
-        let mut state = AppState::initial();
-        state.open_link(fragment);
-        state
+    /// The link of the run on screen at this moment. While playing, the cursor is left
+    /// out, so the address bar does not change thirty times a second.
+    pub fn permalink_fragment(&self) -> String {
+        permalink::encode(self.preset, &self.scenario, self.moment())
     }
 
-    pub fn permalink_fragment(&self) -> String {
-        permalink::encode(self.preset, &self.scenario)
+    fn moment(&self) -> Moment {
+        Moment {
+            cursor: (!self.playing && self.cursor > 0).then_some(self.cursor),
+            anomaly: self.selected_anomaly,
+        }
     }
 
     fn notify(&mut self, level: NoticeLevel, text: String) {
-        self.notices.push(Notice {
-            id: self.next_notice_id,
-            level,
-            text,
-        });
-        self.next_notice_id += 1;
-        let excess = self.notices.len().saturating_sub(MAX_NOTICES);
-        self.notices.drain(..excess);
+        self.notices.push(level, text, Vec::new());
     }
 
-    /// Replace the run with a new configuration, keeping the view settings.
+    /// Replace the run with a new configuration, keeping the view settings. Notices and a
+    /// held address spoke of the old run, so they go.
     fn rerun(&mut self, preset: Option<&'static str>, valid: &ValidScenario) {
         let previous_end = self.run.timeline.end_us;
         let at_start = self.cursor == 0;
@@ -199,6 +193,9 @@ impl AppState {
         self.knob_errors.clear();
         self.drafts.clear();
         self.selected_anomaly = None;
+        self.notices.clear();
+        self.address_hold = None;
+        self.pending_link = None;
         if self.window_us >= previous_end || self.window_us > self.run.timeline.end_us {
             self.window_us = default_window(&self.run);
         }
@@ -209,106 +206,6 @@ impl AppState {
             self.run.cursor_at(self.playhead_us)
         };
         self.seek(cursor);
-    }
-
-    fn open_link(&mut self, fragment: &str) {
-        match permalink::decode(fragment) {
-            Ok(Some(linked)) => match validate_for_browser(linked.scenario) {
-                Ok(valid) => self.rerun(linked.preset, &valid),
-                Err(e) => self.reject_link(&e),
-            },
-            Ok(None) => {}
-            Err(e) => self.reject_link(&e),
-        }
-    }
-
-    fn reject_link(&mut self, reason: &str) {
-        let (preset, scenario) = default_scenario();
-        if let Ok(valid) = validate_for_browser(scenario) {
-            self.rerun(preset, &valid);
-        }
-        self.notify(
-            NoticeLevel::Error,
-            format!(
-                "This link could not be opened ({reason}). Showing the default scenario, {DEFAULT_PRESET}, instead."
-            ),
-        );
-    }
-
-    fn select_preset(&mut self, name: &str) {
-        let Some(preset) = find_preset(name) else {
-            self.notify(NoticeLevel::Error, format!("There is no preset '{name}'."));
-            return;
-        };
-        match validate_for_browser(preset.scenario.clone()) {
-            Ok(valid) => {
-                self.rerun(Some(preset.name), &valid);
-                self.seek(0);
-            }
-            Err(e) => self.notify(NoticeLevel::Error, e),
-        }
-    }
-
-    fn set_knob(&mut self, path: &str, raw: &str) {
-        let Some(knob) = knob(path) else {
-            return;
-        };
-        match with_knob(&self.scenario, knob, raw) {
-            Ok(valid) => {
-                // Server-side keys do nothing if clients send none: turning them on also
-                // gives each operation a key, and says so.
-                let needs_client_keys = path == "protections.idempotency_key.enabled"
-                    && raw == "true"
-                    && valid.scenario().client.key_policy == KeyPolicy::None;
-                let valid = if needs_client_keys {
-                    let mut with_keys = valid.scenario().clone();
-                    with_keys.client.key_policy = KeyPolicy::PerOperation;
-                    match validate_for_browser(with_keys) {
-                        Ok(v) => {
-                            self.notify(
-                                NoticeLevel::Info,
-                                "Clients now send an Idempotency-Key per operation (their key policy was “none”, so the server would have had no key to check).".into(),
-                            );
-                            v
-                        }
-                        Err(_) => valid,
-                    }
-                } else {
-                    valid
-                };
-                let preset = self.preset;
-                self.rerun(preset, &valid);
-            }
-            Err(message) => {
-                self.knob_errors.insert(path.to_string(), message);
-                self.drafts.insert(path.to_string(), raw.to_string());
-            }
-        }
-    }
-
-    fn import(&mut self, file_name: &str, text: &str) {
-        // The app draws from the trace: an exported sweep configuration (trace off) is
-        // imported with the trace on, within the traced-run event limit.
-        let parsed = Scenario::from_json(text).and_then(|mut scenario| {
-            scenario.trace = true;
-            scenario.max_events = scenario.max_events.min(limits::MAX_TRACED_EVENTS);
-            validate_for_browser(scenario)
-        });
-        match parsed {
-            Ok(valid) => {
-                self.rerun(None, &valid);
-                self.notify(
-                    NoticeLevel::Info,
-                    format!("Imported the configuration from {file_name}."),
-                );
-            }
-            Err(e) => self.notify(
-                NoticeLevel::Error,
-                format!(
-                    "Could not import {file_name}: {e}. The current configuration is unchanged."
-                ),
-            ),
-        }
     }
 
     fn seek(&mut self, cursor: usize) {
@@ -396,10 +293,11 @@ impl Reducible for AppState {
         match action {
             Action::SelectPreset(name) => state.select_preset(&name),
             Action::SetKnob { path, raw } => state.set_knob(&path, &raw),
-            Action::LoadLink(fragment) => state.open_link(&fragment),
-            Action::Import { file_name, text } => state.import(&file_name, &text),
+            Action::LoadLink(fragment) => state.link_arrived(&fragment),
+            Action::Import(file) => state.import(&file),
+            Action::Choose(choice) => state.choose(choice),
             Action::Notify { level, text } => state.notify(level, text),
-            Action::Dismiss(id) => state.notices.retain(|n| n.id != id),
+            Action::Dismiss(id) => state.notices.dismiss(id),
             Action::TogglePlay => {
                 state.playing = !state.playing;
                 state.last_tick_ms = None;
