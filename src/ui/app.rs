@@ -1,7 +1,9 @@
 //! The root component: owns the state, the playback timer and the keyboard shortcuts, and
 //! lays out the panels.
 
+use std::cell::RefCell;
 use std::convert::identity;
+use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
@@ -20,6 +22,7 @@ use super::legend::Legend;
 use super::notices::Notices;
 use super::permalink::{self, Moment};
 use super::run_view::now_ms;
+use super::shortcuts::{shortcut, FocusOrigin};
 use super::state::{Action, AppState, NoticeLevel};
 use super::state_tables::StateTables;
 use super::time_controls::TimeControls;
@@ -29,72 +32,6 @@ use super::toolbar::Toolbar;
 const TICK_MS: u32 = 33;
 /// How long the cursor rests before the address bar follows it.
 const ADDRESS_DELAY_MS: u32 = 250;
-
-/// Where the focus is, as far as the shortcuts care.
-enum FocusKind {
-    /// A field that takes typed text: every key belongs to it.
-    TextEntry,
-    /// A button, link or disclosure: Space and Enter activate it.
-    Activates,
-    /// Anything else (the page, the diagram, a dropdown, the slider, a checkbox).
-    Other,
-}
-
-fn focus_kind(event: &KeyboardEvent) -> FocusKind {
-    let Some(element) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-        return FocusKind::Other;
-    };
-    let input_type = element.get_attribute("type").unwrap_or_default();
-    match element.tag_name().to_ascii_lowercase().as_str() {
-        "textarea" => FocusKind::TextEntry,
-        "input" => match input_type.as_str() {
-            "checkbox" | "radio" => {
-                // A checkbox reached with Tab toggles with Space, as everywhere; one that was
-                // clicked keeps Space for Play, so a teacher can click and then press Space.
-                if element.matches(":focus-visible").unwrap_or(false) {
-                    FocusKind::Activates
-                } else {
-                    FocusKind::Other
-                }
-            }
-            "range" | "button" | "submit" | "file" => FocusKind::Other,
-            _ => FocusKind::TextEntry,
-        },
-        "button" | "a" | "summary" | "label" => FocusKind::Activates,
-        _ if element.get_attribute("contenteditable").is_some() => FocusKind::TextEntry,
-        _ => FocusKind::Other,
-    }
-}
-
-/// The action a key press asks for, if any. Keys typed into a text field belong to the
-/// field; Space and Enter on a button belong to the button; everything else is a shortcut,
-/// also while a dropdown, the slider or a clicked checkbox has the focus.
-fn shortcut(event: &KeyboardEvent) -> Option<Action> {
-    if event.ctrl_key() || event.meta_key() || event.alt_key() {
-        return None;
-    }
-    let key = event.key();
-    if key == "Escape" {
-        return Some(Action::Escape);
-    }
-    let focus = focus_kind(event);
-    if matches!(focus, FocusKind::TextEntry) {
-        return None;
-    }
-    match key.as_str() {
-        " " if !matches!(focus, FocusKind::Activates) => Some(Action::TogglePlay),
-        "ArrowRight" => Some(Action::StepForward),
-        "ArrowLeft" => Some(Action::StepBack),
-        "Home" => Some(Action::Seek(0)),
-        "End" => Some(Action::Seek(usize::MAX)),
-        "n" | "N" => Some(Action::NextAnomaly),
-        "p" | "P" => Some(Action::TogglePresentation),
-        "?" => Some(Action::ToggleHelp),
-        "+" | "=" => Some(Action::ZoomIn),
-        "-" | "_" => Some(Action::ZoomOut),
-        _ => None,
-    }
-}
 
 /// The skip link moves the focus to Play without touching the URL fragment, which holds
 /// the permalink.
@@ -140,6 +77,20 @@ pub fn app() -> Html {
         let dispatcher = dispatcher.clone();
         use_effect_with((), move |_| {
             let listeners = web_sys::window().map(|window| {
+                let origin = Rc::new(RefCell::new(FocusOrigin::default()));
+                let pointer = {
+                    let origin = origin.clone();
+                    EventListener::new(&window, "pointerdown", move |_| {
+                        origin.borrow_mut().pointer_down()
+                    })
+                };
+                let focus = {
+                    let origin = origin.clone();
+                    EventListener::new(&window, "focusin", move |event| {
+                        let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+                        origin.borrow_mut().focus_in(target);
+                    })
+                };
                 let keys = {
                     let dispatcher = dispatcher.clone();
                     EventListener::new_with_options(
@@ -150,7 +101,8 @@ pub fn app() -> Html {
                             let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                                 return;
                             };
-                            if let Some(action) = shortcut(event) {
+                            origin.borrow_mut().key_down();
+                            if let Some(action) = shortcut(event, &origin.borrow()) {
                                 if !matches!(action, Action::Escape) {
                                     event.prevent_default();
                                 }
@@ -162,7 +114,7 @@ pub fn app() -> Html {
                 let links = EventListener::new(&window, "hashchange", move |_| {
                     dispatcher.dispatch(Action::LoadLink(browser::location_hash()));
                 });
-                (keys, links)
+                (pointer, focus, keys, links)
             });
             move || drop(listeners)
         });
@@ -249,6 +201,8 @@ pub fn app() -> Html {
         fragment
     ));
     let run = state.run.clone();
+    let window =
+        super::diagram::visible_window(state.playhead_us, state.window_us, run.timeline.end_us);
     html! {
         <div class={classes!("app", state.help_open.then_some("help-open"), state.presentation.then_some("presenting"))}>
             <a class="skip-link" href="#play-button" onclick={skip_to_playback}>{ "Skip to playback" }</a>
@@ -258,7 +212,8 @@ pub fn app() -> Html {
                     <p class="tagline">{ "Watch retries turn into double charges — and see which protection stops them." }</p>
                 </div>
                 <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
-                    presentation={state.presentation} {on_notify} {on_import} {on_help} {on_present} />
+                    presentation={state.presentation} {on_notify} {on_import} {on_help} {on_present}
+                    preset={state.preset} {window} chain={chain.clone()} />
             </header>
             <Notices notices={state.notices.all().to_vec()} {on_dismiss} {on_choose} />
             <main class="layout">

@@ -24,6 +24,7 @@ mod preset_picker;
 pub mod run_view;
 mod seed_input;
 pub mod settings;
+mod shortcuts;
 pub mod state;
 mod state_tables;
 mod time_controls;
