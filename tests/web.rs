@@ -90,7 +90,11 @@ mod reducer {
         assert!(state.scenario.protections.idempotency_key.enabled);
         // Keys on the server need keys from the clients: the app sets both, and says so.
         assert_eq!(state.scenario.client.key_policy, KeyPolicy::PerOperation);
-        assert!(state.notices.all().iter().any(|n| n.level == NoticeLevel::Info));
+        assert!(state
+            .notices
+            .all()
+            .iter()
+            .any(|n| n.level == NoticeLevel::Info));
         assert_eq!(double_charges(&state), 0);
 
         let state = reduce(
@@ -165,7 +169,11 @@ mod reducer {
             let state = AppState::from_fragment(fragment);
             assert_eq!(state.preset, Some("lost-response"), "{fragment}");
             assert!(
-                state.notices.all().iter().any(|n| n.level == NoticeLevel::Error),
+                state
+                    .notices
+                    .all()
+                    .iter()
+                    .any(|n| n.level == NoticeLevel::Error),
                 "{fragment}"
             );
         }
@@ -214,19 +222,41 @@ mod reducer {
 }
 
 mod settings {
+    use idempotency_lab::sim::config::knob_by_path;
     use idempotency_lab::ui::permalink::{base64url_decode, base64url_encode};
-    use idempotency_lab::ui::settings::{micros_as_millis, millis_as_micros};
+    use idempotency_lab::ui::settings::{display_value, parse_value};
+    use serde_json::json;
     use wasm_bindgen_test::wasm_bindgen_test;
 
+    /// A duration field shows human units, reads them back exactly, and still takes a bare
+    /// number as milliseconds (the field's old meaning).
     #[wasm_bindgen_test]
     fn durations_convert_exactly() {
-        for us in [0, 1, 999, 1_000, 12_500, 250_500, 86_400_000_000] {
-            assert_eq!(millis_as_micros(&micros_as_millis(us)), Ok(us));
+        let ttl = knob_by_path("protections.idempotency_key.ttl_us").expect("the TTL knob");
+        let shown = |us: u64| {
+            display_value(
+                ttl,
+                &json!({"protections": {"idempotency_key": {"ttl_us": us}}}),
+            )
+        };
+        assert_eq!(shown(86_400_000_000), "24 h");
+        assert_eq!(shown(1_500_000), "1.5 s");
+        for us in [1_000, 1_001, 12_500, 250_500, 90_000_000, 86_400_000_000] {
+            assert_eq!(parse_value(ttl, &shown(us)), Ok(json!(us)));
         }
-        assert_eq!(millis_as_micros("0.001"), Ok(1));
-        assert!(millis_as_micros("0.0001").is_err());
-        assert!(millis_as_micros("-3").is_err());
-        assert!(millis_as_micros("abc").is_err());
+        assert_eq!(parse_value(ttl, "86400000"), Ok(json!(86_400_000_000u64)));
+        assert_eq!(
+            parse_value(ttl, "0.25 ms").ok(),
+            None,
+            "below the 1 ms minimum"
+        );
+        let timeout = knob_by_path("client.timeout_us").expect("the timeout knob");
+        assert_eq!(parse_value(timeout, "0.25 s"), Ok(json!(250_000)));
+        let message = parse_value(ttl, &"9".repeat(48_000)).expect_err("too long");
+        assert!(message.starts_with("Key TTL must be a duration between 1 ms and 7 days"));
+        assert!(message.len() < 200, "{message}");
+        assert!(parse_value(ttl, "-3").is_err());
+        assert!(parse_value(ttl, "abc").is_err());
     }
 
     #[wasm_bindgen_test]

@@ -23,6 +23,7 @@ pub mod stores;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod trace;
+pub mod units;
 pub mod workload;
 pub mod world;
 

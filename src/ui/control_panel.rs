@@ -12,10 +12,11 @@ use super::preset_picker::PresetPicker;
 use super::seed_input::SeedInput;
 use super::settings::{base_scenario, display_value, knobs_in, scenario_json};
 
-/// Groups in the order a lesson reaches for them; the first ones start open.
+/// Groups in the order a lesson reaches for them: what runs (the workload is in Run), then
+/// what protects it, then the world around it. The first ones start open.
 const GROUPS: [(KnobGroup, bool); 7] = [
-    (KnobGroup::Protection, true),
     (KnobGroup::Run, true),
+    (KnobGroup::Protection, true),
     (KnobGroup::Client, true),
     (KnobGroup::Network, true),
     (KnobGroup::Faults, false),

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::oracle::format_time;
+use crate::sim::units::{format_exact, format_readout};
 
 use super::run_view::RunView;
 
@@ -22,7 +22,9 @@ pub fn footer(props: &FooterProps) -> Html {
             <span>{ format!("seed {}", summary.seed) }</span>
             <span>{ format!("{} events", summary.events) }</span>
             <span>{ format!("{} operations", summary.operations) }</span>
-            <span>{ format!("{} simulated", format_time(summary.virtual_time_us)) }</span>
+            <span data-testid="simulated-time" title={format_exact(summary.virtual_time_us)}>
+                { format!("{} simulated", format_readout(summary.virtual_time_us)) }
+            </span>
             <span>{ format!("run in {:.1} ms", summary.wall_time_ms) }</span>
             if summary.stopped_at_event_limit {
                 <span class="badge badge-warn">{ "stopped at the event limit" }</span>

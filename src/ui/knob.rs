@@ -3,10 +3,15 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::sim::config::KnobKind;
+use crate::sim::config::{choice_label, KnobKind};
+use crate::sim::units::{format_duration, format_exact, parse_duration};
 
 use super::controlled::{use_controlled_checked, use_controlled_value};
-use super::settings::{knob, knob_dom_id, knob_test_id, micros_as_millis};
+use super::settings::{knob, knob_dom_id, knob_test_id};
+
+/// Said under every duration: old links and habits typed bare milliseconds.
+const DURATION_HINT: &str =
+    "Type a duration such as 5 s, 300 ms, 1 min 30 s or 24 h; a bare number means milliseconds.";
 
 #[derive(Properties, PartialEq)]
 pub struct KnobProps {
@@ -22,12 +27,11 @@ pub struct KnobProps {
 fn number_attributes(kind: KnobKind) -> (String, String, String) {
     match kind {
         KnobKind::Probability => ("0".into(), "1".into(), "0.01".into()),
-        KnobKind::Duration { min, max } => {
-            (micros_as_millis(min), micros_as_millis(max), "any".into())
-        }
         KnobKind::Count { min, max } => (min.to_string(), max.to_string(), "1".into()),
         KnobKind::Signed { min, max } => (min.to_string(), max.to_string(), "1".into()),
-        KnobKind::Bool | KnobKind::Choice(_) => (String::new(), String::new(), String::new()),
+        KnobKind::Duration { .. } | KnobKind::Bool | KnobKind::Choice(_) => {
+            (String::new(), String::new(), String::new())
+        }
     }
 }
 
@@ -73,9 +77,29 @@ pub fn knob_control(props: &KnobProps) -> Html {
                 <select id={id.clone()} data-testid={test_id} ref={value_ref} aria-describedby={described_by}
                     aria-invalid={invalid} {onchange}>
                     { for options.iter().map(|option| html! {
-                        <option value={*option} selected={props.value == *option}>{ *option }</option>
+                        <option value={*option} selected={props.value == *option}>
+                            { choice_label(option).unwrap_or(option) }
+                        </option>
                     }) }
                 </select>
+            }
+        }
+        KnobKind::Duration { min, max } => {
+            let on_change = props.on_change.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                on_change.emit((path, input.value()));
+            });
+            // The field shows the value in human units; the tooltip gives it exactly (a
+            // rejected draft has no exact value, so it gets the allowed range instead).
+            let title = parse_duration(&props.value).map_or_else(
+                |_| format!("{} to {}", format_duration(min), format_duration(max)),
+                format_exact,
+            );
+            html! {
+                <input type="text" inputmode="text" class="duration-field" id={id.clone()} data-testid={test_id}
+                    value={props.value.clone()} ref={value_ref} aria-describedby={described_by}
+                    aria-invalid={invalid} {title} spellcheck="false" autocomplete="off" {onchange} />
             }
         }
         kind => {
@@ -85,27 +109,25 @@ pub fn knob_control(props: &KnobProps) -> Html {
                 let input: HtmlInputElement = e.target_unchecked_into();
                 on_change.emit((path, input.value()));
             });
-            let unit = matches!(kind, KnobKind::Duration { .. }).then_some("ms");
             html! {
                 <span class="number-field">
                     <input type="number" id={id.clone()} data-testid={test_id} {min} {max} {step}
                         value={props.value.clone()} ref={value_ref} aria-describedby={described_by}
                         aria-invalid={invalid} {onchange} />
-                    if let Some(unit) = unit { <span class="unit" aria-hidden="true">{ unit }</span> }
                 </span>
             }
         }
     };
-    let label = match knob.kind {
-        KnobKind::Duration { .. } => format!("{} (ms)", knob.label),
-        _ => knob.label.to_string(),
+    let help = match knob.kind {
+        KnobKind::Duration { .. } => format!("{} {DURATION_HINT}", knob.help),
+        _ => knob.help.to_string(),
     };
     html! {
         <div class={classes!("knob", matches!(knob.kind, KnobKind::Bool).then_some("knob-bool"), props.error.is_some().then_some("has-error"))}
-            title={knob.help}>
-            <label for={id}>{ label }</label>
+            title={help.clone()}>
+            <label for={id}>{ knob.label }</label>
             { control }
-            <span id={help_id} class="visually-hidden">{ knob.help }</span>
+            <span id={help_id} class="visually-hidden">{ help }</span>
             if let Some(error) = &props.error {
                 <p id={error_id} class="knob-error">{ error.clone() }</p>
             }

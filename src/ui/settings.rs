@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::sim::config::{value_at, Knob, KnobGroup, KnobKind, KNOBS};
 use crate::sim::scenarios::{presets, Preset};
+use crate::sim::units::{format_duration, parse_duration_in};
 use crate::sim::{Scenario, ValidScenario};
 
 /// The preset the app opens with: the headline lesson.
@@ -69,49 +70,13 @@ pub fn scenario_json(scenario: &Scenario) -> Value {
     serde_json::to_value(scenario).unwrap_or(Value::Null)
 }
 
-/// Microseconds as milliseconds, exactly: 12500 → "12.5".
-pub fn micros_as_millis(us: u64) -> String {
-    let (whole, fraction) = (us / 1000, us % 1000);
-    if fraction == 0 {
-        whole.to_string()
-    } else {
-        let digits = format!("{fraction:03}");
-        format!("{whole}.{}", digits.trim_end_matches('0'))
-    }
-}
-
-/// Milliseconds text as whole microseconds, exactly, without going through floating point.
-pub fn millis_as_micros(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && fraction.is_empty() || !digits_only(whole) || !digits_only(fraction) {
-        return Err(format!("'{text}' is not a number of milliseconds"));
-    }
-    if fraction.len() > 3 {
-        return Err("durations are whole microseconds: at most 3 decimals of ms".into());
-    }
-    let whole: u64 = if whole.is_empty() {
-        0
-    } else {
-        whole
-            .parse()
-            .map_err(|_| format!("'{text}' is too large"))?
-    };
-    let fraction: u64 = format!("{fraction:0<3}").parse().unwrap_or(0);
-    whole
-        .checked_mul(1000)
-        .and_then(|us| us.checked_add(fraction))
-        .ok_or_else(|| format!("'{text}' is too large"))
-}
-
 /// The text an input shows for a knob's current value.
 pub fn display_value(knob: &Knob, json: &Value) -> String {
     let Some(value) = value_at(json, knob.path) else {
         return String::new();
     };
     match knob.kind {
-        KnobKind::Duration { .. } => value.as_u64().map(micros_as_millis).unwrap_or_default(),
+        KnobKind::Duration { .. } => value.as_u64().map(format_duration).unwrap_or_default(),
         KnobKind::Choice(_) => value.as_str().unwrap_or_default().to_string(),
         KnobKind::Bool => value.as_bool().unwrap_or(false).to_string(),
         _ => value.to_string(),
@@ -137,18 +102,7 @@ pub fn parse_value(knob: &Knob, raw: &str) -> Result<Value, String> {
             Ok(p) if (0.0..=1.0).contains(&p) => Ok(Value::from(p)),
             _ => Err(format!("{label} is a probability: a number from 0 to 1")),
         },
-        KnobKind::Duration { min, max } => {
-            let us = millis_as_micros(raw).map_err(|e| format!("{label}: {e}"))?;
-            if (min..=max).contains(&us) {
-                Ok(Value::from(us))
-            } else {
-                Err(format!(
-                    "{label} must be between {} and {} ms",
-                    micros_as_millis(min),
-                    micros_as_millis(max)
-                ))
-            }
-        }
+        KnobKind::Duration { min, max } => parse_duration_in(label, raw, min, max).map(Value::from),
         KnobKind::Count { min, max } => match raw.parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(Value::from(n)),
             _ => Err(format!(

@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::sim::oracle::format_time;
+use crate::sim::units::format_readout;
 
 use super::controlled::use_controlled_value;
 use super::state::{Action, SPEEDS};
@@ -23,6 +23,24 @@ pub struct TimeControlsProps {
 
 fn speed_label(speed: f64) -> String {
     format!("{speed}×")
+}
+
+/// Where playback stands. The run's end is the simulated clock's last tick, which can come
+/// after the last recorded event (a timer that changed nothing), so at the end the readout
+/// says so plainly rather than "3.81 s / 4.00 s".
+fn position_text(cursor: usize, event_count: usize, playhead_us: u64, end_us: u64) -> String {
+    if event_count > 0 && cursor >= event_count {
+        format!(
+            "End of run · {} · event {event_count} of {event_count}",
+            format_readout(end_us)
+        )
+    } else {
+        format!(
+            "t={} of {} · event {cursor} of {event_count}",
+            format_readout(playhead_us),
+            format_readout(end_us)
+        )
+    }
 }
 
 #[component(TimeControls)]
@@ -51,12 +69,11 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
             }
         })
     };
-    let position = format!(
-        "t={} / {} · event {}/{}",
-        format_time(props.playhead_us),
-        format_time(props.end_us),
+    let position = position_text(
         props.cursor,
-        props.event_count
+        props.event_count,
+        props.playhead_us,
+        props.end_us,
     );
     html! {
         <div class="time-controls panel" role="group" aria-label="Time controls">
@@ -86,7 +103,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                 <output for="scrubber" class="position">{ position }</output>
                 <span class="zoom" role="group" aria-label="Zoom">
                     <button type="button" class="button" onclick={act(|| Action::ZoomOut)} aria-keyshortcuts="-" aria-label="Zoom out">{ "−" }</button>
-                    <span class="window-width" title="Width of the visible time window">{ format_time(props.window_us) }</span>
+                    <span class="window-width" title="Width of the visible time window">{ format_readout(props.window_us) }</span>
                     <button type="button" class="button" onclick={act(|| Action::ZoomIn)} aria-keyshortcuts="+" aria-label="Zoom in">{ "+" }</button>
                 </span>
             </div>

@@ -355,8 +355,8 @@ pub const KNOBS: &[Knob] = &[
     ),
     knob(
         "protections.idempotency_key.store_errors",
-        "Store 5xx",
-        "Store and replay server errors too.",
+        "Replay errors (5xx)",
+        "Off: a server error frees the key, so a retry with the same key runs the request again. On: the error is stored under the key and every retry gets that same error back without running (Stripe does this).",
         K::Bool,
         G::Protection,
     ),
@@ -444,3 +444,31 @@ pub const KNOBS: &[Knob] = &[
         G::World,
     ),
 ];
+
+/// The plain words a dropdown shows for a choice; the value itself stays the JSON value.
+/// `None` only for a value no knob offers.
+pub fn choice_label(value: &str) -> Option<&'static str> {
+    Some(match value {
+        "payment" => "Payment",
+        "checkout" => "Checkout",
+        "wallet" => "Wallet",
+        "profile" => "Profile",
+        "round_robin" => "Round robin",
+        "random" => "Random",
+        "sticky" => "Sticky (same replica per client)",
+        "fixed" => "Fixed",
+        "exponential" => "Exponential",
+        "uniform" => "Uniform",
+        "none" => "None",
+        "per-operation" => "Per operation",
+        "per-attempt" => "Per attempt",
+        "reused-across-operations" => "Reused across operations",
+        "memory" => "Replica memory",
+        "database" => "Shared database",
+        "do_nothing" => "DO NOTHING",
+        "do_update" => "DO UPDATE",
+        "set" => "Read, then set",
+        "increment" => "Increment in place",
+        _ => return None,
+    })
+}

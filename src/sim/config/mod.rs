@@ -25,7 +25,7 @@ mod valid;
 #[cfg(test)]
 mod tests;
 
-pub use knob_table::KNOBS;
+pub use knob_table::{choice_label, KNOBS};
 pub use knobs::{knob_by_path, Knob, KnobGroup, KnobKind};
 pub use network::{DelayKind, NetworkConfig, Partition};
 pub use protections::{IdempotencyKeyConfig, KeyStoreLocation, Protections, UpsertMode};
