@@ -76,7 +76,7 @@ fn oversized_or_malformed_json_is_rejected() {
 }
 
 mod strict_reading {
-    use crate::sim::config::{Scenario, MAX_CONFIG_BYTES};
+    use crate::sim::config::{thousands, Scenario, MAX_CONFIG_BYTES};
 
     fn error_of(text: &str) -> String {
         Scenario::from_json(text).expect_err("refused")
@@ -130,7 +130,7 @@ mod strict_reading {
         assert!(e.len() < 300, "{} characters", e.len());
         let big = format!("{{\"seed\":1{}}}", " ".repeat(MAX_CONFIG_BYTES));
         let e = error_of(&big);
-        assert!(e.contains(&format!("{} bytes", big.len())), "{e}");
+        assert!(e.contains(&format!("{} bytes", thousands(big.len() as u64))), "{e}");
     }
 
     #[test]
