@@ -516,3 +516,144 @@ mod event_description {
         assert!(copies.iter().all(|a| a.status >= 200));
     }
 }
+
+mod diagram_export {
+    use idempotency_lab::sim::scenarios::preset;
+    use idempotency_lab::sim::{run, RunResult};
+    use idempotency_lab::ui::diagram_export::{
+        export_svg, parse_range, png_scale, ExportSpec, MAX_ELEMENTS,
+    };
+    use idempotency_lab::ui::timeline::Timeline;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn run_preset(name: &str) -> RunResult {
+        let scenario = preset(name).expect("preset").scenario;
+        run(&scenario.validate().expect("valid"))
+    }
+
+    fn spec<'a>(
+        result: &'a RunResult,
+        from_us: u64,
+        to_us: u64,
+        chain: &'a [u32],
+    ) -> ExportSpec<'a> {
+        ExportSpec {
+            title: "lost-response: payment workload, seed 1",
+            trace_hash: &result.trace_hash,
+            from_us,
+            to_us,
+            chain,
+        }
+    }
+
+    /// The `<path>`s of the arrows group: one per message.
+    fn arrow_count(svg: &str) -> usize {
+        let start = svg.find(r#"<g class="arrows">"#).expect("an arrows group");
+        let end = start
+            + svg[start..]
+                .find(r#"<g class="status">"#)
+                .expect("statuses after arrows");
+        svg[start..end].matches("<path ").count()
+    }
+
+    #[wasm_bindgen_test]
+    fn the_whole_run_is_drawn_unfaded_with_title_hash_and_legend_in_a_small_file() {
+        let result = run_preset("lost-response");
+        let timeline = Timeline::new(&result);
+        let diagram = export_svg(&timeline, &spec(&result, 0, timeline.end_us, &[])).expect("fits");
+        let svg = &diagram.svg;
+        assert!(
+            svg.starts_with("<?xml") && svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+        );
+        assert!(svg.contains("lost-response: payment workload, seed 1"));
+        assert!(svg.contains(&format!("Trace hash {}", result.trace_hash)));
+        assert!(svg.contains(r#"<g class="legend">"#) && svg.contains("lost message"));
+        assert_eq!(arrow_count(svg), timeline.arrows.len());
+        assert_eq!(diagram.messages, timeline.arrows.len());
+        assert_eq!(svg.matches("<use href=").count() - 18, timeline.marks.len());
+        assert!(!svg.contains("opacity") && !svg.contains("future") && !svg.contains("style=\""));
+        // One stylesheet, and on average well under 60 bytes per drawn item.
+        assert_eq!(svg.matches("<style>").count(), 1);
+        let items = timeline.arrows.len() + timeline.marks.len();
+        let overhead = 9_000;
+        assert!(
+            svg.len() < overhead + items * 45,
+            "{} bytes for {items} items",
+            svg.len()
+        );
+        assert!(diagram.width >= 1_000 && diagram.width <= 16_000 && diagram.height > 200);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_range_holds_only_what_overlaps_it_and_says_which_range_it_is() {
+        let result = run_preset("lost-response");
+        let timeline = Timeline::new(&result);
+        let (from, to) = parse_range("1 s", "1500 ms", timeline.end_us).expect("a valid range");
+        assert_eq!((from, to), (1_000_000, 1_500_000));
+        let diagram = export_svg(&timeline, &spec(&result, from, to, &[])).expect("fits");
+        let expected = timeline.arrows_in(from, to).count();
+        assert!(expected > 0 && expected < timeline.arrows.len());
+        assert_eq!(arrow_count(&diagram.svg), expected);
+        assert!(diagram.svg.contains("1.00 s to 1.50 s of a"));
+    }
+
+    #[wasm_bindgen_test]
+    fn the_causal_chain_stays_highlighted() {
+        let result = run_preset("lost-response");
+        let timeline = Timeline::new(&result);
+        let mut chain = result.anomalies[0].events.clone();
+        chain.sort_unstable();
+        let diagram =
+            export_svg(&timeline, &spec(&result, 0, timeline.end_us, &chain)).expect("fits");
+        let start = diagram
+            .svg
+            .find(r#"<g class="chain">"#)
+            .expect("a chain group");
+        let halo = &diagram.svg[start..start + diagram.svg[start..].find("</g>").unwrap()];
+        assert!(halo.contains("<path ") || halo.contains("<circle "));
+        assert!(diagram.svg.contains("causal chain"));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_range_with_too_much_in_it_is_refused_with_advice() {
+        let mut scenario = preset("lost-response").expect("preset").scenario;
+        scenario.operations = 5_000;
+        let result = run(&scenario.validate().expect("valid"));
+        let timeline = Timeline::new(&result);
+        assert!(timeline.arrows.len() + timeline.marks.len() > MAX_ELEMENTS);
+        let error = export_svg(&timeline, &spec(&result, 0, timeline.end_us, &[]))
+            .err()
+            .expect("too much for one image");
+        assert!(error.contains("Choose a narrower range"), "{error}");
+    }
+
+    #[wasm_bindgen_test]
+    fn custom_ranges_read_human_durations_and_explain_mistakes() {
+        assert_eq!(parse_range("0", "300 ms", 5_000_000), Ok((0, 300_000)));
+        assert_eq!(
+            parse_range("1.5 s", "2s", 5_000_000),
+            Ok((1_500_000, 2_000_000))
+        );
+        assert_eq!(
+            parse_range("250 µs", "1 min", 5_000_000),
+            Ok((250, 5_000_000))
+        );
+        let bad = parse_range("soon", "2 s", 5_000_000).unwrap_err();
+        assert!(
+            bad.starts_with("From: “soon”") && bad.contains("such as 1.5 s"),
+            "{bad}"
+        );
+        let empty = parse_range("2 s", "1 s", 5_000_000).unwrap_err();
+        assert!(empty.contains("must be before"), "{empty}");
+        let late = parse_range("6 s", "7 s", 5_000_000).unwrap_err();
+        assert!(late.contains("The run ends at 5.00 s"), "{late}");
+    }
+
+    #[wasm_bindgen_test]
+    fn png_canvases_stay_within_browser_limits() {
+        assert_eq!(png_scale(3_000, 500), 2.0);
+        let scale = png_scale(16_000, 1_800);
+        assert!(16_000.0 * scale <= 16_384.0 && 16_000.0 * 1_800.0 * scale * scale <= 100e6);
+        assert!(png_scale(16_000, 9_000) * 9_000.0 <= 16_384.0);
+    }
+}

@@ -1,9 +1,9 @@
-//! Effects at the edges: the URL, downloads, the clipboard and diagram export. Everything
+//! Effects at the edges: the URL, downloads, the clipboard and PNG drawing. Everything
 //! the browser can refuse returns a `Result` with a message for the user; nothing panics.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, Url};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 use yew::Callback;
 
 fn window() -> Result<web_sys::Window, String> {
@@ -129,83 +129,15 @@ pub fn copy_text(text: &str, on_done: Callback<Result<(), String>>) {
     rejected.forget();
 }
 
-/// The diagram as the page shows it.
-pub fn diagram_element() -> Result<Element, String> {
-    document()?
-        .query_selector("[data-testid=diagram]")
-        .ok()
-        .flatten()
-        .ok_or_else(|| "the diagram is not on the page".to_string())
-}
-
-/// Presentation properties copied from the page's CSS into the exported SVG, so the file
-/// looks the same without the app's stylesheet.
-const EXPORTED_PROPERTIES: [&str; 11] = [
-    "fill",
-    "stroke",
-    "stroke-width",
-    "stroke-dasharray",
-    "opacity",
-    "font-size",
-    "font-family",
-    "font-weight",
-    "text-anchor",
-    "dominant-baseline",
-    "visibility",
-];
-
-/// A standalone SVG document of the diagram: computed styles inlined as attributes.
-pub fn standalone_svg(svg: &Element) -> Result<String, String> {
-    let window = window()?;
-    let copy: Element = svg
-        .clone_node_with_deep(true)
-        .map_err(|e| js_error("could not copy the diagram", e))?
-        .unchecked_into();
-    let originals = svg
-        .query_selector_all("*")
-        .map_err(|e| js_error("could not read the diagram", e))?;
-    let copies = copy
-        .query_selector_all("*")
-        .map_err(|e| js_error("could not read the diagram", e))?;
-    let inline = |original: &Element, target: &Element| {
-        if let Ok(Some(style)) = window.get_computed_style(original) {
-            for property in EXPORTED_PROPERTIES {
-                if let Ok(value) = style.get_property_value(property) {
-                    if !value.is_empty() {
-                        let _ = target.set_attribute(property, &value);
-                    }
-                }
-            }
-        }
-    };
-    inline(svg, &copy);
-    for i in 0..originals.length().min(copies.length()) {
-        if let (Some(original), Some(target)) = (originals.item(i), copies.item(i)) {
-            if let (Ok(original), Ok(target)) =
-                (original.dyn_into::<Element>(), target.dyn_into::<Element>())
-            {
-                inline(&original, &target);
-            }
-        }
-    }
-    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
-    let _ = copy.remove_attribute("class");
-    let serializer =
-        web_sys::XmlSerializer::new().map_err(|e| js_error("could not export the diagram", e))?;
-    let body = serializer
-        .serialize_to_string(&copy)
-        .map_err(|e| js_error("could not export the diagram", e))?;
-    Ok(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}\n"
-    ))
-}
-
-/// Render the standalone SVG onto a canvas at twice its size and download it as PNG.
+/// Draw `svg_text` (an image of `width` × `height`) on a white canvas, `scale` times its
+/// size, and offer it as a PNG download. Drawing happens once the image has loaded, so what
+/// goes wrong after this returns is reported through `on_error`.
 pub fn download_png(
     file_name: &str,
     svg_text: &str,
-    width: u32,
-    height: u32,
+    (width, height): (u32, u32),
+    scale: f64,
+    on_error: Callback<String>,
 ) -> Result<(), String> {
     let blob = text_blob(svg_text, "image/svg+xml")?;
     let url = Url::create_object_url_with_blob(&blob)
@@ -214,12 +146,24 @@ pub fn download_png(
         web_sys::HtmlImageElement::new().map_err(|e| js_error("could not prepare the image", e))?;
     let name = file_name.to_string();
     let loaded = image.clone();
-    let source_url = url.clone();
+    let (load_url, failed_url) = (url.clone(), url.clone());
+    let failed = on_error.clone();
     let on_load = Closure::once_into_js(move || {
-        let _ = Url::revoke_object_url(&source_url);
-        let _ = draw_png(&name, &loaded, width, height);
+        let _ = Url::revoke_object_url(&load_url);
+        let size = (
+            (width as f64 * scale).round() as u32,
+            (height as f64 * scale).round() as u32,
+        );
+        if let Err(message) = draw_png(&name, &loaded, size, on_error.clone()) {
+            on_error.emit(message);
+        }
+    });
+    let on_fail = Closure::once_into_js(move || {
+        let _ = Url::revoke_object_url(&failed_url);
+        failed.emit("Could not export the PNG: the browser could not draw the diagram. Try a narrower range, or export SVG.".into());
     });
     image.set_onload(Some(on_load.unchecked_ref()));
+    image.set_onerror(Some(on_fail.unchecked_ref()));
     image.set_src(&url);
     Ok(())
 }
@@ -227,38 +171,46 @@ pub fn download_png(
 fn draw_png(
     file_name: &str,
     image: &web_sys::HtmlImageElement,
-    width: u32,
-    height: u32,
+    (width, height): (u32, u32),
+    on_error: Callback<String>,
 ) -> Result<(), String> {
-    const SCALE: u32 = 2;
+    let failed = |e| js_error("Could not export the PNG", e);
     let canvas: web_sys::HtmlCanvasElement = document()?
         .create_element("canvas")
-        .map_err(|e| js_error("could not draw the image", e))?
+        .map_err(failed)?
         .unchecked_into();
-    canvas.set_width(width * SCALE);
-    canvas.set_height(height * SCALE);
+    canvas.set_width(width);
+    canvas.set_height(height);
     let context: web_sys::CanvasRenderingContext2d = canvas
         .get_context("2d")
         .ok()
         .flatten()
-        .ok_or("no 2D canvas")?
+        .ok_or("Could not export the PNG: this browser has no 2D canvas.")?
         .unchecked_into();
+    // Transparent pixels would show a dark viewer's background through the image.
+    context.set_fill_style_str("#ffffff");
+    context.fill_rect(0.0, 0.0, width as f64, height as f64);
     context
         .draw_image_with_html_image_element_and_dw_and_dh(
             image,
             0.0,
             0.0,
-            (width * SCALE) as f64,
-            (height * SCALE) as f64,
+            width as f64,
+            height as f64,
         )
-        .map_err(|e| js_error("could not draw the image", e))?;
+        .map_err(failed)?;
     let name = file_name.to_string();
     let on_blob = Closure::once_into_js(move |blob: JsValue| {
-        if let Ok(blob) = blob.dyn_into::<Blob>() {
-            let _ = download_blob(&name, &blob);
+        // The browser hands over no blob when the canvas is too large to encode.
+        let result = match blob.dyn_into::<Blob>() {
+            Ok(blob) => download_blob(&name, &blob),
+            Err(_) => Err(format!(
+                "Could not export the PNG: the browser could not encode a {width} × {height} image. Try a narrower range, or export SVG."
+            )),
+        };
+        if let Err(message) = result {
+            on_error.emit(message);
         }
     });
-    canvas
-        .to_blob(on_blob.unchecked_ref())
-        .map_err(|e| js_error("could not encode the image", e))
+    canvas.to_blob(on_blob.unchecked_ref()).map_err(failed)
 }

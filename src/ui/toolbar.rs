@@ -9,6 +9,7 @@ use crate::sim::trace::json::{write_trace, TraceHeader};
 use crate::sim::Scenario;
 
 use super::browser;
+use super::export_dialog::ExportDialog;
 use super::import_button::ImportButton;
 use super::run_view::RunView;
 use super::state::{ImportedFile, NoticeLevel};
@@ -24,6 +25,12 @@ pub struct ToolbarProps {
     pub on_import: Callback<ImportedFile>,
     pub on_help: Callback<()>,
     pub on_present: Callback<()>,
+    /// The preset the run came from, if any: named in exported images.
+    pub preset: Option<&'static str>,
+    /// The diagram's visible window (µs), offered as an export range.
+    pub window: (u64, u64),
+    /// The selected anomaly's causal chain (sorted trace event ids), highlighted in exports.
+    pub chain: Rc<Vec<u32>>,
 }
 
 fn file_stem(run: &RunView) -> String {
@@ -31,6 +38,17 @@ fn file_stem(run: &RunView) -> String {
         "idempotency-lab-{}-seed{}",
         run.result.scenario.workload.name(),
         run.result.scenario.seed
+    )
+}
+
+/// What ran, for the exported image's title.
+fn diagram_title(run: &RunView, preset: Option<&str>) -> String {
+    let scenario = &run.result.scenario;
+    format!(
+        "{}: {} workload, seed {}",
+        preset.unwrap_or("custom scenario"),
+        scenario.workload.name(),
+        scenario.seed
     )
 }
 
@@ -56,6 +74,7 @@ fn trace_json(run: &RunView) -> Result<Vec<u8>, String> {
 #[component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let fallback_link = use_state(|| None::<String>);
+    let exporting = use_state(|| false);
     let link_field = use_node_ref();
     {
         let link_field = link_field.clone();
@@ -124,39 +143,13 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             report(&on_notify, result);
         })
     };
-    let export_svg = {
-        let on_notify = props.on_notify.clone();
-        let run = props.run.clone();
-        Callback::from(move |_: MouseEvent| {
-            let result = browser::diagram_element()
-                .and_then(|svg| browser::standalone_svg(&svg))
-                .and_then(|text| {
-                    browser::download_text(
-                        &format!("{}-diagram.svg", file_stem(&run)),
-                        "image/svg+xml",
-                        &text,
-                    )
-                });
-            report(&on_notify, result);
-        })
+    let open_export = {
+        let exporting = exporting.clone();
+        Callback::from(move |_: MouseEvent| exporting.set(true))
     };
-    let export_png = {
-        let on_notify = props.on_notify.clone();
-        let run = props.run.clone();
-        Callback::from(move |_: MouseEvent| {
-            let result = browser::diagram_element().and_then(|svg| {
-                let width = svg.client_width().max(1) as u32;
-                let height = svg.client_height().max(1) as u32;
-                let text = browser::standalone_svg(&svg)?;
-                browser::download_png(
-                    &format!("{}-diagram.png", file_stem(&run)),
-                    &text,
-                    width,
-                    height,
-                )
-            });
-            report(&on_notify, result);
-        })
+    let close_export = {
+        let exporting = exporting.clone();
+        Callback::from(move |()| exporting.set(false))
     };
     let present = {
         let on_present = props.on_present.clone();
@@ -172,8 +165,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <button type="button" class="button" onclick={export_config}>{ "Export config" }</button>
             <ImportButton on_import={props.on_import.clone()} on_notify={props.on_notify.clone()} />
             <button type="button" class="button" onclick={export_trace}>{ "Export trace" }</button>
-            <button type="button" class="button" onclick={export_svg}>{ "Diagram SVG" }</button>
-            <button type="button" class="button" onclick={export_png}>{ "Diagram PNG" }</button>
+            <button type="button" class="button" onclick={open_export} aria-haspopup="dialog">{ "Export diagram…" }</button>
             <button type="button" class="button" onclick={present} aria-pressed={props.presentation.to_string()}
                 aria-keyshortcuts="p" data-testid="present">{ if props.presentation { "Leave presentation" } else { "Present" } }</button>
             <button type="button" class="button" onclick={help} aria-keyshortcuts="?" aria-label="Keyboard shortcuts (?)">{ "?" }</button>
@@ -182,6 +174,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     <label for="permalink-field">{ "Copy this link:" }</label>
                     <input id="permalink-field" type="text" readonly=true value={url} ref={link_field} />
                 </span>
+            }
+            if *exporting {
+                <ExportDialog run={props.run.clone()} title={diagram_title(&props.run, props.preset)}
+                    file_stem={file_stem(&props.run)} window={props.window} chain={props.chain.clone()}
+                    on_close={close_export} on_notify={props.on_notify.clone()} />
             }
         </div>
     }
