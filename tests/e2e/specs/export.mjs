@@ -130,6 +130,7 @@ export const tests = [
       const highlighted = await parseSvg(page, chained.bytes.toString("utf8"));
       assert(highlighted.chain > 0 && highlighted.legend.includes("causal chain"), `chain: ${highlighted.chain}`);
       assert(highlighted.arrows === spans.length, "the highlight adds no arrows");
+      await copyFile(chained.path, `${SCREENSHOTS}export-chain.svg`);
     },
   },
   {
@@ -203,6 +204,9 @@ export const tests = [
       assert(await focusInside(), "focus moves into the dialog");
       assert(await page.evaluate(() => document.activeElement.id) === "export-whole", "on the chosen range");
       await screenshot("export-dialog");
+      await expectNoAxeViolations();
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot("export-dialog-dark");
       await expectNoAxeViolations();
 
       // Arrow keys move between the ranges (they are not the app's step shortcuts here).
