@@ -4,6 +4,8 @@
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::sim::oracle::format_time;
@@ -14,10 +16,17 @@ use super::run_view::RunView;
 use super::state::PLAYHEAD_FRACTION;
 use super::timeline::{Arrow, Mark};
 
-const LABEL_WIDTH: f64 = 136.0;
 const RIGHT_MARGIN: f64 = 14.0;
-const AXIS_HEIGHT: f64 = 26.0;
-const MIN_WIDTH: f64 = 420.0;
+const BOTTOM_MARGIN: f64 = 6.0;
+/// The label column and time axis at the smallest text size.
+const BASE_LABEL_WIDTH: f64 = 136.0;
+const BASE_AXIS_HEIGHT: f64 = 26.0;
+/// Text size of the smallest lanes; it grows with the square root of the lane height.
+const BASE_FONT: f64 = 13.0;
+const BASE_LANE: f64 = 34.0;
+const MAX_FONT: f64 = 30.0;
+/// Narrower boxes scroll sideways (phones) rather than squeezing the time axis.
+const MIN_WIDTH: f64 = 520.0;
 /// More elements than this in the window are not drawn: zooming in shows them.
 const MAX_ELEMENTS: usize = 2_500;
 
@@ -55,11 +64,84 @@ fn tick_step(width_us: u64, target: u64) -> u64 {
         .unwrap_or(magnitude * 10)
 }
 
-fn lane_height(lanes: usize) -> f64 {
+/// Lanes never get thinner than this: with many lanes the box scrolls instead.
+fn min_lane_height(lanes: usize) -> f64 {
     match lanes {
         0..=12 => 34.0,
         13..=24 => 26.0,
         _ => 20.0,
+    }
+}
+
+/// The client area of the box the diagram is drawn in, as last measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct BoxSize {
+    width: f64,
+    height: f64,
+}
+
+/// Sizes that follow the box: the lanes share its height, and text and marks grow with
+/// the lanes as far as the width leaves room for the label column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Scale {
+    lane_height: f64,
+    font: f64,
+    label_width: f64,
+    axis_height: f64,
+}
+
+fn scale_for(lanes: usize, size: BoxSize) -> Scale {
+    let share = |axis: f64| {
+        ((size.height - axis - BOTTOM_MARGIN) / lanes.max(1) as f64).max(min_lane_height(lanes))
+    };
+    // The label column is about 11 em ("payment provider"): at most a quarter of the width.
+    let font = (BASE_FONT * (share(BASE_AXIS_HEIGHT) / BASE_LANE).sqrt())
+        .min(size.width / 44.0)
+        .clamp(BASE_FONT, MAX_FONT);
+    let axis_height = (font * 2.0).max(BASE_AXIS_HEIGHT).round();
+    Scale {
+        lane_height: share(axis_height),
+        font,
+        label_width: (font * 11.0).max(BASE_LABEL_WIDTH).round(),
+        axis_height,
+    }
+}
+
+/// Measures the box now and whenever it changes size (window resize, presentation mode,
+/// panels appearing): a ResizeObserver where there is one, else the window's resize event.
+fn observe_box(container: NodeRef, size: UseStateHandle<BoxSize>) -> impl FnOnce() {
+    let measure = {
+        let container = container.clone();
+        move || {
+            if let Some(element) = container.cast::<web_sys::Element>() {
+                let measured = BoxSize {
+                    width: element.client_width() as f64,
+                    height: element.client_height() as f64,
+                };
+                // An unchanged size does not re-render (`use_state_eq`).
+                if measured.width > 0.0 {
+                    size.set(measured);
+                }
+            }
+        }
+    };
+    measure();
+    let on_change = Closure::<dyn FnMut()>::new(measure.clone());
+    let observer = container.cast::<web_sys::Element>().and_then(|element| {
+        let observer = web_sys::ResizeObserver::new(on_change.as_ref().unchecked_ref()).ok()?;
+        observer.observe(&element);
+        Some(observer)
+    });
+    let listener = match observer {
+        Some(_) => None,
+        None => web_sys::window()
+            .map(|window| EventListener::new(&window, "resize", move |_| measure())),
+    };
+    move || {
+        if let Some(observer) = observer {
+            observer.disconnect();
+        }
+        drop((on_change, listener));
     }
 }
 
@@ -104,25 +186,15 @@ fn mark_item(
 #[component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
     let container = use_node_ref();
-    let width = use_state(|| 900.0_f64);
+    let size = use_state_eq(|| BoxSize {
+        width: 900.0,
+        height: 0.0,
+    });
     let hovered = use_state(|| None::<Hovered>);
     {
         let container = container.clone();
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(element) = container.cast::<web_sys::Element>() {
-                    let measured = element.client_width() as f64;
-                    if measured > 0.0 {
-                        width.set(measured.max(MIN_WIDTH));
-                    }
-                }
-            };
-            measure();
-            let listener = web_sys::window()
-                .map(|window| EventListener::new(&window, "resize", move |_| measure()));
-            move || drop(listener)
-        });
+        let size = size.clone();
+        use_effect_with((), move |_| observe_box(container, size));
     }
     let on_hover = {
         let hovered = hovered.setter();
@@ -134,19 +206,28 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let cursor = props.cursor as u32;
     let (start_us, end_us) = visible_window(props.playhead_us, props.window_us, timeline.end_us);
     let lanes = timeline.lanes.len();
-    let lane_height = lane_height(lanes);
-    let plot_width = *width - LABEL_WIDTH - RIGHT_MARGIN;
+    let svg_width = size.width.max(MIN_WIDTH);
+    let scale = scale_for(
+        lanes,
+        BoxSize {
+            width: svg_width,
+            height: size.height,
+        },
+    );
+    let label_width = scale.label_width;
+    let plot_width = svg_width - label_width - RIGHT_MARGIN;
     let width_us = end_us - start_us;
     let geometry = LaneGeometry {
-        top: AXIS_HEIGHT,
-        lane_height,
+        top: scale.axis_height,
+        lane_height: scale.lane_height,
         scale: plot_width / width_us.max(1) as f64,
+        mark_scale: scale.font / BASE_FONT,
     };
     // Items are drawn at absolute positions; this shift scrolls them into the plot.
-    let shift = LABEL_WIDTH - geometry.x(start_us);
+    let shift = label_width - geometry.x(start_us);
     let screen_x = |time_us: u64| geometry.x(time_us) + shift;
-    let height = AXIS_HEIGHT + lanes as f64 * lane_height + 6.0;
-    let svg_width = *width;
+    // Rounded down, so a diagram that fits its box never makes it scroll by a pixel.
+    let height = (scale.axis_height + lanes as f64 * scale.lane_height + BOTTOM_MARGIN).floor();
 
     let arrows: Vec<&Arrow> = timeline
         .arrows_in(start_us, end_us)
@@ -164,6 +245,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
         .collect();
     let playhead_x = screen_x(props.playhead_us);
     let plot_right = svg_width - RIGHT_MARGIN;
+    let axis = scale.axis_height;
+    let shade_x = playhead_x.max(label_width);
 
     let summary = format!(
         "Space-time diagram from {} to {}: {} lanes, {} messages and {} events shown; the time cursor is at {}.",
@@ -175,7 +258,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
         format_time(props.playhead_us)
     );
     let current = hovered.as_ref().copied();
+    let px = |value: f64| format!("{value:.1}");
 
+    // Text sizes in the stylesheet are in em of the SVG's font-size, set here from the lanes.
     html! {
         <section class="diagram-panel panel" aria-labelledby="diagram-title">
             <h2 id="diagram-title" class="visually-hidden">{ "Space-time diagram" }</h2>
@@ -183,10 +268,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 aria-label="Diagram: use ← and → to step through events, n for the next anomaly">
                 <svg data-testid="diagram" class="diagram" role="img" aria-label={summary}
                     width={format!("{svg_width:.0}")} height={format!("{height:.0}")}
-                    viewBox={format!("0 0 {svg_width:.0} {height:.0}")}>
+                    viewBox={format!("0 0 {svg_width:.0} {height:.0}")} font-size={px(scale.font)}>
                     <defs>
                         <clipPath id="plot-clip">
-                            <rect x={format!("{LABEL_WIDTH}")} y="0" width={format!("{:.1}", plot_width.max(0.0))} height={format!("{height:.0}")} />
+                            <rect x={px(label_width)} y="0" width={px(plot_width.max(0.0))} height={format!("{height:.0}")} />
                         </clipPath>
                     </defs>
                     <rect class="diagram-bg" x="0" y="0" width={format!("{svg_width:.0}")} height={format!("{height:.0}")} />
@@ -194,9 +279,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
                         let y = geometry.y(i as u16);
                         html! {
                             <g class={classes!("lane", (i % 2 == 1).then_some("lane-odd"))} key={lane.label.clone()}>
-                                <rect class="lane-band" x="0" y={format!("{:.1}", y - lane_height / 2.0)} width={format!("{svg_width:.0}")} height={format!("{lane_height:.1}")} />
-                                <line class="lane-line" x1={format!("{LABEL_WIDTH}")} y1={format!("{y:.1}")} x2={format!("{plot_right:.1}")} y2={format!("{y:.1}")} />
-                                <text class="lane-label" x="8" y={format!("{:.1}", y + 4.0)}>{ lane.label.clone() }</text>
+                                <rect class="lane-band" x="0" y={px(y - scale.lane_height / 2.0)} width={format!("{svg_width:.0}")} height={px(scale.lane_height)} />
+                                <line class="lane-line" x1={px(label_width)} y1={px(y)} x2={px(plot_right)} y2={px(y)} />
+                                <text class="lane-label" x="8" y={px(y + scale.font * 0.35)}>{ lane.label.clone() }</text>
                             </g>
                         }
                     }) }
@@ -205,14 +290,14 @@ pub fn diagram(props: &DiagramProps) -> Html {
                             let x = screen_x(t);
                             html! {
                                 <g key={t}>
-                                    <line class="tick" x1={format!("{x:.1}")} y1={format!("{}", AXIS_HEIGHT - 4.0)} x2={format!("{x:.1}")} y2={format!("{:.1}", height - 6.0)} />
-                                    <text class="tick-label" x={format!("{x:.1}")} y="14">{ format_time(t) }</text>
+                                    <line class="tick" x1={px(x)} y1={px(axis - 4.0)} x2={px(x)} y2={px(height - BOTTOM_MARGIN)} />
+                                    <text class="tick-label" x={px(x)} y={px(axis * 0.55)}>{ format_time(t) }</text>
                                 </g>
                             }
                         }) }
                     </g>
-                    <rect class="future-shade" x={format!("{:.1}", playhead_x.max(LABEL_WIDTH))} y={format!("{AXIS_HEIGHT}")}
-                        width={format!("{:.1}", (plot_right - playhead_x.max(LABEL_WIDTH)).max(0.0))} height={format!("{:.1}", height - AXIS_HEIGHT)} />
+                    <rect class="future-shade" x={px(shade_x)} y={px(axis)}
+                        width={px((plot_right - shade_x).max(0.0))} height={px(height - axis)} />
                     <g class="plot" clip-path="url(#plot-clip)">
                         <g transform={format!("translate({shift:.1},0)")}>
                             <g class="arrows">
@@ -223,7 +308,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                             </g>
                         </g>
                     </g>
-                    <line class="playhead" x1={format!("{playhead_x:.1}")} y1="18" x2={format!("{playhead_x:.1}")} y2={format!("{:.1}", height - 2.0)} />
+                    <line class="playhead" x1={px(playhead_x)} y1={px(axis * 0.7)} x2={px(playhead_x)} y2={px(height - 2.0)} />
                 </svg>
             </div>
             if truncated {

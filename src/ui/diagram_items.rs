@@ -22,6 +22,8 @@ pub struct LaneGeometry {
     pub lane_height: f64,
     /// Pixels per microsecond.
     pub scale: f64,
+    /// Size of marks, arrowheads and status labels relative to the smallest lanes.
+    pub mark_scale: f64,
 }
 
 impl LaneGeometry {
@@ -50,17 +52,19 @@ fn coordinate(value: f64) -> String {
     format!("{value:.1}")
 }
 
-/// Path data of a straight line, with an open arrowhead at its end if `head`.
-fn line_path(from: (f64, f64), to: (f64, f64), head: bool) -> String {
+/// Path data of a straight line, with an open arrowhead of `head` times the base size at
+/// its end (none if `head` is zero).
+fn line_path(from: (f64, f64), to: (f64, f64), head: f64) -> String {
     const HEAD_LENGTH: f64 = 7.0;
     const HEAD_HALF_WIDTH: f64 = 3.5;
     let mut d = format!("M{:.1},{:.1}L{:.1},{:.1}", from.0, from.1, to.0, to.1);
     let (dx, dy) = (to.0 - from.0, to.1 - from.1);
     let length = (dx * dx + dy * dy).sqrt();
-    if head && length > 1.0 {
+    if head > 0.0 && length > 1.0 {
         let (ux, uy) = (dx / length, dy / length);
-        let back = (to.0 - ux * HEAD_LENGTH, to.1 - uy * HEAD_LENGTH);
-        let (px, py) = (-uy * HEAD_HALF_WIDTH, ux * HEAD_HALF_WIDTH);
+        let (back_by, half_width) = (HEAD_LENGTH * head, HEAD_HALF_WIDTH * head);
+        let back = (to.0 - ux * back_by, to.1 - uy * back_by);
+        let (px, py) = (-uy * half_width, ux * half_width);
         d.push_str(&format!(
             "M{:.1},{:.1}L{:.1},{:.1}L{:.1},{:.1}",
             back.0 + px,
@@ -106,7 +110,8 @@ pub fn arrow_view(props: &ArrowViewProps) -> Html {
         props.future.then_some("future"),
         props.current.then_some("current"),
     );
-    let with_head = !lost && arrived;
+    let k = g.mark_scale;
+    let head = if !lost && arrived { k } else { 0.0 };
     let enter = {
         let on_hover = props.on_hover.clone();
         Callback::from(move |_: MouseEvent| on_hover.emit(Some(Hovered::Arrow(arrow))))
@@ -125,31 +130,31 @@ pub fn arrow_view(props: &ArrowViewProps) -> Html {
         && !(200..300).contains(&arrow.status))
     .then(|| arrow.status.to_string());
     // One path per line: the shaft, and for delivered messages an open arrowhead.
-    let path = |class: &'static str, dy: f64, tip: (f64, f64), head: bool| {
+    let path = |class: &'static str, dy: f64, tip: (f64, f64), head: f64| {
         html! { <path class={class} d={line_path((x1, y1 + dy), (tip.0, tip.1 + dy), head)} /> }
     };
     let body = if let Some(now) = props.in_flight_at {
         let span = (arrow.end_us - arrow.start_us).max(1) as f64;
         let done = (now.saturating_sub(arrow.start_us) as f64 / span).clamp(0.0, 1.0);
         let tip = (x1 + (x2 - x1) * done, y1 + (y2 - y1) * done);
-        html! { <>{ path("shaft faint", 0.0, (x2, y2), false) }{ path("shaft", 0.0, tip, false) }</> }
+        html! { <>{ path("shaft faint", 0.0, (x2, y2), 0.0) }{ path("shaft", 0.0, tip, 0.0) }</> }
     } else if arrow.duplicate {
-        html! { <>{ path("shaft", -1.6, (x2, y2), with_head) }{ path("shaft", 1.6, (x2, y2), false) }</> }
+        html! { <>{ path("shaft", -1.6 * k, (x2, y2), head) }{ path("shaft", 1.6 * k, (x2, y2), 0.0) }</> }
     } else {
-        path("shaft", 0.0, (x2, y2), with_head)
+        path("shaft", 0.0, (x2, y2), head)
     };
     html! {
         <g {class} onmouseenter={enter} onmouseleave={leave} onclick={click}>
-            { path("hit", 0.0, (x2, y2), false) }
+            { path("hit", 0.0, (x2, y2), 0.0) }
             { body }
             if lost && arrived {
-                <path class="lost-x" d={format!("M{:.1},{:.1} l8,8 m0,-8 l-8,8", x2 - 4.0, y2 - 4.0)} />
+                <path class="lost-x" d={format!("M{:.1},{:.1} l{s:.1},{s:.1} m0,-{s:.1} l-{s:.1},{s:.1}", x2 - 4.0 * k, y2 - 4.0 * k, s = 8.0 * k)} />
             }
             if matches!(arrow.end, ArrowEnd::Late) && arrived {
-                <circle class="late-end" cx={coordinate(x2)} cy={coordinate(y2)} r="4" />
+                <circle class="late-end" cx={coordinate(x2)} cy={coordinate(y2)} r={coordinate(4.0 * k)} />
             }
             if let (Some(status), true) = (status, arrived) {
-                <text class="status-label" x={coordinate(x2 + 5.0)} y={coordinate(y2 - 5.0)}>{ status }</text>
+                <text class="status-label" x={coordinate(x2 + 5.0 * k)} y={coordinate(y2 - 5.0 * k)}>{ status }</text>
             }
         </g>
     }
@@ -214,9 +219,10 @@ pub fn mark_view(props: &MarkViewProps) -> Html {
         props.current.then_some("current"),
     );
     let transform = format!(
-        "translate({:.1},{:.1})",
+        "translate({:.1},{:.1}) scale({:.2})",
         props.geometry.x(mark.time_us),
-        props.geometry.y(mark.lane)
+        props.geometry.y(mark.lane),
+        props.geometry.mark_scale
     );
     let enter = {
         let on_hover = props.on_hover.clone();
