@@ -122,8 +122,12 @@ export const tests = [
 
       const importButton = page.getByRole("button", { name: "Import config" });
       await importButton.focus();
-      const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Enter")]);
-      assert(chooser, "Enter opens the file picker");
+      // Playwright turns on file-chooser interception asynchronously when the waiter is set
+      // up; a key press sent at once can beat it (a mouse click has its own delays).
+      const chooser = page.waitForEvent("filechooser");
+      await page.waitForTimeout(300);
+      await page.keyboard.press("Enter");
+      assert(await chooser, "Enter opens the file picker");
     },
   },
   {
