@@ -34,8 +34,8 @@ pub use scenario::{
     WorldConfig,
 };
 pub use server::{CrashConfig, CrashPoint, ServerConfig};
+pub(crate) use strict_json::Strict;
 pub use strict_json::{
     plain_json_error, scenario_from_value, strict_value, thousands, MAX_CONFIG_BYTES,
 };
-pub(crate) use strict_json::Strict;
 pub use valid::{value_at, ValidScenario};

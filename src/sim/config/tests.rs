@@ -130,7 +130,10 @@ mod strict_reading {
         assert!(e.len() < 300, "{} characters", e.len());
         let big = format!("{{\"seed\":1{}}}", " ".repeat(MAX_CONFIG_BYTES));
         let e = error_of(&big);
-        assert!(e.contains(&format!("{} bytes", thousands(big.len() as u64))), "{e}");
+        assert!(
+            e.contains(&format!("{} bytes", thousands(big.len() as u64))),
+            "{e}"
+        );
     }
 
     #[test]

@@ -124,9 +124,13 @@ mod tests {
     #[test]
     fn a_cut_off_trace_file_is_still_recognised_from_its_head() {
         let (text, hash) = trace_text();
-        let events = text.find("\"operations\":[").expect("operations follow the hash");
+        let events = text
+            .find("\"operations\":[")
+            .expect("operations follow the hash");
         for cut in [events, events + 7, text.len() / 2] {
-            let head = read_trace_head(&text[..cut]).expect("a trace").expect("readable");
+            let head = read_trace_head(&text[..cut])
+                .expect("a trace")
+                .expect("readable");
             assert_eq!(head.trace_hash, hash, "cut at {cut}");
         }
         let early = text.find("\"trace_hash\"").expect("hash present");
