@@ -6,17 +6,21 @@
 //!   workload, faults, timeouts, attempts and backoff.
 //! - With no faults and a client that never times out, no retry anomaly can appear.
 //! - In every run, protected or not, the reported counts agree with the ground truth.
+//! - Settling operations as soon as nothing can touch them changes nothing: a run finds
+//!   exactly what the same run settling everything at the end finds, and with the trace
+//!   off (which keeps only the first anomalies' sentences) what it finds with it on, under
+//!   any key policy and protection set.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 
 use idempotency_lab::sim::config::{
-    BackoffKind, BalancerPolicy, DelayKind, KeyPolicy, Protections, Scenario, UpsertMode,
-    WalletWrite, Workload,
+    BackoffKind, BalancerPolicy, DelayKind, KeyPolicy, KeyStoreLocation, Protections, Scenario,
+    UpsertMode, WalletWrite, Workload,
 };
-use idempotency_lab::sim::oracle::{count_by_kind, AnomalyKind};
-use idempotency_lab::sim::run;
+use idempotency_lab::sim::oracle::{count_by_kind, AnomalyKind, KEPT};
 use idempotency_lab::sim::trace::{Detail, Outcome};
+use idempotency_lab::sim::{run, run_settling_at_the_end};
 use proptest::prelude::*;
 
 fn workload() -> impl Strategy<Value = Workload> {
@@ -91,6 +95,37 @@ prop_compose! {
     }
 }
 
+prop_compose! {
+    /// Any scenario with any key policy and any mix of protections, sometimes cut short
+    /// by its event limit.
+    fn any_protections()(
+        s in scenario(),
+        key_policy in prop_oneof![Just(KeyPolicy::None), Just(KeyPolicy::PerOperation), Just(KeyPolicy::PerAttempt), Just(KeyPolicy::ReusedAcrossOperations)],
+        (keys, memory, fingerprint, lock, atomic, store_errors) in (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        ttl_us in prop_oneof![Just(100_000u64), Just(400_000), Just(86_400_000_000)],
+        (upsert, cas, propagation, outbox, honours) in (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        max_events in prop_oneof![3 => Just(400_000u64), 1 => 1_000u64..1_500],
+    ) -> Scenario {
+        let mut s = s;
+        s.client.key_policy = key_policy;
+        let k = &mut s.protections.idempotency_key;
+        k.enabled = keys;
+        k.store = if memory { KeyStoreLocation::Memory } else { KeyStoreLocation::Database };
+        k.ttl_us = ttl_us;
+        k.fingerprint_check = fingerprint;
+        k.in_flight_lock = lock;
+        k.atomic = atomic;
+        k.store_errors = store_errors;
+        s.protections.upsert = upsert;
+        s.protections.cas = cas;
+        s.protections.key_propagation = propagation;
+        s.protections.outbox = outbox;
+        s.world.provider_honours_keys = honours;
+        s.max_events = max_events;
+        s
+    }
+}
+
 /// The full protection set on `s`, keeping its faults, timeouts and attempts.
 fn fully_protected(mut s: Scenario) -> Scenario {
     let lock_timeout_us = s.protections.idempotency_key.lock_timeout_us;
@@ -135,6 +170,11 @@ fn check_counts_against_the_trace(s: &Scenario) -> Result<(), TestCaseError> {
         r.conservation.is_empty(),
         "conservation: {:?}",
         r.conservation
+    );
+    prop_assert_eq!(
+        r.live.late_facts,
+        0,
+        "a fact came after its operation settled"
     );
     if r.stopped_at_event_limit {
         return Ok(());
@@ -246,5 +286,33 @@ proptest! {
                 a.narrative
             );
         }
+    }
+
+    #[test]
+    fn settling_early_and_the_trace_off_change_nothing(s in any_protections()) {
+        let valid = s.clone().validate().expect("a valid scenario");
+        let on = run(&valid);
+        let reference = run_settling_at_the_end(&valid);
+        let mut off = s.clone();
+        off.trace = false;
+        let off = run(&off.validate().expect("a valid scenario"));
+        let context = serde_json::to_string(&s).unwrap();
+        prop_assert_eq!(&on.trace, &reference.trace, "{}", context);
+        prop_assert_eq!(&on.anomalies, &reference.anomalies, "{}", context);
+        prop_assert_eq!(&on.costs, &reference.costs, "{}", context);
+        prop_assert_eq!(&on.op_results, &reference.op_results);
+        prop_assert_eq!(&on.unknown_took_effect, &reference.unknown_took_effect);
+        prop_assert_eq!(&on.trace_hash, &off.trace_hash, "{}", context);
+        prop_assert_eq!(on.events, off.events);
+        prop_assert_eq!(on.anomaly_counts, off.anomaly_counts, "{}", context);
+        prop_assert_eq!(on.anomaly_counts.by_name(), count_by_kind(&on.anomalies));
+        let kept = on.anomalies.len().min(KEPT);
+        prop_assert_eq!(&on.anomalies[..kept], &off.anomalies[..], "{}", context);
+        prop_assert_eq!(on.ground_truth, off.ground_truth);
+        prop_assert_eq!(&on.conservation, &off.conservation);
+        prop_assert_eq!(on.unknown_took_effect.len() as u64, off.unknown_took_effect_count);
+        prop_assert_eq!((on.live.late_facts, off.live.late_facts), (0, 0), "{}", context);
+        let (a, b) = (&on.outcomes, &off.outcomes);
+        prop_assert_eq!((a.succeeded, a.failed, a.unknown), (b.succeeded, b.failed, b.unknown));
     }
 }

@@ -6,7 +6,6 @@
 
 use std::fmt::Write as _;
 
-use idempotency_lab::sim::oracle::count_by_kind;
 use idempotency_lab::sim::run;
 use idempotency_lab::sim::scenarios::presets;
 
@@ -19,7 +18,9 @@ fn current() -> String {
             let mut scenario = preset.scenario.clone();
             scenario.seed = seed;
             let r = run(&scenario.validate().expect("valid preset"));
-            let anomalies: Vec<String> = count_by_kind(&r.anomalies)
+            let anomalies: Vec<String> = r
+                .anomaly_counts
+                .by_name()
                 .into_iter()
                 .filter(|(_, n)| *n > 0)
                 .map(|(kind, n)| format!("{kind}={n}"))

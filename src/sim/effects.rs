@@ -17,7 +17,7 @@ use super::events::{Body, Event, Message};
 use super::faults::{fate, Fate, Link, MessageIdentity};
 use super::oracle::Fact;
 use super::trace::{Actor, Detail, MessageKind};
-use super::workload::Operation;
+use super::workload::{Operation, Operations};
 
 /// Fixed hop from the load balancer to a replica (same data centre, never lost).
 pub const BALANCER_HOP_US: u64 = 200;
@@ -27,7 +27,7 @@ pub const BALANCER_HOP_US: u64 = 200;
 pub struct Cx<'a> {
     pub now: u64,
     pub valid: &'a ValidScenario,
-    pub ops: &'a [Operation],
+    pub ops: &'a Operations,
 }
 
 impl<'a> Cx<'a> {
@@ -39,8 +39,9 @@ impl<'a> Cx<'a> {
         self.valid.scenario().seed
     }
 
-    pub fn op(&self, op: u32) -> &'a Operation {
-        &self.ops[op as usize]
+    #[inline]
+    pub fn op(&self, op: u32) -> Operation {
+        self.ops.get(op)
     }
 }
 

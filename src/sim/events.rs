@@ -107,11 +107,13 @@ pub enum Event {
         replica: u8,
         slot: u16,
         exec: u32,
+        op: u32,
     },
     ExternalTimeout {
         replica: u8,
         slot: u16,
         exec: u32,
+        op: u32,
         kind: CallKind,
         call: u8,
     },
@@ -120,12 +122,32 @@ pub enum Event {
     },
     RelaySend {
         outbox: u32,
+        op: u32,
         call: u8,
     },
     RelayTimeout {
         outbox: u32,
+        op: u32,
         call: u8,
     },
     /// The key store's housekeeping round (purge, recovery).
     KeyStoreRound,
+}
+
+impl Event {
+    /// The operation this event can still act on, if any: while one is queued, the
+    /// operation has not settled (see `settle.rs`).
+    #[inline]
+    pub fn op(&self) -> Option<u32> {
+        match *self {
+            Event::ClientAttempt { op, .. }
+            | Event::ClientTimeout { op, .. }
+            | Event::Resume { op, .. }
+            | Event::ExternalTimeout { op, .. }
+            | Event::RelaySend { op, .. }
+            | Event::RelayTimeout { op, .. } => Some(op),
+            Event::Arrive(message) | Event::Lost(message, _) => Some(message.op_attempt().0),
+            Event::ClientBegin { .. } | Event::Restart { .. } | Event::KeyStoreRound => None,
+        }
+    }
 }

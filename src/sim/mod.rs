@@ -9,7 +9,9 @@ pub mod config;
 pub mod effects;
 pub mod events;
 pub mod faults;
+pub mod live;
 pub mod oracle;
+pub mod outcomes;
 pub mod protections;
 pub mod queue;
 pub mod replay;
@@ -29,4 +31,4 @@ pub mod world;
 
 pub use config::{Scenario, ValidScenario};
 pub use results::RunResult;
-pub use world::run;
+pub use world::{run, run_settling_at_the_end};

@@ -4,9 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::oracle::count_by_kind;
 use super::results::{Costs, GroundTruth, RunResult};
-use super::trace::Outcome;
+use super::workload::operation;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Explanation {
@@ -22,8 +21,11 @@ pub struct ClientOutcomes {
     pub succeeded: u64,
     pub failed: u64,
     pub unknown: u64,
-    /// Of the unknown ones, those whose effect did happen (their labels).
+    /// Of the unknown ones, those whose effect did happen (their labels): all of them with
+    /// the trace on, the first 200 with it off (a run without a trace keeps nothing per
+    /// operation); the count is of all.
     pub unknown_took_effect: Vec<String>,
+    pub unknown_took_effect_count: u64,
     /// Operations still running when the run hit its event limit.
     pub unfinished: u64,
 }
@@ -54,83 +56,56 @@ pub struct Summary {
     pub explanations: Vec<Explanation>,
 }
 
-/// Nearest-rank percentile of sorted values.
-pub fn percentile(sorted: &[u64], p: f64) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 impl Summary {
     pub fn new(result: &RunResult, wall_time_ms: f64) -> Summary {
-        let mut outcomes = ClientOutcomes::default();
-        let mut latencies = Vec::with_capacity(result.op_results.len());
-        for r in &result.op_results {
-            match r.outcome {
-                Some(Outcome::Succeeded) => outcomes.succeeded += 1,
-                Some(Outcome::Failed) => outcomes.failed += 1,
-                Some(Outcome::Unknown) => outcomes.unknown += 1,
-                None => outcomes.unfinished += 1,
-            }
-            if r.outcome.is_some() {
-                latencies.push(r.end_us - r.start_us);
-            }
-        }
-        latencies.sort_unstable();
-        outcomes.unknown_took_effect = result
-            .unknown_took_effect
-            .iter()
-            .map(|&op| result.operations[op as usize].label())
-            .collect();
+        let scenario = &result.scenario;
+        let label = |op: u32| operation(scenario, op).label();
+        let o = &result.outcomes;
+        let outcomes = ClientOutcomes {
+            succeeded: o.succeeded,
+            failed: o.failed,
+            unknown: o.unknown,
+            unknown_took_effect: result
+                .unknown_took_effect
+                .iter()
+                .map(|&op| label(op))
+                .collect(),
+            unknown_took_effect_count: result.unknown_took_effect_count,
+            unfinished: scenario.operations as u64 - o.ended(),
+        };
         let mut costs = result.costs.clone();
         costs.key_rows_series.clear();
         Summary {
-            workload: result.scenario.workload.name(),
-            seed: result.scenario.seed,
+            workload: scenario.workload.name(),
+            seed: scenario.seed,
             trace_hash: result.trace_hash.clone(),
             events: result.events,
             stopped_at_event_limit: result.stopped_at_event_limit,
-            operations: result.operations.len() as u64,
+            operations: scenario.operations as u64,
             virtual_time_us: result.virtual_time_us,
             wall_time_ms,
-            anomalies: count_by_kind(&result.anomalies),
+            anomalies: result.anomaly_counts.by_name(),
             client_outcomes: outcomes,
             latency_us: Latency {
-                p50: percentile(&latencies, 50.0),
-                p95: percentile(&latencies, 95.0),
-                p99: percentile(&latencies, 99.0),
-                max: latencies.last().copied().unwrap_or(0),
+                p50: o.latency.percentile(50.0),
+                p95: o.latency.percentile(95.0),
+                p99: o.latency.percentile(99.0),
+                max: o.latency.max(),
             },
             costs,
             ground_truth: result.ground_truth,
+            // All of them with the trace on; the first 200 with it off.
             explanations: result
                 .anomalies
                 .iter()
                 .map(|a| Explanation {
                     kind: a.kind.name(),
-                    operation: result.operations[a.op as usize].label(),
+                    operation: label(a.op),
                     time_us: a.time_us,
                     events: a.events.clone(),
                     narrative: a.narrative.clone(),
                 })
                 .collect(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let v: Vec<u64> = (1..=100).collect();
-        assert_eq!(percentile(&v, 50.0), 50);
-        assert_eq!(percentile(&v, 95.0), 95);
-        assert_eq!(percentile(&v, 99.0), 99);
-        assert_eq!(percentile(&[], 50.0), 0);
-        assert_eq!(percentile(&[7], 99.0), 7);
     }
 }

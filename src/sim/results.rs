@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::Scenario;
-use super::oracle::Anomaly;
+use super::oracle::{Anomaly, AnomalyCounts};
+use super::outcomes::Outcomes;
 use super::trace::{Outcome, TraceEvent};
 use super::workload::Operation;
 
@@ -45,7 +46,8 @@ pub struct Costs {
     pub email_calls: u64,
 }
 
-/// Everything a run produced.
+/// Everything a run produced. With the trace off, nothing in it grows with the number of
+/// operations: no per-operation tables, and anomalies past the first 200 are counted only.
 #[derive(Clone, Debug)]
 pub struct RunResult {
     pub scenario: Scenario,
@@ -53,18 +55,55 @@ pub struct RunResult {
     pub events: u64,
     pub stopped_at_event_limit: bool,
     pub virtual_time_us: u64,
+    /// Every operation, what its client saw and every attempt: with the trace on only.
     pub operations: Vec<Operation>,
     pub op_results: Vec<OpResult>,
     pub attempts: Vec<AttemptInfo>,
+    /// Outcomes and latencies, counted (with the trace on or off).
+    pub outcomes: Outcomes,
     pub trace: Vec<TraceEvent>,
+    /// In the report's order (time, kind, operation): all of them with the trace on, the
+    /// first 200 with it off. `anomaly_counts` counts them all.
     pub anomalies: Vec<Anomaly>,
+    pub anomaly_counts: AnomalyCounts,
     pub costs: Costs,
     pub ground_truth: GroundTruth,
     /// Conservation rules the anomalies fail to account for (empty unless the oracle is
     /// wrong; tests check it).
     pub conservation: Vec<String>,
-    /// Operations the client left unknown whose effect did happen.
+    /// Operations the client left unknown whose effect did happen, ascending: all of them
+    /// with the trace on, the first 200 with it off; the count is of all.
     pub unknown_took_effect: Vec<u32>,
+    pub unknown_took_effect_count: u64,
+    /// The most state held at once: what memory follows.
+    pub live: LiveSizes,
+}
+
+/// The most entries held at once, per kind of state. With the trace off these are all
+/// the engine keeps about operations, and none grows with the run: they follow what is
+/// in flight (a test checks it). Store sizes are sampled every 1024 events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiveSizes {
+    /// Operations the oracle remembered (live: not settled yet).
+    pub operations: usize,
+    pub executions: usize,
+    /// Operations with events queued.
+    pub in_flight: usize,
+    /// Charges, order and outbox rows, dedup keys, key records and outbox rows in the
+    /// relay held for operations not settled.
+    pub charges: usize,
+    pub rows: usize,
+    pub dedup_keys: usize,
+    pub key_records: usize,
+    /// Purge rounds that retired key rows wait for.
+    pub retired_rounds: usize,
+    pub relay_rows: usize,
+    pub queue: usize,
+    /// Operations with nothing queued waiting for a pin to go.
+    pub parked: usize,
+    /// Facts that arrived after their operation settled, and refunds or outbox replies
+    /// for what was forgotten: zero unless settling is wrong.
+    pub late_facts: u64,
 }
 
 /// What really happened, counted from the provider's log, the rows and the email log.

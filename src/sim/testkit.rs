@@ -1,6 +1,7 @@
 //! Test support: one replica with its stores, a hand-made execution, and readers for the
 //! effects a handler wrote. Used by the per-step and per-actor tests.
 
+use super::actors::keeper;
 use super::actors::replica::{Execution, Node, Replica};
 use super::config::{Scenario, ValidScenario};
 use super::effects::{Cx, Effect, Out, PendingSend};
@@ -9,12 +10,13 @@ use super::oracle::Fact;
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
 use super::trace::Detail;
-use super::workload::{generate_operations, Operation};
+use super::workload::{generate_operations, Operation, Operations};
 
 /// A scenario, its operations, and replica 0 with the database and the key store.
 pub struct Bench {
     pub valid: ValidScenario,
     pub ops: Vec<Operation>,
+    pub operations: Operations,
     pub replica: Replica,
     pub db: Database,
     pub keys: KeyStore,
@@ -32,10 +34,13 @@ impl Bench {
             s.world.initial_balance,
             s.clients,
         );
-        let keys = KeyStore::new(s.protections.idempotency_key.store, s.replicas);
+        let key_config = &s.protections.idempotency_key;
+        let keys = KeyStore::new(key_config.store, s.replicas, keeper::round_us(key_config));
+        let operations = Operations::new(s);
         Bench {
             valid,
             ops,
+            operations,
             replica: Replica::new(),
             db,
             keys,
@@ -52,7 +57,7 @@ impl Bench {
         let cx = Cx {
             now,
             valid: &self.valid,
-            ops: &self.ops,
+            ops: &self.operations,
         };
         let mut node = Node {
             index: 0,
@@ -70,7 +75,7 @@ impl Bench {
         Cx {
             now,
             valid: &self.valid,
-            ops: &self.ops,
+            ops: &self.operations,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The workload: every logical operation of a run, and the idempotency key a client
 //! sends with each attempt under its key policy.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 
 use super::config::{KeyPolicy, Scenario, Workload};
@@ -58,7 +60,7 @@ impl OpKind {
 }
 
 /// One logical operation of one client.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Operation {
     pub index: u32,
     pub client: u16,
@@ -106,50 +108,96 @@ impl Operation {
     }
 }
 
-/// Build every operation of the run. Each depends only on the seed and its index.
-pub fn generate_operations(scenario: &Scenario) -> Vec<Operation> {
+/// Operation `index` of the run: it depends only on the seed and its index, so it is
+/// made again when needed instead of kept for the whole run.
+pub fn operation(scenario: &Scenario, index: u32) -> Operation {
     let clients = scenario.clients as u64;
-    (0..scenario.operations)
-        .map(|index| {
-            let draw = |salt: u64| {
-                KeyedDraw::new(scenario.seed, Purpose::Workload, [index as u64, salt, 0, 0])
-            };
-            let client = (index as u64 % clients) as u16;
-            let kind = match scenario.workload {
-                Workload::Payment => OpKind::Payment {
-                    amount: 500 + 100 * draw(1).below(50) as i64,
-                },
-                Workload::Checkout => OpKind::Checkout {
-                    quantity: 1,
-                    amount: 1_000 + 500 * draw(1).below(20) as i64,
-                },
-                Workload::Wallet => {
-                    let account = draw(1).below(scenario.world.accounts as u64) as u32;
-                    let amount = 10 * (1 + draw(2).below(10) as i64);
-                    if draw(3).chance(0.3) {
-                        OpKind::Withdraw { account, amount }
-                    } else {
-                        OpKind::Deposit { account, amount }
-                    }
-                }
-                Workload::Profile => {
-                    if draw(3).chance(0.2) {
-                        OpKind::ProfileDelete
-                    } else {
-                        OpKind::ProfilePut { value: index + 1 }
-                    }
-                }
-            };
-            let [a, b, c] = kind.words();
-            let fingerprint = mix64(mix64(mix64(mix64(a) ^ b) ^ c) ^ index as u64);
-            Operation {
-                index,
-                client,
-                kind,
-                fingerprint,
+    let draw =
+        |salt: u64| KeyedDraw::new(scenario.seed, Purpose::Workload, [index as u64, salt, 0, 0]);
+    let client = (index as u64 % clients) as u16;
+    let kind = match scenario.workload {
+        Workload::Payment => OpKind::Payment {
+            amount: 500 + 100 * draw(1).below(50) as i64,
+        },
+        Workload::Checkout => OpKind::Checkout {
+            quantity: 1,
+            amount: 1_000 + 500 * draw(1).below(20) as i64,
+        },
+        Workload::Wallet => {
+            let account = draw(1).below(scenario.world.accounts as u64) as u32;
+            let amount = 10 * (1 + draw(2).below(10) as i64);
+            if draw(3).chance(0.3) {
+                OpKind::Withdraw { account, amount }
+            } else {
+                OpKind::Deposit { account, amount }
             }
-        })
+        }
+        Workload::Profile => {
+            if draw(3).chance(0.2) {
+                OpKind::ProfileDelete
+            } else {
+                OpKind::ProfilePut { value: index + 1 }
+            }
+        }
+    };
+    let [a, b, c] = kind.words();
+    let fingerprint = mix64(mix64(mix64(mix64(a) ^ b) ^ c) ^ index as u64);
+    Operation {
+        index,
+        client,
+        kind,
+        fingerprint,
+    }
+}
+
+/// Build every operation of the run (kept in the result when the trace is recorded).
+pub fn generate_operations(scenario: &Scenario) -> Vec<Operation> {
+    (0..scenario.operations)
+        .map(|index| operation(scenario, index))
         .collect()
+}
+
+/// The operations handlers ask for, made on demand: a small direct-mapped cache holds
+/// the recent ones (the operations in flight), so memory does not grow with the run and
+/// a hit costs what indexing a vector of every operation did.
+pub struct Operations {
+    scenario: Scenario,
+    cache: Box<[Cell<Operation>]>,
+}
+
+/// Slots of the cache: more than the operations in flight on the largest run.
+const CACHED_OPERATIONS: usize = 1024;
+
+impl Operations {
+    pub fn new(scenario: &Scenario) -> Self {
+        let empty = Operation {
+            index: u32::MAX,
+            client: 0,
+            kind: OpKind::ProfileDelete,
+            fingerprint: 0,
+        };
+        Operations {
+            scenario: scenario.clone(),
+            cache: vec![Cell::new(empty); CACHED_OPERATIONS].into_boxed_slice(),
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, index: u32) -> Operation {
+        let slot = &self.cache[index as usize % CACHED_OPERATIONS];
+        let cached = slot.get();
+        if cached.index == index {
+            return cached;
+        }
+        let made = operation(&self.scenario, index);
+        slot.set(made);
+        made
+    }
+
+    /// The client that runs operation `index` (operations are dealt out in turn).
+    pub fn client_of(&self, index: u32) -> u16 {
+        (index % self.scenario.clients) as u16
+    }
 }
 
 /// The `Idempotency-Key` a client sends on an attempt, per its key policy.

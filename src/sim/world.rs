@@ -1,7 +1,13 @@
 //! The world: every actor's state, the event queue and the run loop. `dispatch` hands a
-//! queue event to the handler it concerns; the `Applier` carries out the effects the
-//! handler writes — trace events, messages (whose fate was decided when written), timers,
-//! facts for the oracle, costs — in the order they are written. `finish` gathers the result.
+//! queue event to the handler it concerns; the `Applier` (applier.rs) carries out the
+//! effects the handler writes. Operations settle as soon as nothing can touch them
+//! (settle.rs), so memory follows what is in flight. `finish` gathers the result.
+
+mod applier;
+mod settle;
+
+use applier::Applier;
+use settle::InFlight;
 
 use super::actors::balancer::{self, Balancer};
 use super::actors::client::{self, Clients};
@@ -13,32 +19,39 @@ use super::actors::provider::PaymentProvider;
 use super::actors::relay::{self, Relay};
 use super::actors::replica::{self, Node, Replica};
 use super::config::ValidScenario;
-use super::effects::{fate_of, Cost, Cx, Effects, PendingTrace};
+use super::effects::{Cx, Effects};
 use super::events::{Body, Event, Message};
-use super::faults::{lost_after, Fate};
-use super::faults::{Link, MessageIdentity};
-use super::oracle::{Fact, Oracle, Truth};
+use super::oracle::{Fact, Oracle};
 use super::queue::EventQueue;
 use super::results::{Costs, GroundTruth, RunResult};
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
-use super::trace::MessageKind;
-use super::trace::{Actor, Detail, DropReason, Trace, TraceEvent};
-use super::workload::{generate_operations, Operation};
+use super::trace::{Actor, Detail, Trace};
+use super::workload::{generate_operations, Operations};
 
 /// Run a validated scenario to completion (or to its event limit).
 pub fn run(valid: &ValidScenario) -> RunResult {
-    let ops = generate_operations(valid.scenario());
+    let ops = Operations::new(valid.scenario());
     let mut world = World::new(valid, &ops);
     world.run();
-    let mut result = world.finish();
-    result.operations = ops;
-    result
+    world.finish()
+}
+
+/// The same run with nothing settled before the end: every operation stays live and is
+/// checked against the final ground truth, as if nothing could be forgotten. The
+/// reference tests compare [`run`] with: settling early must change nothing.
+#[doc(hidden)]
+pub fn run_settling_at_the_end(valid: &ValidScenario) -> RunResult {
+    let ops = Operations::new(valid.scenario());
+    let mut world = World::new(valid, &ops);
+    world.sinks.in_flight.settle_at_the_end();
+    world.run();
+    world.finish()
 }
 
 struct World<'a> {
     valid: &'a ValidScenario,
-    ops: &'a [Operation],
+    ops: &'a Operations,
     now: u64,
     actors: Actors,
     sinks: Sinks,
@@ -47,6 +60,8 @@ struct World<'a> {
 /// Where effects end up: the queue, the trace, the oracle and the costs.
 struct Sinks {
     queue: EventQueue<Event>,
+    /// What the queue holds per operation: an operation with events queued is live.
+    in_flight: InFlight,
     trace: Trace,
     max_events: u64,
     record_key_rows: bool,
@@ -55,6 +70,17 @@ struct Sinks {
     costs: Costs,
     refunds: Vec<Refund>,
     stopped: bool,
+}
+
+impl Sinks {
+    /// Queue `event` at `time`, counting it against the operation it names.
+    #[inline(always)]
+    fn push(&mut self, time: u64, event: Event) {
+        if let Some(op) = event.op() {
+            self.in_flight.hold(op);
+        }
+        self.queue.push(time, event);
+    }
 }
 
 /// Every actor's state and the stores: what handlers may change.
@@ -71,14 +97,15 @@ struct Actors {
 }
 
 impl<'a> World<'a> {
-    fn new(valid: &'a ValidScenario, ops: &'a [Operation]) -> Self {
+    fn new(valid: &'a ValidScenario, ops: &'a Operations) -> Self {
         let cfg = valid.scenario();
+        let keys = &cfg.protections.idempotency_key;
         World {
             valid,
             ops,
             now: 0,
             actors: Actors {
-                clients: Clients::new(cfg.clients, ops, cfg.trace),
+                clients: Clients::new(cfg.clients, cfg.operations, cfg.trace),
                 balancer: Balancer::new(cfg.balancer, cfg.seed),
                 replicas: (0..cfg.replicas).map(|_| Replica::new()).collect(),
                 db: Database::new(
@@ -87,7 +114,7 @@ impl<'a> World<'a> {
                     cfg.world.initial_balance,
                     cfg.clients,
                 ),
-                keys: KeyStore::new(cfg.protections.idempotency_key.store, cfg.replicas),
+                keys: KeyStore::new(keys.store, cfg.replicas, keeper::round_us(keys)),
                 provider: PaymentProvider::new(cfg.world.provider_honours_keys),
                 email: EmailService::default(),
                 relay: Relay::default(),
@@ -95,10 +122,11 @@ impl<'a> World<'a> {
             },
             sinks: Sinks {
                 queue: EventQueue::new(),
+                in_flight: InFlight::new(cfg),
                 trace: Trace::new(cfg.trace),
                 max_events: cfg.max_events,
                 record_key_rows: cfg.trace,
-                oracle: Oracle::new(cfg, ops),
+                oracle: Oracle::new(cfg),
                 next_msg: 0,
                 costs: Costs::default(),
                 refunds: Vec::new(),
@@ -107,41 +135,45 @@ impl<'a> World<'a> {
         }
     }
 
-    fn run(&mut self) {
-        for client in 0..self.valid.scenario().clients as u16 {
-            let cx = Cx {
-                now: 0,
-                valid: self.valid,
-                ops: self.ops,
-            };
-            let delay = client::start_delay(&cx, client);
-            self.sinks.queue.push(delay, Event::ClientBegin { client });
-        }
-        let cx = Cx {
-            now: 0,
+    fn cx(&self) -> Cx<'a> {
+        Cx {
+            now: self.now,
             valid: self.valid,
             ops: self.ops,
-        };
-        if keeper::enabled(&cx) {
-            let first = keeper::interval(&cx);
-            self.sinks.queue.push(first, Event::KeyStoreRound);
+        }
+    }
+
+    fn run(&mut self) {
+        for client in 0..self.valid.scenario().clients as u16 {
+            let delay = client::start_delay(&self.cx(), client);
+            self.sinks.push(delay, Event::ClientBegin { client });
+        }
+        if keeper::enabled(&self.cx()) {
+            let first = keeper::interval(&self.cx());
+            self.sinks.push(first, Event::KeyStoreRound);
         }
         while let Some((time, event)) = self.sinks.queue.pop() {
             if self.sinks.stopped {
                 break;
             }
             self.now = time;
+            let op = event.op();
             self.dispatch(event);
+            // Its last queued event has run: the operation may have settled.
+            if let Some(op) = op {
+                if self.sinks.in_flight.release(op) {
+                    self.try_settle(op);
+                }
+            }
+            if self.sinks.in_flight.check_due() {
+                self.recheck_parked();
+            }
         }
     }
 
     /// Hand `event` to its handler; the applier carries out each effect it writes.
     fn dispatch(&mut self, event: Event) {
-        let cx = Cx {
-            now: self.now,
-            valid: self.valid,
-            ops: self.ops,
-        };
+        let cx = self.cx();
         let mut out = Applier {
             now: self.now,
             valid: self.valid,
@@ -155,7 +187,7 @@ impl<'a> World<'a> {
             let provider = &mut self.actors.provider;
             let (refunded, op, exec) = match refund {
                 Refund::Charge { charge, op, exec } => (provider.refund(charge), op, exec),
-                Refund::ByKey { key, op } => (provider.refund_by_key(key), op, KEEPER),
+                Refund::ByKey { key, op } => (provider.refund_by_key(key, op), op, KEEPER),
             };
             if let Some(charge) = refunded {
                 let mut out = Applier {
@@ -174,14 +206,15 @@ impl<'a> World<'a> {
         }
     }
 
-    fn finish(self) -> RunResult {
+    fn finish(mut self) -> RunResult {
+        // What is still live settles now, against the ground truth as it stands.
+        for op in self.sinks.oracle.live() {
+            self.settle(op);
+        }
+        self.sample_sizes();
         let mut sinks = self.sinks;
-        let actors = self.actors;
-        let verdicts = sinks.oracle.finalize(&Truth {
-            charges: &actors.provider.charges,
-            orders: &actors.db.orders,
-            emails: &actors.email.sent,
-        });
+        let mut actors = self.actors;
+        let verdicts = sinks.oracle.finish();
         let mut anomalies = verdicts.anomalies;
         let recorded = sinks.trace.count.min(u32::MAX as u64) as u32;
         for a in &mut anomalies {
@@ -196,13 +229,13 @@ impl<'a> World<'a> {
             .chain(series.last().copied())
             .collect();
         sinks.costs.key_rows_series.dedup();
-        let charges = actors.provider.charges.len() as u64;
-        let refunds = actors
-            .provider
-            .charges
-            .iter()
-            .filter(|c| c.refunded)
-            .count() as u64;
+        let (charges, refunds) = actors.provider.totals();
+        let mut live = sinks.in_flight.sizes();
+        live.operations = verdicts.peak_live_operations;
+        live.executions = verdicts.peak_live_executions;
+        live.late_facts = verdicts.late_facts + actors.provider.late + actors.db.late;
+        actors.clients.outcomes.latency.finish();
+        let scenario = self.valid.scenario();
         RunResult {
             trace_hash: sinks.trace.hash_hex(),
             events: sinks.trace.count,
@@ -212,18 +245,27 @@ impl<'a> World<'a> {
                 charges,
                 refunds,
                 net_charges: charges - refunds,
-                orders: actors.db.orders.len() as u64,
-                emails: actors.email.sent.len() as u64,
+                orders: actors.db.order_rows(),
+                emails: actors.email.sent(),
             },
             conservation: verdicts.conservation,
             unknown_took_effect: verdicts.unknown_took_effect,
-            operations: Vec::new(),
+            unknown_took_effect_count: verdicts.unknown_took_effect_count,
+            // The browser reads every operation; a run without a trace needs none.
+            operations: if scenario.trace {
+                generate_operations(scenario)
+            } else {
+                Vec::new()
+            },
+            outcomes: actors.clients.outcomes,
             op_results: actors.clients.results,
             attempts: actors.clients.attempts,
             trace: sinks.trace.events,
             anomalies,
+            anomaly_counts: verdicts.counts,
             costs: sinks.costs,
-            scenario: self.valid.scenario().clone(),
+            live,
+            scenario: scenario.clone(),
         }
     }
 }
@@ -246,6 +288,7 @@ impl Actors {
                 replica,
                 slot,
                 exec,
+                ..
             } => replica::on_resume(&mut self.node(replica), cx, slot, exec, out),
             Event::ExternalTimeout {
                 replica,
@@ -253,6 +296,7 @@ impl Actors {
                 exec,
                 kind,
                 call,
+                ..
             } => replica::on_external_timeout(
                 &mut self.node(replica),
                 cx,
@@ -263,10 +307,10 @@ impl Actors {
                 out,
             ),
             Event::Restart { replica } => replica::on_restart(&mut self.node(replica), out),
-            Event::RelaySend { outbox, call } => {
+            Event::RelaySend { outbox, call, .. } => {
                 relay::on_send(&mut self.relay, &self.db, cx, outbox, call, out)
             }
-            Event::RelayTimeout { outbox, call } => {
+            Event::RelayTimeout { outbox, call, .. } => {
                 relay::on_timeout(&mut self.relay, &self.db, cx, outbox, call, out)
             }
             Event::KeyStoreRound => keeper::on_round(&mut self.keys, &self.db, cx, more, out),
@@ -312,168 +356,4 @@ impl Actors {
 enum Refund {
     Charge { charge: u32, op: u32, exec: u32 },
     ByKey { key: u64, op: u32 },
-}
-
-/// The world's writer of effects: each one is carried out as it is written.
-struct Applier<'w> {
-    now: u64,
-    valid: &'w ValidScenario,
-    sinks: &'w mut Sinks,
-}
-
-impl Applier<'_> {
-    /// Record a trace event now; returns its id. The limit is exact: once reached,
-    /// nothing more is recorded and the loop stops.
-    #[inline(always)]
-    fn emit(&mut self, actor: Actor, peer: Actor, op: u32, attempt: u8, detail: Detail) -> u32 {
-        let sinks = &mut *self.sinks;
-        if sinks.trace.count >= sinks.max_events {
-            sinks.stopped = true;
-            return u32::MAX;
-        }
-        sinks.trace.emit(TraceEvent {
-            time: self.now,
-            detail,
-            op,
-            actor,
-            peer,
-            attempt,
-        })
-    }
-
-    fn next_message_id(&mut self) -> u32 {
-        let id = self.sinks.next_msg;
-        self.sinks.next_msg += 1;
-        id
-    }
-}
-
-impl Effects for Applier<'_> {
-    #[inline(always)]
-    fn next_event_id(&self) -> u32 {
-        if self.sinks.trace.count < self.sinks.max_events {
-            self.sinks.trace.count as u32
-        } else {
-            u32::MAX
-        }
-    }
-
-    #[inline(always)]
-    fn trace(&mut self, e: PendingTrace) -> u32 {
-        self.emit(e.actor, e.peer, e.op, e.attempt, e.detail)
-    }
-
-    /// Put a message on the network: record the send, then its arrival, its loss, or its
-    /// arrival and a copy's.
-    fn send(
-        &mut self,
-        cx: &Cx,
-        from: Actor,
-        to: Actor,
-        kind: MessageKind,
-        link: Option<Link>,
-        identity: MessageIdentity,
-        body: Body,
-        value: i64,
-    ) {
-        let fate = fate_of(cx, link, identity);
-        let message = Message {
-            id: self.next_message_id(),
-            from,
-            to,
-            copy: 0,
-            kind,
-            body,
-        };
-        let (op, attempt) = message.op_attempt();
-        let detail = Detail::Send {
-            msg: message.id,
-            message: kind,
-            value,
-        };
-        self.emit(from, to, op, attempt, detail);
-        match fate {
-            Fate::Lost | Fate::Partitioned => {
-                let reason = if fate == Fate::Lost {
-                    DropReason::Loss
-                } else {
-                    DropReason::Partition
-                };
-                // Shown where the message would have arrived, at its would-be arrival time.
-                let at = self.now + lost_after(&self.valid.scenario().network);
-                self.sinks.queue.push(at, Event::Lost(message, reason));
-            }
-            Fate::Delivered { delay, copy_delay } => {
-                self.sinks
-                    .queue
-                    .push(self.now + delay, Event::Arrive(message));
-                if let Some(copy_delay) = copy_delay {
-                    let id = self.next_message_id();
-                    let duplicate = Detail::Duplicate {
-                        msg: id,
-                        message: kind,
-                        original: message.id,
-                    };
-                    let event = self.emit(from, to, op, attempt, duplicate);
-                    if let Body::Request { op, attempt, .. } = message.body {
-                        let fact = Fact::Duplicated { op, attempt, event };
-                        self.sinks.oracle.observe(fact, self.now);
-                    }
-                    let copy = Message {
-                        id,
-                        copy: 1,
-                        ..message
-                    };
-                    self.sinks
-                        .queue
-                        .push(self.now + copy_delay, Event::Arrive(copy));
-                }
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn after(&mut self, delay: u64, event: Event) {
-        self.sinks.queue.push(self.now + delay, event);
-    }
-
-    #[inline(always)]
-    fn fact(&mut self, fact: Fact) {
-        self.sinks.oracle.observe(fact, self.now);
-    }
-
-    #[inline(always)]
-    fn cost(&mut self, cost: Cost) {
-        let c = &mut self.sinks.costs;
-        let counter = match cost {
-            Cost::DbRoundTrip => &mut c.db_round_trips,
-            Cost::Replay => &mut c.replays,
-            Cost::Response409 => &mut c.responses_409,
-            Cost::Response422 => &mut c.responses_422,
-            Cost::Response5xx => &mut c.responses_5xx,
-            Cost::ClientVisibleError => &mut c.client_visible_errors,
-            Cost::ClientTimeout => &mut c.client_timeouts,
-            Cost::ProviderCall => &mut c.provider_calls,
-            Cost::EmailCall => &mut c.email_calls,
-        };
-        *counter += 1;
-    }
-
-    fn key_rows(&mut self, rows: u64) {
-        let record = self.sinks.record_key_rows;
-        let c = &mut self.sinks.costs;
-        c.key_rows_peak = c.key_rows_peak.max(rows);
-        c.key_rows_final = rows;
-        if record {
-            c.key_rows_series.push((self.now, rows));
-        }
-    }
-
-    fn refund(&mut self, charge: u32, op: u32, exec: u32) {
-        self.sinks.refunds.push(Refund::Charge { charge, op, exec });
-    }
-
-    fn refund_by_key(&mut self, key: u64, op: u32) {
-        self.sinks.refunds.push(Refund::ByKey { key, op });
-    }
 }

@@ -8,20 +8,23 @@ use crate::sim::effects::{Cost, Cx, Effects};
 use crate::sim::events::{Body, Event, Message};
 use crate::sim::faults::{request_identity, Link};
 use crate::sim::oracle::{Fact, Fault};
+use crate::sim::outcomes::Outcomes;
 use crate::sim::results::{AttemptInfo, OpResult};
 use crate::sim::retry::RetryPolicy;
 use crate::sim::rng::{KeyedDraw, Purpose};
 use crate::sim::trace::{Actor, Detail, MessageKind, Outcome};
-use crate::sim::workload::{idempotency_key, OpKind, Operation};
+use crate::sim::workload::{idempotency_key, OpKind};
 
 /// Read-backs a client makes after "already exists" before it gives up.
 const MAX_READ_BACKS: u8 = 3;
 
 #[derive(Clone, Debug, Default)]
 struct ClientState {
-    ops: Vec<u32>,
-    next: usize,
+    /// Operations begun: the client's operations are dealt out in turn, so its next one
+    /// is `client + begun * clients`.
+    begun: u32,
     current: Option<u32>,
+    start_us: u64,
     attempt: u8,
     answered: bool,
     read_back: bool,
@@ -33,23 +36,28 @@ struct ClientState {
 #[derive(Clone, Debug)]
 pub struct Clients {
     states: Vec<ClientState>,
+    operations: u32,
+    /// Outcomes and latencies, counted as operations end.
+    pub outcomes: Outcomes,
+    /// Per operation and every attempt as sent, kept when the trace is recorded.
     pub results: Vec<OpResult>,
-    /// Every attempt as sent, kept when the trace is recorded.
     pub attempts: Vec<AttemptInfo>,
-    record_attempts: bool,
+    record: bool,
 }
 
 impl Clients {
-    pub fn new(clients: u32, ops: &[Operation], record_attempts: bool) -> Self {
-        let mut states = vec![ClientState::default(); clients as usize];
-        for op in ops {
-            states[op.client as usize].ops.push(op.index);
-        }
+    pub fn new(clients: u32, operations: u32, record: bool) -> Self {
         Clients {
-            states,
-            results: vec![OpResult::default(); ops.len()],
+            states: vec![ClientState::default(); clients as usize],
+            operations,
+            outcomes: Outcomes::new(record),
+            results: if record {
+                vec![OpResult::default(); operations as usize]
+            } else {
+                Vec::new()
+            },
             attempts: Vec::new(),
-            record_attempts,
+            record,
         }
     }
 
@@ -67,14 +75,20 @@ pub fn start_delay(cx: &Cx, client: u16) -> u64 {
 
 /// Start the client's next operation, if it has one.
 pub fn on_begin(clients: &mut Clients, cx: &Cx, client: u16, out: &mut impl Effects) {
+    let count = clients.states.len() as u64;
     let state = &mut clients.states[client as usize];
-    let Some(&op) = state.ops.get(state.next) else {
+    let op = client as u64 + state.begun as u64 * count;
+    if op >= clients.operations as u64 {
         return;
-    };
-    state.next += 1;
+    }
+    let op = op as u32;
+    state.begun += 1;
     state.current = Some(op);
+    state.start_us = cx.now;
     state.read_backs = 0;
-    clients.results[op as usize].start_us = cx.now;
+    if clients.record {
+        clients.results[op as usize].start_us = cx.now;
+    }
     let amount = cx.op(op).kind.amount();
     out.event(
         Actor::Client(client),
@@ -97,14 +111,14 @@ pub fn on_attempt(
 ) {
     let operation = cx.op(op);
     let client = operation.client;
-    let key = idempotency_key(cx.scenario().client.key_policy, operation, attempt);
+    let key = idempotency_key(cx.scenario().client.key_policy, &operation, attempt);
     let state = &mut clients.states[client as usize];
     state.attempt = attempt;
     state.answered = false;
     state.read_back = read_back;
     let if_match = state.known_version;
-    clients.results[op as usize].attempts = attempt;
-    if clients.record_attempts {
+    if clients.record {
+        clients.results[op as usize].attempts = attempt;
         clients.attempts.push(AttemptInfo {
             op,
             attempt,
@@ -335,15 +349,20 @@ fn retry_or_end(
 
 fn end_op(clients: &mut Clients, cx: &Cx, op: u32, outcome: Outcome, out: &mut impl Effects) {
     let client = cx.op(op).client;
-    let result = &mut clients.results[op as usize];
-    result.end_us = cx.now;
-    result.outcome = Some(outcome);
-    let latency_us = cx.now - result.start_us;
+    let state = &clients.states[client as usize];
+    let latency_us = cx.now - state.start_us;
+    let attempts = state.attempt;
+    clients.outcomes.record(outcome, latency_us);
+    if clients.record {
+        let result = &mut clients.results[op as usize];
+        result.end_us = cx.now;
+        result.outcome = Some(outcome);
+    }
     let event = out.event(
         Actor::Client(client),
         Actor::Nobody,
         op,
-        result.attempts,
+        attempts,
         Detail::OpEnd {
             outcome,
             latency_us,

@@ -53,7 +53,7 @@ pub fn on_call(
         }
     } else {
         out.cost(Cost::EmailCall);
-        match email.send(op, key, cx.now) {
+        match email.send(op, key) {
             (id, false) => (CallKind::Email, Detail::EmailSent { email: id }, id, true),
             (id, true) => (
                 CallKind::Email,

@@ -5,6 +5,7 @@
 //! charge if no order of the operation exists, and completes the record with a 502 so a
 //! late retry replays that failure instead of charging again (Stripe's "completer").
 
+use crate::sim::config::IdempotencyKeyConfig;
 use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::{CallKind, Event};
 use crate::sim::protections::stored_response;
@@ -18,7 +19,11 @@ pub const KEEPER: u32 = u32::MAX;
 
 /// How often the job runs: as often as a lock can expire, within 10 ms and 10 s.
 pub fn interval(cx: &Cx) -> u64 {
-    let keys = &cx.scenario().protections.idempotency_key;
+    round_us(&cx.scenario().protections.idempotency_key)
+}
+
+/// [`interval`], from the key settings.
+pub fn round_us(keys: &IdempotencyKeyConfig) -> u64 {
     keys.lock_timeout_us
         .min(keys.ttl_us)
         .clamp(10_000, 10_000_000)

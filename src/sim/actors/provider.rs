@@ -1,9 +1,9 @@
 //! The payment provider: charges a card, optionally honouring an idempotency key as a
 //! real PSP does. Its charge list (with refunds) is the ground truth for double charges.
 
-use std::collections::{HashMap, HashSet};
-
 use serde::{Deserialize, Serialize};
+
+use crate::sim::live::IdMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
@@ -17,10 +17,24 @@ pub struct Charge {
 #[derive(Clone, Debug, Default)]
 pub struct PaymentProvider {
     pub honours_keys: bool,
-    pub charges: Vec<Charge>,
-    by_key: HashMap<u64, u32>,
+    /// The charges of operations that have not settled, by id. A settled operation's
+    /// charges are counted in `made` and `refunded` and dropped (see `settle.rs`).
+    charges: IdMap<u32, Charge>,
+    /// Per operation not settled: its charge ids and the keys it made the provider keep.
+    by_op: IdMap<u32, OpCharges>,
+    by_key: IdMap<u64, u32>,
     /// Keys settled before any charge was made under them.
-    voided: HashSet<u64>,
+    voided: IdMap<u64, ()>,
+    made: u64,
+    refunded: u64,
+    /// Refunds asked of charges already forgotten: none, unless settling is wrong.
+    pub late: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+struct OpCharges {
+    charges: Vec<u32>,
+    keys: Vec<u64>,
 }
 
 /// What the provider did with a charge call.
@@ -46,47 +60,94 @@ impl PaymentProvider {
             if let Some(&id) = self.by_key.get(&key) {
                 return ChargeResult::Deduplicated(id);
             }
-            if self.voided.contains(&key) {
+            if self.voided.contains_key(&key) {
                 return ChargeResult::Declined;
             }
         }
-        let id = self.charges.len() as u32;
-        self.charges.push(Charge {
+        let id = self.made as u32;
+        self.made += 1;
+        self.charges.insert(
             id,
-            op,
-            amount,
-            at,
-            refunded: false,
-        });
+            Charge {
+                id,
+                op,
+                amount,
+                at,
+                refunded: false,
+            },
+        );
+        let entry = self.by_op.entry(op).or_default();
+        entry.charges.push(id);
         if let (true, Some(key)) = (self.honours_keys, key) {
             self.by_key.insert(key, id);
+            entry.keys.push(key);
         }
         ChargeResult::Charged(id)
     }
 
     /// Refund charge `id`; returns it if it stood until now.
     pub fn refund(&mut self, id: u32) -> Option<Charge> {
-        let charge = self.charges.get_mut(id as usize)?;
+        let Some(charge) = self.charges.get_mut(&id) else {
+            self.late += 1;
+            return None;
+        };
         if charge.refunded {
             return None;
         }
         charge.refunded = true;
+        self.refunded += 1;
         Some(*charge)
     }
 
     /// Refund the charge made under idempotency key `key`, if one stands: the charge. If
-    /// none was made, the key is voided, so that a call still on its way cannot charge.
-    pub fn refund_by_key(&mut self, key: u64) -> Option<Charge> {
+    /// none was made, the key is voided (on behalf of `op`), so that a call still on its
+    /// way cannot charge.
+    pub fn refund_by_key(&mut self, key: u64, op: u32) -> Option<Charge> {
         let Some(&id) = self.by_key.get(&key) else {
-            self.voided.insert(key);
+            self.voided.insert(key, ());
+            self.by_op.entry(op).or_default().keys.push(key);
             return None;
         };
-        let charge = self.charges.get_mut(id as usize)?;
-        if charge.refunded {
-            return None;
+        self.refund(id)
+    }
+
+    /// Charges made, and of those refunded: the ground truth's totals.
+    pub fn totals(&self) -> (u64, u64) {
+        (self.made, self.refunded)
+    }
+
+    /// Whether one of the `shared` keys (keys other operations send too) leads to a charge
+    /// of `op`'s: a later call under it, from any operation, is answered with that charge
+    /// and may refund it.
+    pub fn keeps_charge_of(&self, op: u32, shared: &[u64]) -> bool {
+        shared.iter().any(|k| {
+            self.by_key
+                .get(k)
+                .is_some_and(|id| self.charges.get(id).is_some_and(|c| c.op == op))
+        })
+    }
+
+    /// `op` has settled: forget its charges, and the keys it made the provider keep
+    /// except the `shared` ones (other operations may still send those). Returns the ids
+    /// of its charges that stand.
+    pub fn settle(&mut self, op: u32, shared: &[u64]) -> Vec<u32> {
+        let Some(mut entry) = self.by_op.remove(&op) else {
+            return Vec::new();
+        };
+        for key in entry.keys.iter().filter(|k| !shared.contains(k)) {
+            self.by_key.remove(key);
+            self.voided.remove(key);
         }
-        charge.refunded = true;
-        Some(*charge)
+        let charges = &mut self.charges;
+        entry
+            .charges
+            .retain(|id| charges.remove(id).is_some_and(|c| !c.refunded));
+        entry.charges
+    }
+
+    /// Charges held for operations not settled (the size of the live log).
+    pub fn live_charges(&self) -> usize {
+        self.charges.len()
     }
 }
 
@@ -104,5 +165,21 @@ mod tests {
         let mut q = PaymentProvider::new(false);
         q.charge(1, 10, Some(5), 0);
         assert_eq!(q.charge(1, 10, Some(5), 1), ChargeResult::Charged(1));
+    }
+
+    #[test]
+    fn a_settled_operation_is_counted_and_forgotten() {
+        let mut p = PaymentProvider::new(true);
+        p.charge(1, 10, Some(5), 0);
+        p.charge(2, 10, None, 0);
+        assert!(p.refund(1).is_some());
+        assert!(p.keeps_charge_of(1, &[5]) && !p.keeps_charge_of(1, &[]));
+        assert_eq!(p.settle(1, &[]), vec![0]);
+        assert!(!p.keeps_charge_of(1, &[5]));
+        assert_eq!(p.charge(3, 10, Some(5), 1), ChargeResult::Charged(2));
+        assert!(p.settle(2, &[]).is_empty(), "refunded");
+        p.settle(3, &[5]);
+        assert_eq!(p.charge(4, 10, Some(5), 1), ChargeResult::Deduplicated(2));
+        assert_eq!((p.totals(), p.live_charges()), ((3, 1), 0));
     }
 }

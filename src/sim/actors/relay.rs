@@ -5,15 +5,29 @@
 use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::{Body, Event, Message, Route, RELAY_ROUTE};
 use crate::sim::faults::{relay_call_identity, Link};
+use crate::sim::live::IdMap;
 use crate::sim::retry::RetryPolicy;
 use crate::sim::rng::mix64;
 use crate::sim::stores::db::Database;
 use crate::sim::trace::{Actor, Detail, MessageKind};
 
-/// The call number in flight for each outbox row.
+/// The call number in flight for each outbox row not settled.
 #[derive(Clone, Debug, Default)]
 pub struct Relay {
-    calls: Vec<u8>,
+    calls: IdMap<u32, u8>,
+}
+
+impl Relay {
+    /// The rows of a settled operation: nothing will send them again.
+    pub fn forget(&mut self, outbox: &[u32]) {
+        for id in outbox {
+            self.calls.remove(id);
+        }
+    }
+
+    pub fn live_rows(&self) -> usize {
+        self.calls.len()
+    }
 }
 
 pub fn on_send(
@@ -24,14 +38,14 @@ pub fn on_send(
     call: u8,
     out: &mut impl Effects,
 ) {
-    let row = db.outbox[outbox as usize];
+    // A row is kept while its operation has not settled, and this event holds it.
+    let Some(row) = db.outbox_row(outbox) else {
+        return;
+    };
     if row.sent {
         return;
     }
-    if relay.calls.len() <= outbox as usize {
-        relay.calls.resize(outbox as usize + 1, 0);
-    }
-    relay.calls[outbox as usize] = call;
+    relay.calls.insert(outbox, call);
     let route = Route {
         replica: RELAY_ROUTE,
         slot: 0,
@@ -59,7 +73,11 @@ pub fn on_send(
     );
     out.after(
         cx.scenario().server.external_timeout_us,
-        Event::RelayTimeout { outbox, call },
+        Event::RelayTimeout {
+            outbox,
+            op: row.op,
+            call,
+        },
     );
 }
 
@@ -71,8 +89,10 @@ pub fn on_timeout(
     call: u8,
     out: &mut impl Effects,
 ) {
-    let row = db.outbox[outbox as usize];
-    let in_flight = relay.calls.get(outbox as usize) == Some(&call);
+    let Some(row) = db.outbox_row(outbox) else {
+        return;
+    };
+    let in_flight = relay.calls.get(&outbox) == Some(&call);
     let retry = RetryPolicy::relay().next(cx.seed(), row.op, call);
     if row.sent || !in_flight || retry.is_none() {
         return;
@@ -95,9 +115,10 @@ pub fn on_reply(db: &mut Database, message: Message, out: &mut impl Effects) {
     let Body::Reply { route, .. } = message.body else {
         return;
     };
-    let row = &mut db.outbox[route.outbox as usize];
+    let Some(row) = db.mark_sent(route.outbox) else {
+        return;
+    };
     let (op, fresh) = (row.op, !row.sent);
-    row.sent = true;
     out.received(&message, false, false, 0);
     if fresh {
         out.event(

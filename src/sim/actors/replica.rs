@@ -75,7 +75,7 @@ impl Execution {
             read_back,
             plan: plan(scenario, read_back),
             pc: 0,
-            key: idempotency_key(scenario.client.key_policy, cx.op(op), attempt),
+            key: idempotency_key(scenario.client.key_policy, &cx.op(op), attempt),
             holds_lock: false,
             key_done: !scenario.protections.idempotency_key.enabled,
             key_event: u32::MAX,
@@ -367,6 +367,7 @@ fn advance(node: &mut Node, cx: &Cx, slot: u16, out: &mut impl Effects) {
                     replica: node.index,
                     slot,
                     exec: x.id,
+                    op: x.op,
                 },
             );
             break;

@@ -75,6 +75,46 @@ pub struct Anomaly {
     pub narrative: String,
 }
 
+impl Anomaly {
+    /// An anomaly the report only counts (with the trace off, past the first 200): its
+    /// sentence and chain are not written.
+    pub fn counted(kind: AnomalyKind, op: u32, time_us: u64) -> Anomaly {
+        Anomaly {
+            kind,
+            op,
+            time_us,
+            events: Vec::new(),
+            narrative: String::new(),
+        }
+    }
+}
+
+/// Anomalies counted by kind (a run keeps every anomaly only with the trace on).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnomalyCounts([u64; AnomalyKind::ALL.len()]);
+
+impl AnomalyCounts {
+    pub fn add(&mut self, kind: AnomalyKind) {
+        self.0[kind as usize] += 1;
+    }
+
+    pub fn get(&self, kind: AnomalyKind) -> u64 {
+        self.0[kind as usize]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// By name, every kind present (zero if none), as the summary shows them.
+    pub fn by_name(&self) -> BTreeMap<&'static str, u64> {
+        AnomalyKind::ALL
+            .iter()
+            .map(|&k| (k.name(), self.get(k)))
+            .collect()
+    }
+}
+
 /// Count anomalies by kind, every kind present (zero if none).
 pub fn count_by_kind(anomalies: &[Anomaly]) -> BTreeMap<&'static str, u64> {
     let mut counts: BTreeMap<&'static str, u64> =

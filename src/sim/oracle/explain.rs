@@ -2,42 +2,53 @@
 //! why the server did not recognise the repeat.
 
 use super::anomaly::{at, format_time, sorted};
-use super::{Anomaly, AnomalyKind, ExecRecord, Fault, Oracle, SideEffect};
+use super::records::{ExecRecord, OpRecord, SideEffect};
+use super::{Anomaly, AnomalyKind, Fault, Oracle};
 use crate::sim::config::{CrashPoint, KeyStoreLocation};
 use crate::sim::trace::{replica_letter, KeyCheckOutcome};
 
 impl Oracle {
-    /// Report `op`'s effect of `kind` happening `count` times; `effects` are the ones the
-    /// oracle saw, earliest first (the sentence explains the first repeat).
+    /// `op`'s effect of `kind` happening `count` times; `effects` are the ones the oracle
+    /// saw, earliest first (the sentence explains the first repeat).
     pub(super) fn duplicate(
-        &mut self,
+        &self,
         kind: AnomalyKind,
-        op: u32,
+        (op, r): (u32, &OpRecord),
         effects: &[SideEffect],
         count: usize,
-    ) {
+    ) -> Option<Anomaly> {
         let [first, second, ..] = effects[..] else {
-            return;
+            return None;
         };
-        let (narrative, events) = self.explain_duplicate(kind, op, first, second, count);
-        self.anomalies.push(Anomaly {
+        if !self.log.keeps(second.time, kind, op) {
+            return Some(Anomaly::counted(kind, op, second.time));
+        }
+        let (narrative, events) = self.explain_duplicate(kind, (op, r), first, second, count);
+        Some(Anomaly {
             kind,
             op,
             time_us: second.time,
             events,
             narrative,
-        });
+        })
+    }
+
+    /// An execution of a live operation (their records go when it settles).
+    pub(super) fn exec_record(&self, exec: u32) -> ExecRecord {
+        *self
+            .execs
+            .get(exec)
+            .expect("an execution's record lives as long as its operation")
     }
 
     /// Why `op`'s standing `charge` has no order or payment row.
     pub(super) fn explain_charged_without_order(
         &self,
-        op: u32,
+        (op, r): (u32, &OpRecord),
         charge: SideEffect,
     ) -> (String, Vec<u32>) {
-        let operation = &self.ops[op as usize];
-        let x = self.execs[charge.exec as usize];
-        let r = &self.records[op as usize];
+        let operation = self.ops.get(op);
+        let x = self.exec_record(charge.exec);
         let mut events = vec![charge.event];
         let why = match (x.crashed, x.status) {
             (Some((point, event, time)), _) => {
@@ -171,9 +182,7 @@ impl Oracle {
                     );
                 }
                 if self.store == KeyStoreLocation::Memory
-                    && self.replica_crashes[first.replica as usize]
-                        .iter()
-                        .any(|&t| t >= first.start && t <= check_time)
+                    && first.replica_crash.is_some_and(|t| t <= check_time)
                 {
                     return format!(
                         "replica {} had crashed and lost the keys it kept in memory",
@@ -203,15 +212,14 @@ impl Oracle {
     fn explain_duplicate(
         &self,
         kind: AnomalyKind,
-        op: u32,
+        (op, r): (u32, &OpRecord),
         first: SideEffect,
         second: SideEffect,
         count: usize,
     ) -> (String, Vec<u32>) {
-        let operation = &self.ops[op as usize];
-        let r = &self.records[op as usize];
-        let x1 = self.execs[first.exec as usize];
-        let x2 = self.execs[second.exec as usize];
+        let operation = self.ops.get(op);
+        let x1 = self.exec_record(first.exec);
+        let x2 = self.exec_record(second.exec);
         let times = times(count);
         let what = match kind {
             AnomalyKind::DoubleCharge => format!("was charged {times}"),

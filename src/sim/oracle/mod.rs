@@ -2,83 +2,51 @@
 //! run as it happens (through the effects buffer), and explains every anomaly with its
 //! causal chain and one sentence.
 //!
+//! It remembers an operation only while the operation is live. When the world says it
+//! has settled (nothing can touch it any more, see `settle.rs`), the oracle checks it
+//! against its ground truth, hands the verdicts to the log and forgets it.
+//!
 //! - `facts`: what it is told ([`Fact`]);
-//! - this file: what it remembers of each operation, attempt and execution;
+//! - this file: taking facts in;
+//! - `records`: what it remembers of each live operation, attempt and execution;
+//! - `races`: anomalies found during the run (lost updates, oversells, wrong replays);
+//! - `verdicts`: the checks of a settled operation against its ground truth;
 //! - `explain`: the sentences for duplicates and their causes;
-//! - `verdicts`: the end-of-run checks (ghost successes, lost writes);
+//! - `log`: where verdicts go (all of them, or counts and the first 200);
 //! - `anomaly`: the kinds of anomaly and their counts.
 
 mod anomaly;
 mod explain;
 mod facts;
+mod log;
+mod races;
+mod records;
 mod verdicts;
 
-pub use anomaly::{count_by_kind, format_time, Anomaly, AnomalyKind};
+pub use anomaly::{count_by_kind, format_time, Anomaly, AnomalyCounts, AnomalyKind};
 pub use facts::{Fact, Fault};
-pub use verdicts::{Truth, Verdicts};
+pub use log::KEPT;
+pub use verdicts::{OpTruth, Verdicts};
 
-use anomaly::{at, lowercase_first, sorted};
+use log::AnomalyLog;
+use records::{ExecRecord, OpRecord, SideEffect};
 
-use super::config::{CrashPoint, KeyStoreLocation, Scenario};
-use super::trace::{KeyCheckOutcome, Outcome};
-use super::workload::Operation;
-
-#[derive(Clone, Copy, Debug, Default)]
-struct AttemptRecord {
-    sent_event: u32,
-    sent_time: u64,
-    key: Option<u64>,
-    fault: Option<(Fault, u32, u64)>,
-    duplicate_event: Option<u32>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct ExecRecord {
-    op: u32,
-    attempt: u8,
-    replica: u8,
-    copy: u8,
-    start: u64,
-    start_event: u32,
-    end: Option<u64>,
-    key_check: Option<(KeyCheckOutcome, u32, u64)>,
-    key_saved: Option<u64>,
-    crashed: Option<(CrashPoint, u32, u64)>,
-    /// The status it answered with, if it answered.
-    status: Option<u16>,
-    /// Server-side retries of an external call: (event that made it retry, time).
-    call_retries: [Option<(u32, u64)>; 2],
-}
-
-/// An effect as it happened: its id in the ground truth (charge, row or email id), the
-/// execution that produced it, its trace event and time.
-#[derive(Clone, Copy, Debug)]
-struct SideEffect {
-    id: u32,
-    event: u32,
-    time: u64,
-    exec: u32,
-}
-
-#[derive(Clone, Debug, Default)]
-struct OpRecord {
-    attempts: Vec<AttemptRecord>,
-    charges: Vec<SideEffect>,
-    orders: Vec<SideEffect>,
-    emails: Vec<SideEffect>,
-    applied: Vec<SideEffect>,
-    outcome: Option<(Outcome, u32, u64)>,
-    wrong_replay_of: Option<u32>,
-    /// A profile write of an older operation that overwrote this one's, not restored.
-    undone_by: Option<SideEffect>,
-}
+use super::config::{KeyStoreLocation, Scenario};
+use super::live::LiveTable;
+use super::workload::Operations;
 
 pub struct Oracle {
-    ops: Vec<Operation>,
-    records: Vec<OpRecord>,
-    execs: Vec<ExecRecord>,
-    replica_crashes: Vec<Vec<u64>>,
-    anomalies: Vec<Anomaly>,
+    ops: Operations,
+    records: LiveTable<OpRecord>,
+    execs: LiveTable<ExecRecord>,
+    /// Each replica's latest crash: an execution that starts at that very time counts it.
+    last_crash: Vec<Option<u64>>,
+    /// Per client, the newest operation heard of. Clients run their operations in order,
+    /// so a fact about an older one that is not live came after it settled.
+    newest: Vec<Option<u32>>,
+    /// Facts that came after their operation settled (none, unless settling is wrong).
+    late_facts: u64,
+    log: AnomalyLog,
     units_sold: u64,
     stock: u64,
     store: KeyStoreLocation,
@@ -102,14 +70,18 @@ pub struct Oracle {
 type LastWrite = Option<(u32, u32, u64)>;
 
 impl Oracle {
-    pub fn new(scenario: &Scenario, ops: &[Operation]) -> Self {
+    pub fn new(scenario: &Scenario) -> Self {
         let keys = &scenario.protections.idempotency_key;
+        let clients = scenario.clients as usize;
         Oracle {
-            ops: ops.to_vec(),
-            records: vec![OpRecord::default(); ops.len()],
-            execs: Vec::new(),
-            replica_crashes: vec![Vec::new(); scenario.replicas as usize],
-            anomalies: Vec::new(),
+            ops: Operations::new(scenario),
+            records: LiveTable::new(clients * 16),
+            execs: LiveTable::new(clients * 16),
+            last_crash: vec![None; scenario.replicas as usize],
+            newest: vec![None; clients],
+            late_facts: 0,
+            // The browser needs every anomaly's sentence; a run without a trace does not.
+            log: AnomalyLog::new(scenario.trace),
             units_sold: 0,
             stock: scenario.world.stock,
             store: keys.store,
@@ -123,7 +95,7 @@ impl Oracle {
             cas: scenario.protections.cas,
             inventory_last: None,
             account_last: vec![None; scenario.world.accounts as usize],
-            profile_last: vec![None; scenario.clients as usize],
+            profile_last: vec![None; clients],
         }
     }
 
@@ -137,14 +109,25 @@ impl Oracle {
                 attempt,
                 key,
                 event,
-            } => self.attempt_sent(op, attempt, key, event, time),
+            } => {
+                if let Some(r) = self.record(op) {
+                    let a = r.attempt(attempt);
+                    a.sent_event = event;
+                    a.sent_time = time;
+                    a.key = key;
+                }
+            }
             Fact::Fault {
                 op,
                 attempt,
                 fault,
                 event,
             } => self.fault(op, attempt, fault, event, time),
-            Fact::Duplicated { op, attempt, event } => self.duplicated(op, attempt, event),
+            Fact::Duplicated { op, attempt, event } => {
+                if let Some(r) = self.record(op) {
+                    r.attempt(attempt).duplicate_event.get_or_insert(event);
+                }
+            }
             Fact::ExecutionStarted {
                 exec,
                 op,
@@ -153,43 +136,78 @@ impl Oracle {
                 replica,
                 event,
             } => {
-                let id = self.execution_started(op, attempt, (copy, replica), event, time);
-                debug_assert_eq!(id, exec, "execution ids count up from 0");
+                let Some(r) = self.record(op) else { return };
+                r.execs.push(exec);
+                // A crash of its replica at this very time, before it started, counts.
+                let crash = self.last_crash[replica as usize].filter(|&t| t == time);
+                *self.execs.entry(exec) = ExecRecord {
+                    op,
+                    attempt,
+                    replica,
+                    copy,
+                    start: time,
+                    start_event: event,
+                    replica_crash: crash,
+                    ..ExecRecord::default()
+                };
             }
             Fact::KeyChecked {
                 exec,
                 outcome,
                 event,
-            } => self.key_checked(exec, outcome, event, time),
-            Fact::KeySaved { exec } => self.key_saved(exec, time),
-            Fact::ExecutionEnded { exec, status } => {
-                let e = &mut self.execs[exec as usize];
-                e.end = Some(time);
-                e.status = Some(status);
+            } => {
+                if let Some(e) = self.exec(exec) {
+                    e.key_check = Some((outcome, event, time));
+                }
             }
-            Fact::Crashed { replica, .. } => self.replica_crashes[replica as usize].push(time),
+            Fact::KeySaved { exec } => {
+                if let Some(e) = self.exec(exec) {
+                    e.key_saved = Some(time);
+                }
+            }
+            Fact::ExecutionEnded { exec, status } => {
+                if let Some(e) = self.exec(exec) {
+                    e.end = Some(time);
+                    e.status = Some(status);
+                }
+            }
+            Fact::Crashed { replica, .. } => {
+                self.last_crash[replica as usize] = Some(time);
+                // Keys kept in that replica's memory are gone for every execution so far.
+                self.execs.for_each_mut(|e| {
+                    if e.replica == replica && e.replica_crash.is_none() {
+                        e.replica_crash = Some(time);
+                    }
+                });
+            }
             Fact::LostInCrash {
                 exec,
                 replica,
                 point,
                 event,
-            } => self.lost_in_crash(exec, replica, point, event, time),
+            } => {
+                let Some(e) = self.exec(exec) else { return };
+                e.crashed = Some((point, event, time));
+                e.end = Some(time);
+                let (op, attempt) = (e.op, e.attempt);
+                self.fault(op, attempt, Fault::Crash(point, replica), event, time);
+            }
             Fact::ExternalCallRetried { exec, event } => {
-                self.external_call_retried(exec, event, time)
+                let Some(e) = self.exec(exec) else { return };
+                if let Some(slot) = e.call_retries.iter_mut().find(|s| s.is_none()) {
+                    *slot = Some((event, time));
+                }
             }
             Fact::Charged {
                 exec,
                 op,
                 charge,
                 event,
-            } => self.records[op as usize].charges.push(SideEffect {
-                id: charge,
-                event,
-                time,
-                exec,
-            }),
+            } => self.effect(op, |r| &mut r.charges, charge, exec, event, time),
             Fact::Refunded { op, charge, .. } => {
-                self.records[op as usize].charges.retain(|c| c.id != charge)
+                if let Some(r) = self.record(op) {
+                    r.charges.retain(|c| c.id != charge);
+                }
             }
             Fact::OrderInserted {
                 row,
@@ -198,12 +216,7 @@ impl Oracle {
                 quantity,
                 event,
             } => {
-                self.records[op as usize].orders.push(SideEffect {
-                    id: row,
-                    event,
-                    time,
-                    exec,
-                });
+                self.effect(op, |r| &mut r.orders, row, exec, event, time);
                 self.units_sold += quantity as u64;
             }
             Fact::Emailed {
@@ -211,12 +224,7 @@ impl Oracle {
                 op,
                 email,
                 event,
-            } => self.records[op as usize].emails.push(SideEffect {
-                id: email,
-                event,
-                time,
-                exec,
-            }),
+            } => self.effect(op, |r| &mut r.emails, email, exec, event, time),
             Fact::AccountWritten {
                 exec,
                 op,
@@ -225,19 +233,13 @@ impl Oracle {
                 read_time,
                 overwrote,
                 event,
-            } => {
-                if overwrote {
-                    if let Some((lost_event, lost_op, lost_time)) =
-                        self.account_last[account as usize]
-                    {
-                        self.overwrote_concurrent(
-                            op, read_event, read_time, lost_op, lost_event, lost_time, event, time,
-                        );
-                    }
-                }
-                self.account_last[account as usize] = Some((event, op, time));
-                self.applied(exec, op, event, time);
-            }
+            } => self.account_written(
+                (exec, op, account),
+                (read_event, read_time),
+                overwrote,
+                event,
+                time,
+            ),
             Fact::StockWritten {
                 op,
                 read_event,
@@ -254,227 +256,107 @@ impl Oracle {
                 self.stock_written(op, read_event, read_time, read_value, other, event, time);
                 self.inventory_last = Some((event, op, time));
             }
-            Fact::ProfileWritten { exec, op, event } => {
-                let client = self.ops[op as usize].client as usize;
-                let write = SideEffect {
-                    id: op,
-                    event,
-                    time,
-                    exec,
-                };
-                // An older operation's write landing on a newer one's undoes it; the newer
-                // operation writing again restores it.
-                if let Some(previous) = self.profile_last[client] {
-                    if previous.id > op {
-                        let undone = &mut self.records[previous.id as usize].undone_by;
-                        undone.get_or_insert(write);
-                    }
-                }
-                self.records[op as usize].undone_by = None;
-                self.profile_last[client] = Some(write);
-                self.applied(exec, op, event, time);
-            }
+            Fact::ProfileWritten { exec, op, event } => self.profile_written(exec, op, event, time),
             Fact::WrongReplay {
                 op,
                 body_op,
                 key_event,
                 event,
             } => self.wrong_replay(op, body_op, key_event, event, time),
-            Fact::OpEnded { op, outcome, event } => self.op_ended(op, outcome, event, time),
+            Fact::OpEnded { op, outcome, event } => {
+                if let Some(r) = self.record(op) {
+                    r.outcome = Some((outcome, event, time));
+                }
+            }
         }
     }
 
-    fn attempt(&mut self, op: u32, attempt: u8) -> &mut AttemptRecord {
-        let attempts = &mut self.records[op as usize].attempts;
-        let index = attempt.max(1) as usize - 1;
-        if attempts.len() <= index {
-            attempts.resize(index + 1, AttemptRecord::default());
-        }
-        &mut attempts[index]
+    /// The record of live operation `op`, made when it is new; `None` (counted as late)
+    /// if it has settled already.
+    #[inline]
+    fn record(&mut self, op: u32) -> Option<&mut OpRecord> {
+        let (newest, late) = (&mut self.newest, &mut self.late_facts);
+        self.records.entry_if(op, || {
+            let clients = newest.len();
+            let newest = &mut newest[op as usize % clients];
+            if newest.is_some_and(|n| op <= n) {
+                *late += 1;
+                false
+            } else {
+                *newest = Some(op);
+                true
+            }
+        })
     }
 
-    // ---- observations -------------------------------------------------------------
-
-    fn attempt_sent(&mut self, op: u32, attempt: u8, key: Option<u64>, event: u32, time: u64) {
-        let a = self.attempt(op, attempt);
-        a.sent_event = event;
-        a.sent_time = time;
-        a.key = key;
+    /// The record of execution `exec`, live while its operation is.
+    #[inline]
+    fn exec(&mut self, exec: u32) -> Option<&mut ExecRecord> {
+        match self.execs.get_mut(exec) {
+            Some(e) => Some(e),
+            None => {
+                self.late_facts += 1;
+                None
+            }
+        }
     }
 
     fn fault(&mut self, op: u32, attempt: u8, fault: Fault, event: u32, time: u64) {
-        let a = self.attempt(op, attempt);
-        if a.fault.is_none() {
-            a.fault = Some((fault, event, time));
-        }
-    }
-
-    fn duplicated(&mut self, op: u32, attempt: u8, event: u32) {
-        let a = self.attempt(op, attempt);
-        a.duplicate_event.get_or_insert(event);
-    }
-
-    fn execution_started(
-        &mut self,
-        op: u32,
-        attempt: u8,
-        (copy, replica): (u8, u8),
-        start_event: u32,
-        time: u64,
-    ) -> u32 {
-        self.execs.push(ExecRecord {
-            op,
-            attempt,
-            replica,
-            copy,
-            start_event,
-            start: time,
-            end: None,
-            key_check: None,
-            key_saved: None,
-            crashed: None,
-            status: None,
-            call_retries: [None; 2],
-        });
-        (self.execs.len() - 1) as u32
-    }
-
-    fn key_checked(&mut self, exec: u32, outcome: KeyCheckOutcome, event: u32, time: u64) {
-        self.execs[exec as usize].key_check = Some((outcome, event, time));
-    }
-
-    fn key_saved(&mut self, exec: u32, time: u64) {
-        self.execs[exec as usize].key_saved = Some(time);
-    }
-
-    fn lost_in_crash(&mut self, exec: u32, replica: u8, point: CrashPoint, event: u32, time: u64) {
-        let e = &mut self.execs[exec as usize];
-        e.crashed = Some((point, event, time));
-        e.end = Some(time);
-        let (op, attempt) = (e.op, e.attempt);
-        self.fault(op, attempt, Fault::Crash(point, replica), event, time);
-    }
-
-    fn external_call_retried(&mut self, exec: u32, cause_event: u32, time: u64) {
-        let slots = &mut self.execs[exec as usize].call_retries;
-        if let Some(slot) = slots.iter_mut().find(|s| s.is_none()) {
-            *slot = Some((cause_event, time));
-        }
-    }
-
-    /// A wallet or profile write of `op` took effect.
-    fn applied(&mut self, exec: u32, op: u32, event: u32, time: u64) {
-        self.records[op as usize].applied.push(SideEffect {
-            id: event,
-            event,
-            time,
-            exec,
-        });
-    }
-
-    /// A blind write overwrote a change made after this handler's read.
-    #[allow(clippy::too_many_arguments)]
-    fn overwrote_concurrent(
-        &mut self,
-        writer_op: u32,
-        read_event: u32,
-        read_time: u64,
-        lost_op: u32,
-        lost_event: u32,
-        lost_time: u64,
-        write_event: u32,
-        time: u64,
-    ) {
-        let writer = self.ops[writer_op as usize].label();
-        let lost = &self.ops[lost_op as usize];
-        let narrative = format!(
-            "The update of {} was lost: {writer} read the balance at {}, {} wrote a new balance at {}, and {writer} then overwrote it at {} with a value computed from its stale read, because writes are not conditional{}.",
-            lowercase_first(&lost.title()),
-            at(read_time),
-            lost.label(),
-            at(lost_time),
-            at(time),
-            if self.cas { "" } else { " (no CAS versioning)" },
-        );
-        self.anomalies.push(Anomaly {
-            kind: AnomalyKind::LostUpdate,
-            op: lost_op,
-            time_us: time,
-            events: sorted(vec![read_event, lost_event, write_event]),
-            narrative,
-        });
-    }
-
-    /// A checkout committed a stock count computed from a stale read.
-    #[allow(clippy::too_many_arguments)]
-    fn stock_written(
-        &mut self,
-        op: u32,
-        read_event: u32,
-        read_time: u64,
-        read_stock: i64,
-        other: Option<(u32, u32, u64)>,
-        write_event: u32,
-        time: u64,
-    ) {
-        if self.units_sold <= self.stock {
-            return;
-        }
-        let title = self.ops[op as usize].title();
-        let mut events = vec![read_event, write_event];
-        let race = match other {
-            Some((other_op, other_event, other_time)) => {
-                events.push(other_event);
-                format!(
-                    ", {} sold from the same stock at {}",
-                    self.ops[other_op as usize].label(),
-                    at(other_time)
-                )
+        if let Some(r) = self.record(op) {
+            let a = r.attempt(attempt);
+            if a.fault.is_none() {
+                a.fault = Some((fault, event, time));
             }
-            None => String::new(),
-        };
-        self.anomalies.push(Anomaly {
-            kind: AnomalyKind::Oversell,
-            op,
-            time_us: time,
-            events: sorted(events),
-            narrative: format!(
-                "{title} oversold the stock: it read {read_stock} left at {}{race}, and it still wrote its own decrement at {}, so {} units were sold of {}{}.",
-                at(read_time),
-                at(time),
-                self.units_sold,
-                self.stock,
-                if self.cas { "" } else { " (writes are not conditional: no CAS versioning)" },
-            ),
-        });
+        }
     }
 
-    /// A profile write from an older operation replaced a newer one's.
-    fn wrong_replay(
+    /// A charge, row or email (`id`) of `op` happened.
+    fn effect(
         &mut self,
         op: u32,
-        body_op: u32,
-        key_event: u32,
-        deliver_event: u32,
+        list: impl FnOnce(&mut OpRecord) -> &mut Vec<SideEffect>,
+        id: u32,
+        exec: u32,
+        event: u32,
         time: u64,
     ) {
-        self.records[op as usize].wrong_replay_of = Some(body_op);
-        let this = self.ops[op as usize].title();
-        let other = self.ops[body_op as usize].label();
-        self.anomalies.push(Anomaly {
-            kind: AnomalyKind::WrongReplay,
-            op,
-            time_us: time,
-            events: sorted(vec![key_event, deliver_event]),
-            narrative: format!(
-                "{this} received the stored response of {other} at {}: the client reused {other}'s idempotency key and, with no fingerprint check, the server replayed that reply instead of running {}.",
-                at(time),
-                self.ops[op as usize].label()
-            ),
-        });
+        if let Some(r) = self.record(op) {
+            list(r).push(SideEffect {
+                id,
+                event,
+                time,
+                exec,
+            });
+        }
     }
 
-    fn op_ended(&mut self, op: u32, outcome: Outcome, event: u32, time: u64) {
-        self.records[op as usize].outcome = Some((outcome, event, time));
+    // ---- what the world asks before it settles an operation -------------------------
+
+    /// Whether the client has finished `op` (a live operation that has not may still
+    /// send).
+    pub fn ended(&self, op: u32) -> bool {
+        self.records.get(op).is_some_and(|r| r.outcome.is_some())
+    }
+
+    /// Whether a memory of the last write to a row names `op`: a later write may report
+    /// it lost, or undone.
+    pub fn pinned(&self, op: u32) -> bool {
+        self.records.get(op).is_some_and(|r| r.pins > 0)
+    }
+
+    /// The attempts `op` made (its keys, under a key per attempt, are one per attempt).
+    pub fn attempts(&self, op: u32) -> u8 {
+        self.records
+            .get(op)
+            .map_or(0, |r| r.attempts.len().min(u8::MAX as usize) as u8)
+    }
+
+    pub fn is_live(&self, op: u32) -> bool {
+        self.records.contains(op)
+    }
+
+    /// The operations still live, ascending.
+    pub fn live(&self) -> Vec<u32> {
+        self.records.ids()
     }
 }

@@ -1,79 +1,97 @@
-//! End-of-run verdicts, from the ground truth: the provider's charges and refunds, the
-//! order and payment rows and the email log. What the oracle
+//! The checks of a settled operation against its ground truth: its charges and refunds
+//! at the provider, its order and payment rows and its emails. What the oracle
 //! remembers of the run is used to explain a verdict, never to decide it. Every kind counts
 //! logical operations: one anomaly per kind and operation.
+//!
+//! An operation is checked once, when the world says nothing can touch it any more (see
+//! `settle.rs`), or at the end of the run; its ground truth is final by then.
 
-use std::collections::BTreeSet;
-
-use super::anomaly::{at, sorted};
-use super::{Anomaly, AnomalyKind, Oracle, SideEffect};
-use crate::sim::actors::email::Email;
-use crate::sim::actors::provider::Charge;
-use crate::sim::stores::db::OrderRow;
+use super::anomaly::{at, sorted, AnomalyCounts};
+use super::records::{OpRecord, SideEffect};
+use super::{Anomaly, AnomalyKind, Oracle};
 use crate::sim::trace::{replica_letter, Outcome};
 use crate::sim::workload::OpKind;
 
-/// The ground truth at the end of a run.
-pub struct Truth<'a> {
-    pub charges: &'a [Charge],
-    pub orders: &'a [OrderRow],
-    pub emails: &'a [Email],
+/// Ground truth for one operation, from the stores.
+#[derive(Clone, Debug, Default)]
+pub struct OpTruth {
+    /// Charges not refunded, by id.
+    pub standing: Vec<u32>,
+    pub rows: u32,
+    pub emails: u32,
 }
 
-/// What the oracle concludes: the anomalies, and any broken conservation rule (always
-/// empty unless the oracle itself is wrong: each rule names the anomaly that accounts
-/// for a difference).
+/// What the oracle concludes over the run: the anomalies (all, or the first 200 with the
+/// trace off) and their counts, and any broken conservation rule (always empty unless
+/// the oracle itself is wrong: each rule names the anomaly that accounts for a
+/// difference).
 pub struct Verdicts {
     pub anomalies: Vec<Anomaly>,
+    pub counts: AnomalyCounts,
     pub conservation: Vec<String>,
     /// Operations the client left unknown whose effect did happen: not an anomaly (the
-    /// client said it did not know), but the run's explanation names them.
+    /// client said it did not know), but the run's explanation names them. All, or the
+    /// first 200 with the trace off; `unknown_took_effect_count` counts them all.
     pub unknown_took_effect: Vec<u32>,
-}
-
-/// Ground truth for one logical operation.
-#[derive(Clone, Debug, Default)]
-struct OpTruth {
-    /// Charges not refunded, by id.
-    standing: Vec<u32>,
-    rows: u32,
-    emails: u32,
+    pub unknown_took_effect_count: u64,
+    /// Facts that arrived after their operation had settled: zero unless settling is wrong.
+    pub late_facts: u64,
+    /// The most operations and executions the oracle held at once.
+    pub peak_live_operations: usize,
+    pub peak_live_executions: usize,
 }
 
 impl Oracle {
-    pub fn finalize(&mut self, truth: &Truth) -> Verdicts {
-        let mut per_op = vec![OpTruth::default(); self.ops.len()];
-        for c in truth.charges.iter().filter(|c| !c.refunded) {
-            per_op[c.op as usize].standing.push(c.id);
+    /// `op` has settled (or the run is over): check it against its ground truth, log the
+    /// verdicts and forget it.
+    pub fn settle(&mut self, op: u32, t: &OpTruth) {
+        let Some(mut r) = self.records.remove(op) else {
+            return;
+        };
+        let mut found = std::mem::take(&mut r.found);
+        self.effect_verdicts(op, &r, t, &mut found);
+        let unknown_took_effect = self.client_verdicts(op, &r, t, &mut found);
+        // One per kind: the earliest (the first found, on a tie), as the report lists them.
+        found.sort_by_key(|a| (a.time_us, a.kind));
+        let mut seen = AnomalyCounts::default();
+        found.retain(|a| {
+            let first = seen.get(a.kind) == 0;
+            seen.add(a.kind);
+            first
+        });
+        self.conservation(op, t, &found);
+        if unknown_took_effect {
+            self.log.unknown_took_effect(op);
         }
-        for o in truth.orders {
-            per_op[o.op as usize].rows += 1;
+        for anomaly in found {
+            self.log.anomaly(anomaly);
         }
-        for e in truth.emails {
-            per_op[e.op as usize].emails += 1;
+        for &exec in &r.execs {
+            self.execs.remove(exec);
         }
-        let mut unknown_took_effect = Vec::new();
-        for (op, t) in per_op.iter().enumerate() {
-            self.effect_verdicts(op as u32, t);
-            if self.client_verdicts(op as u32, t) {
-                unknown_took_effect.push(op as u32);
-            }
-        }
-        let mut all = std::mem::take(&mut self.anomalies);
-        all.sort_by_key(|a| (a.time_us, a.kind, a.op));
-        let mut seen = BTreeSet::new();
-        all.retain(|a| seen.insert((a.kind, a.op)));
-        let conservation = self.conservation(&per_op, &all);
+    }
+
+    /// The verdicts of the run, once every operation has settled.
+    pub fn finish(self) -> Verdicts {
+        let logged = self.log.finish();
         Verdicts {
-            anomalies: all,
-            conservation,
-            unknown_took_effect,
+            anomalies: logged.anomalies,
+            counts: logged.counts,
+            conservation: logged.conservation,
+            unknown_took_effect: logged.unknown_took_effect,
+            unknown_took_effect_count: logged.unknown_took_effect_count,
+            late_facts: self.late_facts,
+            peak_live_operations: self.records.peak(),
+            peak_live_executions: self.execs.peak(),
         }
     }
 
     /// Effects that happened more often than once, or without their order.
-    fn effect_verdicts(&mut self, op: u32, t: &OpTruth) {
-        let r = &self.records[op as usize];
+    fn effect_verdicts(&self, op: u32, r: &OpRecord, t: &OpTruth, found: &mut Vec<Anomaly>) {
+        let kind = self.ops.get(op).kind;
+        let mut duplicate = |kind, effects: &[SideEffect], count| {
+            found.extend(self.duplicate(kind, (op, r), effects, count));
+        };
         if t.standing.len() >= 2 {
             let standing: Vec<SideEffect> = r
                 .charges
@@ -81,37 +99,34 @@ impl Oracle {
                 .filter(|c| t.standing.contains(&c.id))
                 .copied()
                 .collect();
-            self.duplicate(AnomalyKind::DoubleCharge, op, &standing, t.standing.len());
+            duplicate(AnomalyKind::DoubleCharge, &standing, t.standing.len());
         }
-        let r = &self.records[op as usize];
-        let kind = self.ops[op as usize].kind;
         // A duplicate order is a checkout's; a payment's rows only back its charges.
         if t.rows >= 2 && matches!(kind, OpKind::Checkout { .. }) {
-            let rows = r.orders.clone();
-            self.duplicate(AnomalyKind::DuplicateOrder, op, &rows, t.rows as usize);
+            duplicate(AnomalyKind::DuplicateOrder, &r.orders, t.rows as usize);
         }
-        let r = &self.records[op as usize];
         if t.emails >= 2 {
-            let emails = r.emails.clone();
-            self.duplicate(AnomalyKind::DuplicateEmail, op, &emails, t.emails as usize);
+            duplicate(AnomalyKind::DuplicateEmail, &r.emails, t.emails as usize);
         }
-        let r = &self.records[op as usize];
         if matches!(kind, OpKind::Deposit { .. } | OpKind::Withdraw { .. }) && r.applied.len() >= 2
         {
-            let applied = r.applied.clone();
-            self.duplicate(AnomalyKind::DoubleApply, op, &applied, applied.len());
+            duplicate(AnomalyKind::DoubleApply, &r.applied, r.applied.len());
         }
         let charges_for_order = matches!(kind, OpKind::Payment { .. } | OpKind::Checkout { .. });
         if charges_for_order && !t.standing.is_empty() && t.rows == 0 {
-            let r = &self.records[op as usize];
             if let Some(&charge) = r.charges.iter().find(|c| t.standing.contains(&c.id)) {
-                let (narrative, events) = self.explain_charged_without_order(op, charge);
-                self.anomalies.push(Anomaly {
-                    kind: AnomalyKind::ChargedWithoutOrder,
-                    op,
-                    time_us: charge.time,
-                    events,
-                    narrative,
+                let kind = AnomalyKind::ChargedWithoutOrder;
+                found.push(if self.log.keeps(charge.time, kind, op) {
+                    let (narrative, events) = self.explain_charged_without_order((op, r), charge);
+                    Anomaly {
+                        kind,
+                        op,
+                        time_us: charge.time,
+                        events,
+                        narrative,
+                    }
+                } else {
+                    Anomaly::counted(kind, op, charge.time)
                 });
             }
         }
@@ -119,9 +134,14 @@ impl Oracle {
 
     /// What the client was told against what happened. Returns whether the client left
     /// the operation unknown although its effect happened.
-    fn client_verdicts(&mut self, op: u32, t: &OpTruth) -> bool {
-        let operation = &self.ops[op as usize];
-        let r = &self.records[op as usize];
+    fn client_verdicts(
+        &self,
+        op: u32,
+        r: &OpRecord,
+        t: &OpTruth,
+        found: &mut Vec<Anomaly>,
+    ) -> bool {
+        let operation = self.ops.get(op);
         let Some((outcome, end_event, end_time)) = r.outcome else {
             return false;
         };
@@ -142,11 +162,16 @@ impl Oracle {
             _ if profile => (r.applied.first().copied(), "the write was applied"),
             _ => (r.applied.first().copied(), "the change was applied"),
         };
-        let title = operation.title();
         let client = operation.client + 1;
         match (outcome, effect) {
             // A definitive failure although the effect happened. An "unknown" is honest.
+            (Outcome::Failed, Some(_))
+                if !self.log.keeps(end_time, AnomalyKind::GhostSuccess, op) =>
+            {
+                found.push(Anomaly::counted(AnomalyKind::GhostSuccess, op, end_time));
+            }
             (Outcome::Failed, Some(effect)) => {
+                let title = operation.title();
                 let attempts = r.attempts.len();
                 let mut events = vec![effect.event, end_event];
                 let why = match r.attempts.last().and_then(|a| a.fault) {
@@ -160,7 +185,7 @@ impl Oracle {
                     }
                     None => "its last attempt was answered with a failure".into(),
                 };
-                self.anomalies.push(Anomaly {
+                found.push(Anomaly {
                     kind: AnomalyKind::GhostSuccess,
                     op,
                     time_us: end_time,
@@ -173,14 +198,19 @@ impl Oracle {
                 });
             }
             (Outcome::Succeeded, None) if !profile || r.wrong_replay_of.is_some() => {
+                if !self.log.keeps(end_time, AnomalyKind::LostWrite, op) {
+                    found.push(Anomaly::counted(AnomalyKind::LostWrite, op, end_time));
+                    return false;
+                }
+                let title = operation.title();
                 let why = match r.wrong_replay_of {
                     Some(other) => format!(
                         "the server replayed the stored response of {} because the key was reused",
-                        self.ops[other as usize].label()
+                        self.ops.get(other).label()
                     ),
                     None => "no attempt's effect survived".into(),
                 };
-                self.anomalies.push(Anomaly {
+                found.push(Anomaly {
                     kind: AnomalyKind::LostWrite,
                     op,
                     time_us: end_time,
@@ -190,7 +220,7 @@ impl Oracle {
                     ),
                 });
             }
-            (Outcome::Succeeded, Some(_)) if profile => self.stale_profile(op),
+            (Outcome::Succeeded, Some(_)) if profile => found.extend(self.stale_profile(op, r)),
             (Outcome::Unknown, Some(_)) => return true,
             _ => {}
         }
@@ -199,44 +229,44 @@ impl Oracle {
 
     /// A profile write the client was told succeeded, undone by an older operation's
     /// write that arrived after it (and never restored by this operation).
-    fn stale_profile(&mut self, op: u32) {
-        let operation = &self.ops[op as usize];
-        let r = &self.records[op as usize];
-        let Some(stale_write) = r.undone_by else {
-            return;
-        };
+    fn stale_profile(&self, op: u32, r: &OpRecord) -> Option<Anomaly> {
+        let operation = self.ops.get(op);
+        let undone = r.undone_by?;
+        let stale_write = undone.write;
+        if !self.log.keeps(stale_write.time, AnomalyKind::LostWrite, op) {
+            return Some(Anomaly::counted(
+                AnomalyKind::LostWrite,
+                op,
+                stale_write.time,
+            ));
+        }
         let client = operation.client;
-        let stale = &self.ops[stale_write.id as usize];
-        let x = self.execs[stale_write.exec as usize];
-        let how = if x.copy > 0 {
+        let stale = self.ops.get(stale_write.id);
+        let how = if undone.copy > 0 {
             format!(
                 "a copy of attempt {} of {}'s request, made by the network, reached replica {} at {}",
-                x.attempt,
+                undone.attempt,
                 stale.label(),
-                replica_letter(x.replica),
-                at(x.start)
+                replica_letter(undone.replica),
+                at(undone.start)
             )
         } else {
             format!(
                 "attempt {} of {}, which client {} had stopped waiting for, reached replica {} at {}",
-                x.attempt,
+                undone.attempt,
                 stale.label(),
                 client + 1,
-                replica_letter(x.replica),
-                at(x.start)
+                replica_letter(undone.replica),
+                at(undone.start)
             )
         };
         let end_event = r.outcome.map_or(stale_write.event, |(_, e, _)| e);
         let first = r.applied.first().map_or(end_event, |e| e.event);
-        let mut events = vec![first, x.start_event, stale_write.event, end_event];
-        let copied = self.records[stale_write.id as usize]
-            .attempts
-            .get(x.attempt.max(1) as usize - 1)
-            .and_then(|a| a.duplicate_event);
-        if let (true, Some(copy)) = (x.copy > 0, copied) {
+        let mut events = vec![first, undone.start_event, stale_write.event, end_event];
+        if let (true, Some(copy)) = (undone.copy > 0, undone.copy_event) {
             events.push(copy);
         }
-        self.anomalies.push(Anomaly {
+        Some(Anomaly {
             kind: AnomalyKind::LostWrite,
             op,
             time_us: stale_write.time,
@@ -248,52 +278,51 @@ impl Oracle {
                 at(stale_write.time),
                 if self.cas { "" } else { " (no version check)" }
             ),
-        });
+        })
     }
 
-    /// Conservation per operation: every difference between charges, rows and emails is
-    /// accounted for by a reported anomaly.
-    fn conservation(&self, per_op: &[OpTruth], anomalies: &[Anomaly]) -> Vec<String> {
-        let reported: BTreeSet<(AnomalyKind, u32)> =
-            anomalies.iter().map(|a| (a.kind, a.op)).collect();
-        let has = |kind, op| reported.contains(&(kind, op));
+    /// Conservation for `op`: every difference between its charges, rows and emails is
+    /// accounted for by one of its `anomalies`.
+    fn conservation(&mut self, op: u32, t: &OpTruth, anomalies: &[Anomaly]) {
+        let has = |kind| anomalies.iter().any(|a| a.kind == kind);
+        let operation = self.ops.get(op);
+        let label = || operation.label();
+        let net = t.standing.len() as u32;
         let mut broken = Vec::new();
-        for (op, t) in per_op.iter().enumerate() {
-            let op = op as u32;
-            let label = self.ops[op as usize].label();
-            let net = t.standing.len() as u32;
-            if net > 1 && !has(AnomalyKind::DoubleCharge, op) {
-                broken.push(format!(
-                    "{label}: {net} charges stand, no double charge reported"
-                ));
-            }
-            if t.emails > 1 && !has(AnomalyKind::DuplicateEmail, op) {
-                broken.push(format!("{label}: {} emails, none reported", t.emails));
-            }
-            if !matches!(
-                self.ops[op as usize].kind,
-                OpKind::Payment { .. } | OpKind::Checkout { .. }
-            ) {
-                continue;
-            }
+        if net > 1 && !has(AnomalyKind::DoubleCharge) {
+            broken.push(format!(
+                "{}: {net} charges stand, no double charge reported",
+                label()
+            ));
+        }
+        if t.emails > 1 && !has(AnomalyKind::DuplicateEmail) {
+            broken.push(format!("{}: {} emails, none reported", label(), t.emails));
+        }
+        if matches!(
+            operation.kind,
+            OpKind::Payment { .. } | OpKind::Checkout { .. }
+        ) {
             let explained = match net.cmp(&t.rows) {
                 std::cmp::Ordering::Equal => true,
                 std::cmp::Ordering::Greater => {
-                    has(AnomalyKind::DoubleCharge, op)
-                        || (t.rows == 0 && has(AnomalyKind::ChargedWithoutOrder, op))
+                    has(AnomalyKind::DoubleCharge)
+                        || (t.rows == 0 && has(AnomalyKind::ChargedWithoutOrder))
                 }
                 std::cmp::Ordering::Less => {
-                    has(AnomalyKind::DuplicateOrder, op)
-                        || matches!(self.ops[op as usize].kind, OpKind::Payment { .. }) && net > 0
+                    has(AnomalyKind::DuplicateOrder)
+                        || matches!(operation.kind, OpKind::Payment { .. }) && net > 0
                 }
             };
             if !explained {
                 broken.push(format!(
-                    "{label}: {net} standing charges for {} rows, not accounted for",
+                    "{}: {net} standing charges for {} rows, not accounted for",
+                    label(),
                     t.rows
                 ));
             }
         }
-        broken
+        for b in broken {
+            self.log.conservation(op, b);
+        }
     }
 }

@@ -125,6 +125,7 @@ pub fn external_call(
             replica: node.index,
             slot,
             exec: x.id,
+            op: x.op,
             kind,
             call: x.call,
         },

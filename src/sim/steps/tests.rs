@@ -267,7 +267,7 @@ fn a_commit_fenced_off_by_a_taken_over_key_answers_409_without_writing() {
     let (result, out) = bench.on_replica(0, |node, cx, out| commit::run(node, cx, &mut x, out));
     assert_eq!(result, StepResult::Goto(respond_pc(&x), 1_000));
     assert_eq!(x.status, 409);
-    assert!(bench.db.orders.is_empty());
+    assert_eq!(bench.db.order_rows(), 0);
     assert!(matches!(
         traces(&out)[..],
         [Detail::KeyCheck {
@@ -337,7 +337,7 @@ fn a_commit_inserts_the_payment_and_saves_the_key_in_the_same_transaction() {
     let mut x = bench.execution(0);
     let (result, out) = bench.on_replica(0, |node, cx, out| commit::run(node, cx, &mut x, out));
     assert_eq!(result, StepResult::Next(1_000));
-    assert_eq!(bench.db.orders.len(), 1);
+    assert_eq!(bench.db.order_rows(), 1);
     assert!(x.key_done);
     let details = traces(&out);
     assert!(matches!(
@@ -382,7 +382,7 @@ fn an_upsert_conflict_refunds_the_charge_of_this_attempt() {
         }));
     });
     assert!(x.already_exists);
-    assert_eq!(bench.db.orders.len(), 1);
+    assert_eq!(bench.db.order_rows(), 1);
 }
 
 #[test]

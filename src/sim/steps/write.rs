@@ -96,7 +96,15 @@ pub fn order(
                             sent: false,
                         },
                     );
-                    out.after(RELAY_DELAY_US, Event::RelaySend { outbox, call: 1 });
+                    let op = x.op;
+                    out.after(
+                        RELAY_DELAY_US,
+                        Event::RelaySend {
+                            outbox,
+                            op,
+                            call: 1,
+                        },
+                    );
                 }
             }
         }

@@ -2,9 +2,9 @@
 //! transaction: it applies all its writes or none. Unique constraints exist only
 //! where a protection turns them on.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
+
+use crate::sim::live::IdMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRow {
@@ -46,13 +46,21 @@ pub enum Insert {
 
 #[derive(Clone, Debug, Default)]
 pub struct Database {
-    pub orders: Vec<OrderRow>,
+    /// Order and payment rows, per operation that has not settled; a settled operation's
+    /// rows are counted in `rows` and dropped (see `settle.rs`).
+    orders: IdMap<u32, Vec<OrderRow>>,
     /// The unique index on the natural key, present only when upsert is on.
-    order_by_ref: HashMap<u32, u32>,
+    order_by_ref: IdMap<u32, u32>,
+    next_order: u32,
     pub inventory: VersionedRow,
     pub accounts: Vec<VersionedRow>,
     pub profiles: Vec<VersionedRow>,
-    pub outbox: Vec<OutboxRow>,
+    /// Outbox rows of operations that have not settled, by id, and their ids per operation.
+    outbox: IdMap<u32, OutboxRow>,
+    outbox_by_op: IdMap<u32, Vec<u32>>,
+    next_outbox: u32,
+    /// Outbox rows asked for after they were forgotten: none, unless settling is wrong.
+    pub late: u64,
 }
 
 impl Database {
@@ -87,47 +95,85 @@ impl Database {
         if unique_ref {
             if let Some(&existing) = self.order_by_ref.get(&row.op) {
                 if update_on_conflict {
-                    let target = &mut self.orders[existing as usize];
-                    target.amount = row.amount;
-                    target.quantity = row.quantity;
+                    let rows = self.orders.entry(row.op).or_default();
+                    if let Some(target) = rows.iter_mut().find(|o| o.id == existing) {
+                        target.amount = row.amount;
+                        target.quantity = row.quantity;
+                    }
                 }
                 return Insert::Exists(existing);
             }
         }
-        let id = self.orders.len() as u32;
-        self.orders.push(OrderRow { id, ..row });
+        let id = self.next_order;
+        self.next_order += 1;
+        self.orders
+            .entry(row.op)
+            .or_default()
+            .push(OrderRow { id, ..row });
         if unique_ref {
             self.order_by_ref.insert(row.op, id);
         }
         Insert::Inserted(id)
     }
 
+    /// The order of `op` (its first row).
     pub fn find_order(&self, op: u32) -> Option<&OrderRow> {
+        let rows = self.orders.get(&op)?;
         match self.order_by_ref.get(&op) {
-            Some(&id) => self.orders.get(id as usize),
-            None => self.orders.iter().find(|o| o.op == op),
+            Some(&id) => rows.iter().find(|o| o.id == id),
+            None => rows.first(),
         }
     }
 
-    pub fn remove_order(&mut self, id: u32) {
-        // Rolling back the last insert of an aborted transaction.
-        if let Some(row) = self.orders.pop() {
-            debug_assert_eq!(row.id, id);
-            if self.order_by_ref.get(&row.op) == Some(&id) {
-                self.order_by_ref.remove(&row.op);
-            }
-        }
+    /// Order and payment rows inserted in the run: the ground truth's total.
+    pub fn order_rows(&self) -> u64 {
+        self.next_order as u64
     }
 
     pub fn add_outbox(&mut self, op: u32, exec: u32) -> u32 {
-        let id = self.outbox.len() as u32;
-        self.outbox.push(OutboxRow {
+        let id = self.next_outbox;
+        self.next_outbox += 1;
+        let row = OutboxRow {
             id,
             op,
             exec,
             sent: false,
-        });
+        };
+        self.outbox.insert(id, row);
+        self.outbox_by_op.entry(op).or_default().push(id);
         id
+    }
+
+    pub fn outbox_row(&self, id: u32) -> Option<OutboxRow> {
+        self.outbox.get(&id).copied()
+    }
+
+    /// Mark outbox row `id` sent; returns it as it was.
+    pub fn mark_sent(&mut self, id: u32) -> Option<OutboxRow> {
+        let Some(row) = self.outbox.get_mut(&id) else {
+            self.late += 1;
+            return None;
+        };
+        let before = *row;
+        row.sent = true;
+        Some(before)
+    }
+
+    /// `op` has settled: forget its rows. Returns how many order or payment rows it had,
+    /// and the ids of its outbox rows.
+    pub fn settle(&mut self, op: u32) -> (u32, Vec<u32>) {
+        let rows = self.orders.remove(&op).map_or(0, |rows| rows.len() as u32);
+        self.order_by_ref.remove(&op);
+        let outbox = self.outbox_by_op.remove(&op).unwrap_or_default();
+        for id in &outbox {
+            self.outbox.remove(id);
+        }
+        (rows, outbox)
+    }
+
+    /// Rows held for operations not settled (orders and outbox).
+    pub fn live_rows(&self) -> usize {
+        self.orders.values().map(Vec::len).sum::<usize>() + self.outbox.len()
     }
 }
 
@@ -176,7 +222,10 @@ mod tests {
         let mut db = Database::new(10, 1, 0, 1);
         assert_eq!(db.insert_order(order(7), false, false), Insert::Inserted(0));
         assert_eq!(db.insert_order(order(7), false, false), Insert::Inserted(1));
-        assert_eq!(db.orders.len(), 2);
+        assert_eq!(db.order_rows(), 2);
+        assert_eq!(db.find_order(7).map(|o| o.id), Some(0));
+        assert_eq!(db.settle(7), (2, vec![]));
+        assert!(db.find_order(7).is_none());
     }
 
     #[test]
@@ -189,9 +238,7 @@ mod tests {
             ..order(7)
         };
         assert_eq!(db.insert_order(changed, true, true), Insert::Exists(0));
-        assert_eq!(db.orders.len(), 1);
-        assert_eq!(db.orders[0].amount, 99);
-        db.remove_order(0);
-        assert!(db.find_order(7).is_none());
+        assert_eq!(db.order_rows(), 1);
+        assert_eq!(db.find_order(7).map(|o| o.amount), Some(99));
     }
 }
