@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::sim::config::thousands;
 use crate::sim::oracle::{format_time, AnomalyKind};
 
 use super::run_view::RunView;
@@ -29,7 +30,7 @@ pub fn anomaly_summary(run: &RunView) -> String {
         .iter()
         .filter_map(|&kind| {
             let count = count_of(run, kind);
-            (count > 0).then(|| format!("{} {count}", kind.title().to_lowercase()))
+            (count > 0).then(|| format!("{} {}", kind.title().to_lowercase(), thousands(count)))
         })
         .collect();
     let total = run.result.anomalies.len();
@@ -37,7 +38,7 @@ pub fn anomaly_summary(run: &RunView) -> String {
         "Clean run: no anomalies.".into()
     } else {
         let noun = if total == 1 { "anomaly" } else { "anomalies" };
-        format!("{total} {noun}: {}.", parts.join(", "))
+        format!("{} {noun}: {}.", thousands(total as u64), parts.join(", "))
     }
 }
 
@@ -59,7 +60,7 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
                     html! {
                         <li class={classes!("counter", if count > 0 { "bad" } else { "clean" })}
                             data-testid={format!("anomaly-{}", kind.name())} data-count={count.to_string()}>
-                            <span class="count">{ count }</span>
+                            <span class="count">{ thousands(count) }</span>
                             <span class="counter-label">{ kind.title() }</span>
                         </li>
                     }

@@ -4,6 +4,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::sim::config::thousands;
+
 use crate::sim::oracle::format_time;
 
 use super::run_view::RunView;
@@ -23,22 +25,28 @@ pub fn costs_panel(props: &CostsPanelProps) -> Html {
         ("latency p50", format_time(latency.p50)),
         ("latency p95", format_time(latency.p95)),
         ("latency p99", format_time(latency.p99)),
-        ("409 in progress", costs.responses_409.to_string()),
-        ("422 mismatch", costs.responses_422.to_string()),
-        ("5xx errors", costs.responses_5xx.to_string()),
-        ("replayed responses", costs.replays.to_string()),
+        ("409 in progress", thousands(costs.responses_409)),
+        ("422 mismatch", thousands(costs.responses_422)),
+        ("5xx errors", thousands(costs.responses_5xx)),
+        ("replayed responses", thousands(costs.replays)),
         (
             "key rows peak / final",
-            format!("{} / {}", costs.key_rows_peak, costs.key_rows_final),
+            format!(
+                "{} / {}",
+                thousands(costs.key_rows_peak),
+                thousands(costs.key_rows_final)
+            ),
         ),
-        ("db round trips", costs.db_round_trips.to_string()),
-        ("provider calls", costs.provider_calls.to_string()),
-        ("client timeouts", costs.client_timeouts.to_string()),
+        ("db round trips", thousands(costs.db_round_trips)),
+        ("provider calls", thousands(costs.provider_calls)),
+        ("client timeouts", thousands(costs.client_timeouts)),
         (
             "clients: ok / failed / unknown",
             format!(
                 "{} / {} / {}",
-                outcomes.succeeded, outcomes.failed, outcomes.unknown
+                thousands(outcomes.succeeded),
+                thousands(outcomes.failed),
+                thousands(outcomes.unknown)
             ),
         ),
     ];

@@ -4,6 +4,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::sim::config::thousands;
+
 use crate::sim::units::{format_exact, format_readout};
 
 use super::run_view::RunView;
@@ -20,8 +22,8 @@ pub fn footer(props: &FooterProps) -> Html {
         <footer class="app-footer">
             <span>{ "Trace hash " }<code data-testid="trace-hash">{ summary.trace_hash.clone() }</code></span>
             <span>{ format!("seed {}", summary.seed) }</span>
-            <span>{ format!("{} events", summary.events) }</span>
-            <span>{ format!("{} operations", summary.operations) }</span>
+            <span>{ format!("{} events", thousands(summary.events)) }</span>
+            <span>{ format!("{} operations", thousands(summary.operations)) }</span>
             <span data-testid="simulated-time" title={format_exact(summary.virtual_time_us)}>
                 { format!("{} simulated", format_readout(summary.virtual_time_us)) }
             </span>

@@ -3,6 +3,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::sim::config::thousands;
+
 use crate::sim::units::format_readout;
 
 use super::controlled::use_controlled_value;
@@ -31,14 +33,18 @@ fn speed_label(speed: f64) -> String {
 fn position_text(cursor: usize, event_count: usize, playhead_us: u64, end_us: u64) -> String {
     if event_count > 0 && cursor >= event_count {
         format!(
-            "End of run · {} · event {event_count} of {event_count}",
-            format_readout(end_us)
+            "End of run · {} · event {} of {}",
+            format_readout(end_us),
+            thousands(event_count as u64),
+            thousands(event_count as u64)
         )
     } else {
         format!(
-            "t={} of {} · event {cursor} of {event_count}",
+            "t={} of {} · event {} of {}",
             format_readout(playhead_us),
-            format_readout(end_us)
+            format_readout(end_us),
+            thousands(cursor as u64),
+            thousands(event_count as u64)
         )
     }
 }
