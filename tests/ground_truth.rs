@@ -316,3 +316,21 @@ proptest! {
         prop_assert_eq!((a.succeeded, a.failed, a.unknown), (b.succeeded, b.failed, b.unknown));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Whatever the key policy and protections, every difference between an operation's
+    /// standing charges, rows and emails is accounted for by a reported anomaly: a run never
+    /// shows zero while a customer was charged twice or an order went unpaid.
+    #[test]
+    fn any_protection_mix_accounts_for_every_charge_and_row(s in any_protections()) {
+        let r = run(&s.clone().validate().expect("a valid scenario"));
+        prop_assert!(
+            r.conservation.is_empty(),
+            "{:?}\n{}",
+            r.conservation,
+            serde_json::to_string(&s).unwrap()
+        );
+    }
+}

@@ -71,6 +71,18 @@ pub fn on_call(
             charge,
             event,
         }),
+        Detail::ChargeDeduplicated { charge, .. } => {
+            // A key reused by another operation: the provider replays that operation's
+            // charge, and this one goes unpaid.
+            if let Some(charge_op) = provider.charge_op(charge).filter(|&o| o != op) {
+                out.fact(Fact::ChargeReplayed {
+                    op,
+                    charge_op,
+                    charge,
+                    event,
+                });
+            }
+        }
         Detail::EmailSent { email } => out.fact(Fact::Emailed {
             exec: route.exec,
             op,

@@ -111,6 +111,11 @@ impl PaymentProvider {
         self.refund(id)
     }
 
+    /// The operation charge `id` was made for, while the provider still holds it.
+    pub fn charge_op(&self, id: u32) -> Option<u32> {
+        self.charges.get(&id).map(|c| c.op)
+    }
+
     /// Charges made, and of those refunded: the ground truth's totals.
     pub fn totals(&self) -> (u64, u64) {
         (self.made, self.refunded)

@@ -137,6 +137,14 @@ pub enum Fact {
         op: u32,
         event: u32,
     },
+    /// The payment provider answered `op`'s charge call with `charge`, a charge of
+    /// `charge_op` made under the same idempotency key: nothing was charged for `op`.
+    ChargeReplayed {
+        op: u32,
+        charge_op: u32,
+        charge: u32,
+        event: u32,
+    },
     /// A client accepted the stored response of `body_op` as the answer to `op`.
     WrongReplay {
         op: u32,

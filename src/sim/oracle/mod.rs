@@ -204,6 +204,17 @@ impl Oracle {
                 charge,
                 event,
             } => self.effect(op, |r| &mut r.charges, charge, exec, event, time),
+            Fact::ChargeReplayed {
+                op,
+                charge_op,
+                event,
+                ..
+            } => {
+                if let Some(r) = self.record(op) {
+                    r.charge_replayed_from
+                        .get_or_insert((charge_op, event, time));
+                }
+            }
             Fact::Refunded { op, charge, .. } => {
                 if let Some(r) = self.record(op) {
                     r.charges.retain(|c| c.id != charge);

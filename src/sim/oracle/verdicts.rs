@@ -113,6 +113,11 @@ impl Oracle {
             duplicate(AnomalyKind::DoubleApply, &r.applied, r.applied.len());
         }
         let charges_for_order = matches!(kind, OpKind::Payment { .. } | OpKind::Checkout { .. });
+        if charges_for_order && t.rows as usize > t.standing.len() {
+            if let Some(replayed) = r.charge_replayed_from {
+                found.push(self.unpaid_order(op, r, replayed));
+            }
+        }
         if charges_for_order && !t.standing.is_empty() && t.rows == 0 {
             if let Some(&charge) = r.charges.iter().find(|c| t.standing.contains(&c.id)) {
                 let kind = AnomalyKind::ChargedWithoutOrder;
@@ -129,6 +134,36 @@ impl Oracle {
                     Anomaly::counted(kind, op, charge.time)
                 });
             }
+        }
+    }
+
+    /// `op`'s order stands without a charge of its own: the provider answered its charge
+    /// call with `other`'s charge, because both sent the same idempotency key.
+    fn unpaid_order(
+        &self,
+        op: u32,
+        r: &OpRecord,
+        (other, event, time): (u32, u32, u64),
+    ) -> Anomaly {
+        let kind = AnomalyKind::WrongReplay;
+        if !self.log.keeps(time, kind, op) {
+            return Anomaly::counted(kind, op, time);
+        }
+        let operation = self.ops.get(op);
+        let mut events = vec![event];
+        events.extend(r.orders.first().map(|row| row.event));
+        Anomaly {
+            kind,
+            op,
+            time_us: time,
+            events: sorted(events),
+            narrative: format!(
+                "{} was recorded but never paid: at {} the payment provider answered its charge with {}'s charge, because the client reused {}'s idempotency key and the server passed it on to the provider.",
+                operation.title(),
+                at(time),
+                self.ops.get(other).label(),
+                self.ops.get(other).label()
+            ),
         }
     }
 
@@ -310,6 +345,7 @@ impl Oracle {
                 }
                 std::cmp::Ordering::Less => {
                     has(AnomalyKind::DuplicateOrder)
+                        || has(AnomalyKind::WrongReplay)
                         || matches!(operation.kind, OpKind::Payment { .. }) && net > 0
                 }
             };
