@@ -51,7 +51,7 @@ pub fn visible_window(playhead_us: u64, window_us: u64, end_us: u64) -> (u64, u6
 }
 
 /// Tick spacing of 1, 2 or 5 × 10^k µs giving about `target` ticks.
-fn tick_step(width_us: u64, target: u64) -> u64 {
+pub(super) fn tick_step(width_us: u64, target: u64) -> u64 {
     let rough = (width_us / target.max(1)).max(1);
     let mut magnitude = 1u64;
     while magnitude.saturating_mul(10) <= rough {

@@ -11,6 +11,7 @@ use std::fmt::Write;
 use crate::sim::oracle::format_time;
 use crate::sim::trace::MessageKind;
 
+use super::diagram::tick_step;
 use super::diagram_items::arrow_class;
 use super::timeline::{Arrow, ArrowEnd, Mark, Timeline};
 
@@ -76,20 +77,6 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// Tick spacing of 1, 2 or 5 × 10^k µs giving about `target` ticks.
-fn tick_step(width_us: u64, target: u64) -> u64 {
-    let rough = (width_us / target.max(1)).max(1);
-    let mut magnitude = 1u64;
-    while magnitude.saturating_mul(10) <= rough {
-        magnitude *= 10;
-    }
-    [1, 2, 5, 10]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|step| *step >= rough)
-        .unwrap_or(magnitude * 10)
 }
 
 /// Where things go: the range mapped onto the plot, lanes stacked below the axis.
