@@ -12,7 +12,7 @@ use hdrhistogram::Histogram;
 use super::trace::Outcome;
 
 /// Client outcomes, counted.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Outcomes {
     pub succeeded: u64,
     pub failed: u64,
@@ -47,7 +47,7 @@ impl Outcomes {
 }
 
 /// Latencies of the operations that ended, in µs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Latencies {
     /// Every value; sorted by [`Latencies::finish`].
     Exact(Vec<u64>),

@@ -48,7 +48,7 @@ pub struct Costs {
 
 /// Everything a run produced. With the trace off, nothing in it grows with the number of
 /// operations: no per-operation tables, and anomalies past the first 200 are counted only.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunResult {
     pub scenario: Scenario,
     pub trace_hash: String,

@@ -60,7 +60,7 @@ impl OpKind {
 }
 
 /// One logical operation of one client.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     pub index: u32,
     pub client: u16,

@@ -22,6 +22,7 @@ use super::config::ValidScenario;
 use super::effects::{Cx, Effects};
 use super::events::{Body, Event, Message};
 use super::oracle::{Fact, Oracle};
+use super::progress::{Observed, Progress};
 use super::queue::EventQueue;
 use super::results::{Costs, GroundTruth, RunResult};
 use super::stores::db::Database;
@@ -33,8 +34,23 @@ use super::workload::{generate_operations, Operations};
 pub fn run(valid: &ValidScenario) -> RunResult {
     let ops = Operations::new(valid.scenario());
     let mut world = World::new(valid, &ops);
-    world.run();
+    let _ = world.run(u64::MAX, &mut |_| Observed::Continue(()));
     world.finish()
+}
+
+/// The same run, telling `observe` how far it has got every `every` trace events (and
+/// not at the end). `observe` may stop the run: then there is no result.
+pub fn run_observed(
+    valid: &ValidScenario,
+    every: u64,
+    observe: &mut dyn FnMut(Progress) -> Observed,
+) -> Option<RunResult> {
+    let ops = Operations::new(valid.scenario());
+    let mut world = World::new(valid, &ops);
+    world
+        .run(every.max(1), observe)
+        .is_continue()
+        .then(|| world.finish())
 }
 
 /// The same run with nothing settled before the end: every operation stays live and is
@@ -45,7 +61,7 @@ pub fn run_settling_at_the_end(valid: &ValidScenario) -> RunResult {
     let ops = Operations::new(valid.scenario());
     let mut world = World::new(valid, &ops);
     world.sinks.in_flight.settle_at_the_end();
-    world.run();
+    let _ = world.run(u64::MAX, &mut |_| Observed::Continue(()));
     world.finish()
 }
 
@@ -143,7 +159,11 @@ impl<'a> World<'a> {
         }
     }
 
-    fn run(&mut self) {
+    // One copy of the engine's loop for every caller: inlined into each, it doubled the
+    // engine's share of the browser's wasm.
+    #[inline(never)]
+    fn run(&mut self, every: u64, observe: &mut dyn FnMut(Progress) -> Observed) -> Observed {
+        let mut next_report = every;
         for client in 0..self.valid.scenario().clients as u16 {
             let delay = client::start_delay(&self.cx(), client);
             self.sinks.push(delay, Event::ClientBegin { client });
@@ -168,7 +188,15 @@ impl<'a> World<'a> {
             if self.sinks.in_flight.check_due() {
                 self.recheck_parked();
             }
+            if self.sinks.trace.count >= next_report {
+                next_report = self.sinks.trace.count.saturating_add(every);
+                observe(Progress {
+                    events: self.sinks.trace.count,
+                    operations_ended: self.actors.clients.outcomes.ended(),
+                })?;
+            }
         }
+        Observed::Continue(())
     }
 
     /// Hand `event` to its handler; the applier carries out each effect it writes.

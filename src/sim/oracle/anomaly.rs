@@ -98,6 +98,11 @@ impl AnomalyCounts {
         self.0[kind as usize] += 1;
     }
 
+    /// Counts read back (from a worker's bytes), in the order of [`AnomalyKind::ALL`].
+    pub fn set(&mut self, kind: AnomalyKind, count: u64) {
+        self.0[kind as usize] = count;
+    }
+
     pub fn get(&self, kind: AnomalyKind) -> u64 {
         self.0[kind as usize]
     }

@@ -43,6 +43,23 @@ impl Actor {
         }
     }
 
+    /// The actor a [`Actor::code`] stands for (`None` for a code no actor has).
+    pub fn from_code(code: u64) -> Option<Actor> {
+        let index = code & 0xFFFF;
+        Some(match code >> 16 {
+            0 if index == 0 => Actor::Nobody,
+            1 => Actor::Client(index as u16),
+            2 if index == 0 => Actor::Balancer,
+            3 if index <= u8::MAX as u64 => Actor::Replica(index as u8),
+            4 if index == 0 => Actor::Database,
+            5 if index == 0 => Actor::KeyStore,
+            6 if index == 0 => Actor::Provider,
+            7 if index == 0 => Actor::Email,
+            8 if index == 0 => Actor::Relay,
+            _ => return None,
+        })
+    }
+
     /// Human name: "client 3", "replica B", "the database".
     pub fn label(self) -> String {
         match self {
