@@ -1,8 +1,13 @@
-//! Browser entry point: mounts the Yew app. Natively it only points to the CLI.
+//! Browser entry point: mounts the Yew app, or, started in the simulation worker (no
+//! window), serves its runs. Natively it only points to the CLI.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<idempotency_lab::ui::App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<idempotency_lab::ui::App>::new().render();
+    } else {
+        idempotency_lab::ui::worker::serve();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,7 +1,7 @@
-//! The root component: owns the state, the playback timer and the keyboard shortcuts, and
-//! lays out the panels.
+//! The root component: owns the state, the playback timer, the keyboard shortcuts and the
+//! simulation worker, and lays out the panels.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::convert::identity;
 use std::rc::Rc;
 
@@ -21,12 +21,14 @@ use super::help_overlay::HelpOverlay;
 use super::legend::Legend;
 use super::notices::Notices;
 use super::permalink::{self, Moment};
+use super::run_status::RunStatus;
 use super::run_view::now_ms;
 use super::shortcuts::{shortcut, FocusOrigin};
 use super::state::{Action, AppState, NoticeLevel};
 use super::state_tables::StateTables;
 use super::time_controls::TimeControls;
 use super::toolbar::Toolbar;
+use super::worker::{HostEvent, RunHost};
 
 /// Playback timer period: about 30 frames a second.
 const TICK_MS: u32 = 33;
@@ -57,8 +59,40 @@ fn forward<T: 'static>(
 
 #[component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::from_fragment(&browser::location_hash()));
+    let state = use_reducer(|| AppState::open_page(&browser::location_hash()));
     let dispatcher = state.dispatcher();
+
+    // The worker, started once; a run the reducer could not do at once is handed to it,
+    // and a run no longer pending (landed or cancelled) is taken back.
+    let host = use_mut_ref(|| None::<RunHost>);
+    let progress = use_memo((), |_| Cell::new(0.0));
+    {
+        let host = host.clone();
+        let dispatcher = dispatcher.clone();
+        let progress = progress.clone();
+        use_effect_with((), move |_| {
+            let on_event = Callback::from(move |event: HostEvent| {
+                dispatcher.dispatch(match event {
+                    HostEvent::Finished { seq, run } => Action::RunFinished { seq, run },
+                    HostEvent::Failed { seq, message } => Action::RunFailed { seq, message },
+                })
+            });
+            *host.borrow_mut() = Some(RunHost::start(on_event, progress));
+            move || drop(host.borrow_mut().take())
+        });
+    }
+    {
+        let host = host.clone();
+        let pending = state.pending.clone();
+        use_effect_with(pending.as_ref().map(|p| p.seq), move |_| {
+            if let Some(host) = host.borrow().as_ref() {
+                match &pending {
+                    Some(pending) => host.request(pending.seq, &pending.valid),
+                    None => host.cancel(),
+                }
+            }
+        });
+    }
 
     // The one timer: it exists while playing and is dropped (cancelled) on pause.
     {
@@ -191,6 +225,7 @@ pub fn app() -> Html {
     let on_close_help = forward(&dispatcher, |()| Action::CloseHelp);
     let on_select_anomaly = forward(&dispatcher, Action::SelectAnomaly);
     // Stable across renders, so the diagram's items are not re-rendered for a new callback.
+    let on_cancel_run = forward(&dispatcher, |()| Action::CancelRun);
     let on_seek = use_callback(dispatcher, |cursor: usize, dispatcher| {
         dispatcher.dispatch(Action::Seek(cursor))
     });
@@ -220,7 +255,8 @@ pub fn app() -> Html {
                 <ControlPanel preset={state.preset} scenario={state.scenario.clone()}
                     errors={state.knob_errors.clone()} drafts={state.drafts.clone()}
                     {on_select_preset} {on_knob} />
-                <div class="centre">
+                <div class="centre" aria-busy={state.pending.is_some().to_string()}>
+                    <RunStatus running={state.pending.is_some()} {progress} on_cancel={on_cancel_run} />
                     <TimeControls playing={state.playing} cursor={state.cursor} event_count={run.event_count()}
                         playhead_us={state.playhead_us} end_us={run.timeline.end_us} speed={state.speed}
                         window_us={state.window_us} has_anomalies={!run.result.anomalies.is_empty()}

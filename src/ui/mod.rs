@@ -23,6 +23,7 @@ mod message_details;
 mod notices;
 pub mod permalink;
 mod preset_picker;
+mod run_status;
 pub mod run_view;
 mod seed_input;
 pub mod settings;
@@ -32,6 +33,7 @@ mod state_tables;
 mod time_controls;
 pub mod timeline;
 mod toolbar;
+pub mod worker;
 
 pub use anomaly_panel::{AnomalyPanel, AnomalyPanelProps};
 pub use app::App;

@@ -1,9 +1,11 @@
 //! The app's one reducer: every change of state is an [`Action`], applied by
 //! [`AppState::reduce`]. Components only dispatch actions and render. What replaces the
-//! run (presets, settings, links, imports) is in `opening`; the notices in `notices`.
+//! run (presets, settings, links, imports) is in `opening`; how a run is computed and
+//! lands (at once, or from the worker) in `running`; the notices in `notices`.
 
 mod notices;
 mod opening;
+mod running;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -18,6 +20,8 @@ use super::settings::{find_preset, validate_for_browser, DEFAULT_PRESET};
 
 pub use notices::{Notice, NoticeChoice, NoticeLevel, NoticeList, MAX_NOTICES};
 pub use opening::ImportedFile;
+use running::Landing;
+pub use running::{PendingRun, Runner};
 
 /// Playback speeds offered, as multiples of [`VIRTUAL_US_PER_MS_AT_1X`].
 pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -40,7 +44,15 @@ pub struct AppState {
     /// Rejected inputs: knob path → message, and what the user typed.
     pub knob_errors: BTreeMap<String, String>,
     pub drafts: BTreeMap<String, String>,
+    /// The run on screen; while `pending`, of an earlier configuration.
     pub run: Rc<RunView>,
+    /// The preset of the run on screen.
+    run_preset: Option<&'static str>,
+    /// A run asked for that the worker is computing.
+    pub pending: Option<PendingRun>,
+    pub runner: Runner,
+    /// Numbers the runs asked for, so that only the latest lands.
+    next_seq: u32,
     /// How many events have happened at the time cursor.
     pub cursor: usize,
     /// Virtual time at the cursor; between events while playing.
@@ -101,6 +113,17 @@ pub enum Action {
     TogglePresentation,
     /// Escape: close the help if it is open, otherwise leave presentation mode.
     Escape,
+    /// Run `seq` is done; it lands if it is still the one asked for.
+    RunFinished {
+        seq: u32,
+        run: Rc<RunView>,
+    },
+    RunFailed {
+        seq: u32,
+        message: String,
+    },
+    /// Stop the pending run: the run on screen and its settings stay.
+    CancelRun,
 }
 
 /// The cursor at which an anomaly is complete: just after the last event of its chain.
@@ -115,7 +138,7 @@ pub fn completion_cursor(run: &RunView, index: usize) -> Option<usize> {
     )
 }
 
-fn default_window(run: &RunView) -> u64 {
+pub(super) fn default_window(run: &RunView) -> u64 {
     run.timeline.end_us.clamp(MIN_WINDOW_US, DEFAULT_WINDOW_US)
 }
 
@@ -136,6 +159,10 @@ impl AppState {
             drafts: BTreeMap::new(),
             window_us: default_window(&run),
             run,
+            run_preset: preset,
+            pending: None,
+            runner: Runner::Inline,
+            next_seq: 0,
             cursor: 0,
             playhead_us: 0,
             playing: false,
@@ -171,7 +198,12 @@ impl AppState {
         permalink::encode(self.preset, &self.scenario, self.moment())
     }
 
+    /// The moment on screen; none while another configuration runs (the cursor is in the
+    /// old run).
     fn moment(&self) -> Moment {
+        if self.pending.is_some() {
+            return Moment::default();
+        }
         Moment {
             cursor: (!self.playing && self.cursor > 0).then_some(self.cursor),
             anomaly: self.selected_anomaly,
@@ -180,32 +212,6 @@ impl AppState {
 
     fn notify(&mut self, level: NoticeLevel, text: String) {
         self.notices.push(level, text, Vec::new());
-    }
-
-    /// Replace the run with a new configuration, keeping the view settings. Notices and a
-    /// held address spoke of the old run, so they go.
-    fn rerun(&mut self, preset: Option<&'static str>, valid: &ValidScenario) {
-        let previous_end = self.run.timeline.end_us;
-        let at_start = self.cursor == 0;
-        self.preset = preset;
-        self.scenario = valid.scenario().clone();
-        self.run = Rc::new(RunView::simulate(valid));
-        self.knob_errors.clear();
-        self.drafts.clear();
-        self.selected_anomaly = None;
-        self.notices.clear();
-        self.address_hold = None;
-        self.pending_link = None;
-        if self.window_us >= previous_end || self.window_us > self.run.timeline.end_us {
-            self.window_us = default_window(&self.run);
-        }
-        // Keep the cursor's time so A/B comparisons stay at the same moment.
-        let cursor = if at_start {
-            0
-        } else {
-            self.run.cursor_at(self.playhead_us)
-        };
-        self.seek(cursor);
     }
 
     fn seek(&mut self, cursor: usize) {
@@ -349,6 +355,9 @@ impl Reducible for AppState {
                     return self;
                 }
             }
+            Action::RunFinished { seq, run } => state.run_finished(seq, run),
+            Action::RunFailed { seq, message } => state.run_failed(seq, &message),
+            Action::CancelRun => state.cancel_run(),
         }
         Rc::new(state)
     }

@@ -10,7 +10,7 @@ use super::super::permalink::{self, LinkedScenario, Moment};
 use super::super::settings::{
     base_scenario, find_preset, knob, validate_for_browser, with_knob, DEFAULT_PRESET,
 };
-use super::{AppState, NoticeChoice, NoticeLevel};
+use super::{AppState, Landing, NoticeChoice, NoticeLevel, Runner};
 
 /// A file the user chose to import: its name, its size, and its text (the whole file up
 /// to the configuration size limit, only the head of a bigger one).
@@ -48,6 +48,15 @@ impl AppState {
         state
     }
 
+    /// The page's state: as [`AppState::from_fragment`], but a big run goes to the worker,
+    /// the default scenario's run staying on screen meanwhile.
+    pub fn open_page(fragment: &str) -> AppState {
+        let mut state = AppState::initial();
+        state.runner = Runner::Worker;
+        state.open_link(fragment, Arrival::PageOpened);
+        state
+    }
+
     /// The configuration on screen differs from where it started (its preset, or the
     /// engine default), or a setting is being typed: opening a link would lose work.
     pub fn is_edited(&self) -> bool {
@@ -69,7 +78,9 @@ impl AppState {
             Ok(Some(linked)) => {
                 let same_run = linked.preset == self.preset && linked.scenario == self.scenario;
                 if same_run {
-                    self.go_to_moment(linked.moment);
+                    if !self.land_pending_at(linked.moment) {
+                        self.go_to_moment(linked.moment);
+                    }
                 } else if arrival == Arrival::WhileOpen && self.is_edited() {
                     self.ask_before_opening(fragment);
                 } else {
@@ -91,16 +102,14 @@ impl AppState {
                 return;
             }
         };
-        self.rerun(linked.preset, &valid);
-        self.seek(0);
-        self.go_to_moment(linked.moment);
+        self.request(linked.preset, &valid, Landing::Moment(linked.moment));
         if let Some(changes) = describe_changes(&linked.changes) {
             self.notify(NoticeLevel::Info, format!("Opened the link. {changes}"));
         }
     }
 
     /// Select the link's anomaly and put the cursor where the link had it.
-    fn go_to_moment(&mut self, moment: Moment) {
+    pub(super) fn go_to_moment(&mut self, moment: Moment) {
         let events = self.run.event_count();
         let anomalies = self.run.result.anomalies.len();
         if let Some(index) = moment.anomaly {
@@ -181,10 +190,7 @@ impl AppState {
             return;
         };
         match validate_for_browser(preset.scenario.clone()) {
-            Ok(valid) => {
-                self.rerun(Some(preset.name), &valid);
-                self.seek(0);
-            }
+            Ok(valid) => self.request(Some(preset.name), &valid, Landing::Start),
             Err(e) => self.notify(NoticeLevel::Error, e),
         }
     }
@@ -216,13 +222,13 @@ impl AppState {
         let preset = self.preset;
         match with_keys {
             Some(with_keys) => {
-                self.rerun(preset, &with_keys);
+                self.request(preset, &with_keys, Landing::KeepTime);
                 self.notify(
                     NoticeLevel::Info,
                     "Clients now send an Idempotency-Key per operation (their key policy was “none”, so the server would have had no key to check).".into(),
                 );
             }
-            None => self.rerun(preset, &valid),
+            None => self.request(preset, &valid, Landing::KeepTime),
         }
     }
 
@@ -259,7 +265,7 @@ impl AppState {
         });
         match opened {
             Ok((valid, changes)) => {
-                self.rerun(None, &valid);
+                self.request(None, &valid, Landing::KeepTime);
                 let changes = describe_changes(&changes).unwrap_or_default();
                 self.notify(
                     NoticeLevel::Info,
@@ -288,11 +294,18 @@ impl AppState {
                 return;
             }
         };
-        self.rerun(None, &valid);
-        self.seek(0);
+        let landing = Landing::Trace {
+            name: name.to_string(),
+            hash: head.trace_hash,
+            changes: describe_changes(&changes).unwrap_or_default(),
+        };
+        self.request(None, &valid, landing);
+    }
+
+    /// Say whether the run on screen, re-run from trace file `name`, reproduces its hash.
+    pub(super) fn report_trace(&mut self, name: &str, expected: &str, changes: &str) {
         let hash = self.run.result.trace_hash.clone();
-        let changes = describe_changes(&changes).unwrap_or_default();
-        if hash == head.trace_hash {
+        if hash == expected {
             self.notify(
                 NoticeLevel::Info,
                 format!("{name} is a trace file: its scenario was run again here and gives the same trace (hash {hash}), so this is the run it recorded. {changes}")
@@ -302,7 +315,7 @@ impl AppState {
         } else {
             self.notify(
                 NoticeLevel::Error,
-                format!("{name} is a trace file: its scenario was run again here, but gives trace hash {hash}, not the file's {}. The file was made by another version of the app, or changed. {changes}", head.trace_hash)
+                format!("{name} is a trace file: its scenario was run again here, but gives trace hash {hash}, not the file's {expected}. The file was made by another version of the app, or changed. {changes}")
                     .trim_end()
                     .to_string(),
             );

@@ -1,0 +1,55 @@
+//! Big runs in a dedicated web worker, so the page never freezes.
+//!
+//! One wasm module serves both sides. For the first run that needs it, the page (`host`)
+//! starts `worker.js` as a module worker and posts it the URL of the wasm-bindgen glue and the page's own compiled
+//! `WebAssembly.Module`; `worker.js` instantiates that module, whose `main` finds no
+//! window and calls [`serve`] instead of mounting the app. Messages are plain objects
+//! with a `type`:
+//!
+//! | from | `type` | fields |
+//! | --- | --- | --- |
+//! | worker.js | `unavailable` | `message`: the worker could not start (the page runs inline) |
+//! | worker | `ready` | |
+//! | page | `run` | `seq`, `scenario` (JSON) |
+//! | worker | `progress` | `seq`, `fraction` (0 to 1) |
+//! | worker | `done` | `seq`, `trace` and `rest` (transferred `ArrayBuffer`s, see `sim::wire`), `timings` |
+//! | worker | `failed` | `seq`, `message` |
+//!
+//! Cancelling, or a newer run while one is running, terminates the worker and starts a
+//! fresh one: a run cannot be interrupted from outside, and only the latest is wanted.
+
+mod assemble;
+mod host;
+mod serve;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+
+pub use host::{HostEvent, RunHost};
+pub use serve::serve;
+
+/// Engine progress is checked every this many events; the worker posts at most every
+/// [`PROGRESS_MS`].
+const PROGRESS_EVENTS: u64 = 8_192;
+const PROGRESS_MS: f64 = 50.0;
+
+/// A message of type `kind` about run `seq`.
+fn message(kind: &str, seq: u32) -> Object {
+    let message = Object::new();
+    set(&message, "type", &JsValue::from_str(kind));
+    set(&message, "seq", &JsValue::from(seq));
+    message
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    // Setting a property of a plain object cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_f64(object: &JsValue, key: &str) -> f64 {
+    get(object, key).as_f64().unwrap_or(0.0)
+}
