@@ -102,6 +102,17 @@ fn base_presets() -> Vec<Preset> {
     add("key-reuse-no-fingerprint", "The client reuses one key for different payments and the server does not compare payloads: later payments get the first one's stored response.", Lesson::Anomaly(AnomalyKind::WrongReplay), s);
 
     let mut s = base(Workload::Payment);
+    s.operations = 80;
+    s.network.response_loss = 0.3;
+    s.network.delay_mean_us = 60_000;
+    s.client.timeout_us = 800_000;
+    s.server.external_timeout_us = 80_000;
+    keys_on(&mut s).ttl_us = 200_000;
+    s.protections.key_propagation = true;
+    s.world.provider_honours_keys = true;
+    add("refunded-replay", "A slow provider call is abandoned and the key store's recovery refunds it; after the short key TTL a retry runs again under the same key, the provider replays the refunded charge as paid, and the payment is recorded unpaid.", Lesson::Anomaly(AnomalyKind::UnpaidOrder), s);
+
+    let mut s = base(Workload::Payment);
     s.server.crash.after_write_before_key_save = 0.3;
     let keys = keys_on(&mut s);
     keys.atomic = false;

@@ -72,9 +72,12 @@ pub fn on_call(
             event,
         }),
         Detail::ChargeDeduplicated { charge, .. } => {
-            // A key reused by another operation: the provider replays that operation's
-            // charge, and this one goes unpaid.
-            if let Some(charge_op) = provider.charge_op(charge).filter(|&o| o != op) {
+            // A key reused by another operation, or a charge refunded since: the provider
+            // replays that charge as it was made, and this operation goes unpaid.
+            if let Some(charge_op) = provider
+                .charge_op(charge)
+                .filter(|&o| o != op || provider.refunded(charge))
+            {
                 out.fact(Fact::ChargeReplayed {
                     op,
                     charge_op,

@@ -116,6 +116,11 @@ impl PaymentProvider {
         self.charges.get(&id).map(|c| c.op)
     }
 
+    /// Whether charge `id` has been refunded (while the provider still holds it).
+    pub fn refunded(&self, id: u32) -> bool {
+        self.charges.get(&id).is_some_and(|c| c.refunded)
+    }
+
     /// Charges made, and of those refunded: the ground truth's totals.
     pub fn totals(&self) -> (u64, u64) {
         (self.made, self.refunded)

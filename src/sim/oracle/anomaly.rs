@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum AnomalyKind {
     DoubleCharge,
     ChargedWithoutOrder,
+    UnpaidOrder,
     DuplicateOrder,
     Oversell,
     LostUpdate,
@@ -20,9 +21,10 @@ pub enum AnomalyKind {
 }
 
 impl AnomalyKind {
-    pub const ALL: [AnomalyKind; 10] = [
+    pub const ALL: [AnomalyKind; 11] = [
         AnomalyKind::DoubleCharge,
         AnomalyKind::ChargedWithoutOrder,
+        AnomalyKind::UnpaidOrder,
         AnomalyKind::DuplicateOrder,
         AnomalyKind::Oversell,
         AnomalyKind::LostUpdate,
@@ -37,6 +39,7 @@ impl AnomalyKind {
         match self {
             AnomalyKind::DoubleCharge => "double_charge",
             AnomalyKind::ChargedWithoutOrder => "charged_without_order",
+            AnomalyKind::UnpaidOrder => "unpaid_order",
             AnomalyKind::DoubleApply => "double_apply",
             AnomalyKind::DuplicateOrder => "duplicate_order",
             AnomalyKind::Oversell => "oversell",
@@ -52,6 +55,7 @@ impl AnomalyKind {
         match self {
             AnomalyKind::DoubleCharge => "Double charge",
             AnomalyKind::ChargedWithoutOrder => "Charged without order",
+            AnomalyKind::UnpaidOrder => "Unpaid order",
             AnomalyKind::DoubleApply => "Double apply",
             AnomalyKind::DuplicateOrder => "Duplicate order",
             AnomalyKind::Oversell => "Oversell",

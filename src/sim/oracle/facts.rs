@@ -137,8 +137,9 @@ pub enum Fact {
         op: u32,
         event: u32,
     },
-    /// The payment provider answered `op`'s charge call with `charge`, a charge of
-    /// `charge_op` made under the same idempotency key: nothing was charged for `op`.
+    /// The payment provider answered `op`'s charge call with `charge`, made under the same
+    /// idempotency key for `charge_op` (another operation, or `op` itself with the charge
+    /// refunded since): nothing stands charged for this call.
     ChargeReplayed {
         op: u32,
         charge_op: u32,

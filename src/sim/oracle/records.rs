@@ -69,8 +69,9 @@ pub(super) struct OpRecord {
     pub applied: Vec<SideEffect>,
     pub outcome: Option<(Outcome, u32, u64)>,
     pub wrong_replay_of: Option<u32>,
-    /// The payment provider answered one of its charge calls with another operation's
-    /// charge (same idempotency key): that operation, the event and its time.
+    /// The payment provider answered one of its charge calls with a charge that does not
+    /// stand for it (another operation's, or its own refunded one): that charge's
+    /// operation, the event and its time.
     pub charge_replayed_from: Option<(u32, u32, u64)>,
     /// A profile write of an older operation that overwrote this one's, not restored.
     pub undone_by: Option<UndoneBy>,

@@ -113,10 +113,8 @@ impl Oracle {
             duplicate(AnomalyKind::DoubleApply, &r.applied, r.applied.len());
         }
         let charges_for_order = matches!(kind, OpKind::Payment { .. } | OpKind::Checkout { .. });
-        if charges_for_order && t.rows as usize > t.standing.len() {
-            if let Some(replayed) = r.charge_replayed_from {
-                found.push(self.unpaid_order(op, r, replayed));
-            }
+        if charges_for_order && t.rows > 0 && t.standing.is_empty() {
+            found.push(self.unpaid_order(op, r));
         }
         if charges_for_order && !t.standing.is_empty() && t.rows == 0 {
             if let Some(&charge) = r.charges.iter().find(|c| t.standing.contains(&c.id)) {
@@ -137,33 +135,50 @@ impl Oracle {
         }
     }
 
-    /// `op`'s order stands without a charge of its own: the provider answered its charge
-    /// call with `other`'s charge, because both sent the same idempotency key.
-    fn unpaid_order(
-        &self,
-        op: u32,
-        r: &OpRecord,
-        (other, event, time): (u32, u32, u64),
-    ) -> Anomaly {
-        let kind = AnomalyKind::WrongReplay;
+    /// `op`'s order or payment stands with no charge standing for it. When the provider
+    /// answered with another operation's charge (a reused key) it is a wrong replay;
+    /// otherwise an unpaid order (its charge was refunded, and a retry under the same key
+    /// was answered with that refunded charge, or the refund came after the order).
+    fn unpaid_order(&self, op: u32, r: &OpRecord) -> Anomaly {
+        let operation = self.ops.get(op);
+        let row = r.orders.first();
+        let (time, mut events) = match (r.charge_replayed_from, row) {
+            (Some((_, event, time)), _) => (time, vec![event]),
+            (None, Some(row)) => (row.time, vec![]),
+            (None, None) => (0, vec![]),
+        };
+        events.extend(row.map(|row| row.event));
+        let kind = match r.charge_replayed_from {
+            Some((other, ..)) if other != op => AnomalyKind::WrongReplay,
+            _ => AnomalyKind::UnpaidOrder,
+        };
         if !self.log.keeps(time, kind, op) {
             return Anomaly::counted(kind, op, time);
         }
-        let operation = self.ops.get(op);
-        let mut events = vec![event];
-        events.extend(r.orders.first().map(|row| row.event));
-        Anomaly {
-            kind,
-            op,
-            time_us: time,
-            events: sorted(events),
-            narrative: format!(
+        let narrative = match r.charge_replayed_from {
+            Some((other, _, time)) if other != op => format!(
                 "{} was recorded but never paid: at {} the payment provider answered its charge with {}'s charge, because the client reused {}'s idempotency key and the server passed it on to the provider.",
                 operation.title(),
                 at(time),
                 self.ops.get(other).label(),
                 self.ops.get(other).label()
             ),
+            Some((_, _, time)) => format!(
+                "{} was recorded but never paid: its charge had been refunded, and at {} the payment provider answered a retry's charge, made under the same idempotency key, with that refunded charge.",
+                operation.title(),
+                at(time)
+            ),
+            None => format!(
+                "{} was recorded but never paid: its charge was refunded while the order stood.",
+                operation.title()
+            ),
+        };
+        Anomaly {
+            kind,
+            op,
+            time_us: time,
+            events: sorted(events),
+            narrative,
         }
     }
 
@@ -346,6 +361,7 @@ impl Oracle {
                 std::cmp::Ordering::Less => {
                     has(AnomalyKind::DuplicateOrder)
                         || has(AnomalyKind::WrongReplay)
+                        || has(AnomalyKind::UnpaidOrder)
                         || matches!(operation.kind, OpKind::Payment { .. }) && net > 0
                 }
             };
