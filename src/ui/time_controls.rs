@@ -57,6 +57,13 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action()))
     };
+    // The button does what its label says: a click on "Pause" that lands just after the run
+    // ended must not start it again from the beginning.
+    let play_or_pause = if props.playing {
+        act(|| Action::Pause)
+    } else {
+        act(|| Action::TogglePlay)
+    };
     let on_scrub = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
@@ -86,7 +93,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
             <div class="buttons">
                 <button type="button" class="button" onclick={act(|| Action::StepBack)} aria-keyshortcuts="ArrowLeft"
                     disabled={props.cursor == 0}>{ "◀ Step" }</button>
-                <button type="button" id="play-button" class="button primary play" onclick={act(|| Action::TogglePlay)} aria-keyshortcuts="Space">
+                <button type="button" id="play-button" class="button primary play" onclick={play_or_pause} aria-keyshortcuts="Space">
                     { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
                 <button type="button" class="button" onclick={act(|| Action::StepForward)} aria-keyshortcuts="ArrowRight"
