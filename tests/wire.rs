@@ -3,7 +3,7 @@
 //! bytes give an error rather than a wrong run or a panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use idempotency_lab::sim::config::{CrashPoint, KeyPolicy};
+use idempotency_lab::sim::config::{limits, CrashPoint, KeyPolicy};
 use idempotency_lab::sim::run;
 use idempotency_lab::sim::scenarios::presets;
 use idempotency_lab::sim::trace::{
@@ -31,6 +31,10 @@ fn preset_run(index: usize, seed: u64, operations: u32, trace: bool) -> RunResul
     scenario.seed = seed;
     scenario.operations = operations;
     scenario.trace = trace;
+    // The benchmark preset runs untraced with a larger event limit than a trace allows.
+    if trace {
+        scenario.max_events = scenario.max_events.min(limits::MAX_TRACED_EVENTS);
+    }
     run(&scenario
         .validate()
         .expect("a preset with other operations is valid"))
