@@ -110,6 +110,10 @@ fn defect_5_ghost_success_is_a_definitive_failure_and_twins_differ_by_protection
         twin.protections = off.protections.clone();
         twin.client.key_policy = off.client.key_policy;
         twin.world.provider_honours_keys = off.world.provider_honours_keys;
+        // The consumer's side of the protection set: commit after processing (at least
+        // once, which the dedup store makes effectively once) and a warehouse that honours keys.
+        twin.messaging.commit = off.messaging.commit;
+        twin.messaging.warehouse_honours_keys = off.messaging.warehouse_honours_keys;
         assert_eq!(twin, off, "{} changes more than protections", p.name);
     }
     for seed in 0..30 {

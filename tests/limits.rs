@@ -5,6 +5,99 @@ use idempotency_lab::sim::config::*;
 use idempotency_lab::sim::run;
 use proptest::prelude::*;
 
+/// The events workload's world and its protections, anywhere inside their limits.
+fn messaging() -> impl Strategy<Value = (MessagingConfig, DedupStoreConfig, [bool; 2], BrokerDedup)>
+{
+    let shape = (
+        prop::bool::ANY,
+        1u32..=8,
+        1u32..=8,
+        1_000u64..=200_000,
+        prop::sample::select(vec![
+            OffsetCommit::BeforeProcessing,
+            OffsetCommit::AfterProcessing,
+            OffsetCommit::Auto,
+        ]),
+        0u32..=5,
+        prop::bool::ANY,
+    );
+    let times = prop::array::uniform8(1_000u64..=3_000_000);
+    let faults = (
+        prop::array::uniform6(0.0..=1.0f64),
+        0.0..=1.0f64,
+        0.0..=1.0f64,
+        0.0..=1.0f64,
+        0u64..=3_000_000,
+    );
+    let protections = (
+        prop::array::uniform4(prop::bool::ANY),
+        prop::sample::select(vec![
+            DedupRecording::SameTransaction,
+            DedupRecording::AfterEffect,
+            DedupRecording::BeforeProcessing,
+        ]),
+        1_000u64..=10_000_000,
+        prop::sample::select(vec![
+            BrokerDedup::Off,
+            BrokerDedup::ContentBased,
+            BrokerDedup::ExplicitId,
+        ]),
+    );
+    (shape, times, faults, protections).prop_map(|(shape, times, faults, protections)| {
+        let (queue, partitions, consumers, order_interval_us, commit, max_receive_count, honours) =
+            shape;
+        let (crash, slow_probability, publish_loss, warehouse_loss, downtime_us) = faults;
+        let (flags, recording, ttl_us, broker_dedup) = protections;
+        let messaging = MessagingConfig {
+            mode: if queue {
+                BrokerMode::Queue
+            } else {
+                BrokerMode::Log
+            },
+            partitions,
+            consumers,
+            order_interval_us,
+            processing_min_us: times[0] / 10,
+            processing_mean_us: times[1] / 10,
+            slow_probability,
+            slow_us: times[2],
+            commit,
+            auto_commit_interval_us: times[3],
+            max_poll_interval_us: times[4],
+            session_timeout_us: times[5],
+            visibility_timeout_us: times[6],
+            max_receive_count,
+            publish_loss,
+            warehouse_loss,
+            request_timeout_us: times[7],
+            delivery_timeout_us: 10_000_000,
+            relay_interval_us: times[0],
+            warehouse_timeout_us: times[1],
+            warehouse_honours_keys: honours,
+            crash: MessagingCrashConfig {
+                after_commit_before_publish: crash[0],
+                relay_before_ack: crash[1],
+                relay_before_mark_sent: crash[2],
+                consumer_after_receive: crash[3],
+                consumer_after_ship: crash[4],
+                consumer_after_apply: crash[5],
+                downtime_us,
+            },
+        };
+        let dedup = DedupStoreConfig {
+            enabled: flags[0],
+            location: if flags[1] {
+                DedupLocation::Memory
+            } else {
+                DedupLocation::Database
+            },
+            ttl_us,
+            recording,
+        };
+        (messaging, dedup, [flags[2], flags[3]], broker_dedup)
+    })
+}
+
 fn scenario() -> impl Strategy<Value = Scenario> {
     let shape = (
         prop::sample::select(Workload::ALL.to_vec()),
@@ -60,133 +153,153 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop::bool::ANY,
     );
     let world = (0u64..=50, 1u32..=4, prop::bool::ANY, prop::bool::ANY);
-    (shape, client, network, server, protections, world).prop_map(
-        |(shape, client, network, server, protections, world)| {
-            let (workload, seed, clients, operations, replicas, balancer, max_events) = shape;
-            let (
-                timeout_us,
-                max_attempts,
-                exponential,
-                backoff_base_us,
-                jitter,
-                key_policy,
-                think_time_us,
-            ) = client;
-            let (
-                request_loss,
-                response_loss,
-                duplication,
-                uniform,
-                delay_min_us,
-                delay_mean_us,
-                provider_loss,
-                email_loss,
-            ) = network;
-            let (
-                processing_min_us,
-                processing_mean_us,
-                slow_probability,
-                slow_us,
-                external_attempts,
-                crash,
-                downtime_us,
-            ) = server;
-            let (flags, ttl_us, lock_timeout_us, cas_retries, memory) = protections;
-            let (stock, accounts, increment, honours) = world;
-            Scenario {
-                workload,
-                seed,
-                clients,
-                operations,
-                replicas,
-                balancer,
-                max_events,
-                trace: true,
-                client: ClientConfig {
+    (
+        shape,
+        client,
+        network,
+        server,
+        protections,
+        world,
+        messaging(),
+    )
+        .prop_map(
+            |(shape, client, network, server, protections, world, messaging)| {
+                let (
+                    messaging,
+                    dedup_store,
+                    [idempotent_producer, visibility_heartbeat],
+                    broker_dedup,
+                ) = messaging;
+                let (workload, seed, clients, operations, replicas, balancer, max_events) = shape;
+                let (
                     timeout_us,
                     max_attempts,
-                    backoff: if exponential {
-                        BackoffKind::Exponential
-                    } else {
-                        BackoffKind::Fixed
-                    },
+                    exponential,
                     backoff_base_us,
-                    backoff_max_us: backoff_base_us * 4,
                     jitter,
                     key_policy,
                     think_time_us,
-                },
-                network: NetworkConfig {
+                ) = client;
+                let (
                     request_loss,
                     response_loss,
                     duplication,
-                    delay: if uniform {
-                        DelayKind::Uniform
-                    } else {
-                        DelayKind::Exponential
-                    },
+                    uniform,
                     delay_min_us,
                     delay_mean_us,
-                    partitions: vec![Partition {
-                        start_us: 100_000,
-                        end_us: 300_000,
-                    }],
                     provider_loss,
                     email_loss,
-                },
-                server: ServerConfig {
+                ) = network;
+                let (
                     processing_min_us,
                     processing_mean_us,
                     slow_probability,
                     slow_us,
-                    db_rtt_us: 1_000,
-                    external_timeout_us: 100_000,
                     external_attempts,
-                    crash: CrashConfig {
-                        before_write: crash[0],
-                        after_write_before_key_save: crash[1],
-                        after_provider_call_before_commit: crash[2],
-                        after_commit_before_response: crash[3],
-                        downtime_us,
-                    },
-                },
-                protections: Protections {
-                    idempotency_key: IdempotencyKeyConfig {
-                        enabled: flags[0],
-                        required: flags[1],
-                        store: if memory {
-                            KeyStoreLocation::Memory
+                    crash,
+                    downtime_us,
+                ) = server;
+                let (flags, ttl_us, lock_timeout_us, cas_retries, memory) = protections;
+                let (stock, accounts, increment, honours) = world;
+                Scenario {
+                    workload,
+                    seed,
+                    clients,
+                    operations,
+                    replicas,
+                    balancer,
+                    max_events,
+                    trace: true,
+                    client: ClientConfig {
+                        timeout_us,
+                        max_attempts,
+                        backoff: if exponential {
+                            BackoffKind::Exponential
                         } else {
-                            KeyStoreLocation::Database
+                            BackoffKind::Fixed
                         },
-                        ttl_us,
-                        fingerprint_check: flags[2],
-                        in_flight_lock: flags[3],
-                        lock_timeout_us,
-                        atomic: flags[4],
-                        store_errors: flags[5],
+                        backoff_base_us,
+                        backoff_max_us: backoff_base_us * 4,
+                        jitter,
+                        key_policy,
+                        think_time_us,
                     },
-                    upsert: flags[6],
-                    upsert_mode: UpsertMode::DoNothing,
-                    cas: flags[7],
-                    cas_retries,
-                    key_propagation: !flags[7],
-                    outbox: flags[1] ^ flags[6],
-                },
-                world: WorldConfig {
-                    stock,
-                    accounts,
-                    initial_balance: 100,
-                    wallet_write: if increment {
-                        WalletWrite::Increment
-                    } else {
-                        WalletWrite::Set
+                    network: NetworkConfig {
+                        request_loss,
+                        response_loss,
+                        duplication,
+                        delay: if uniform {
+                            DelayKind::Uniform
+                        } else {
+                            DelayKind::Exponential
+                        },
+                        delay_min_us,
+                        delay_mean_us,
+                        partitions: vec![Partition {
+                            start_us: 100_000,
+                            end_us: 300_000,
+                        }],
+                        provider_loss,
+                        email_loss,
                     },
-                    provider_honours_keys: honours,
-                },
-            }
-        },
-    )
+                    server: ServerConfig {
+                        processing_min_us,
+                        processing_mean_us,
+                        slow_probability,
+                        slow_us,
+                        db_rtt_us: 1_000,
+                        external_timeout_us: 100_000,
+                        external_attempts,
+                        crash: CrashConfig {
+                            before_write: crash[0],
+                            after_write_before_key_save: crash[1],
+                            after_provider_call_before_commit: crash[2],
+                            after_commit_before_response: crash[3],
+                            downtime_us,
+                        },
+                    },
+                    protections: Protections {
+                        idempotency_key: IdempotencyKeyConfig {
+                            enabled: flags[0],
+                            required: flags[1],
+                            store: if memory {
+                                KeyStoreLocation::Memory
+                            } else {
+                                KeyStoreLocation::Database
+                            },
+                            ttl_us,
+                            fingerprint_check: flags[2],
+                            in_flight_lock: flags[3],
+                            lock_timeout_us,
+                            atomic: flags[4],
+                            store_errors: flags[5],
+                        },
+                        upsert: flags[6],
+                        upsert_mode: UpsertMode::DoNothing,
+                        cas: flags[7],
+                        cas_retries,
+                        key_propagation: !flags[7],
+                        outbox: flags[1] ^ flags[6],
+                        dedup_store,
+                        idempotent_producer,
+                        broker_dedup,
+                        visibility_heartbeat,
+                    },
+                    world: WorldConfig {
+                        stock,
+                        accounts,
+                        initial_balance: 100,
+                        wallet_write: if increment {
+                            WalletWrite::Increment
+                        } else {
+                            WalletWrite::Set
+                        },
+                        provider_honours_keys: honours,
+                    },
+                    messaging,
+                }
+            },
+        )
 }
 
 proptest! {

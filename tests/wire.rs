@@ -3,12 +3,12 @@
 //! bytes give an error rather than a wrong run or a panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use idempotency_lab::sim::config::{limits, CrashPoint, KeyPolicy};
+use idempotency_lab::sim::config::{limits, CrashPoint, KeyPolicy, MessagingCrashPoint};
 use idempotency_lab::sim::run;
 use idempotency_lab::sim::scenarios::presets;
 use idempotency_lab::sim::trace::{
-    Actor, Detail, DropReason, KeyCheckOutcome, MessageKind, Outcome, SavedKeyState, Table,
-    TimedStep, TraceEvent, WriteFlags,
+    Actor, DedupBy, Detail, DropReason, KeyCheckOutcome, MessageKind, MessagingDetail, Outcome,
+    RebalanceReason, SavedKeyState, Table, TimedStep, TraceEvent, WriteFlags,
 };
 use idempotency_lab::sim::wire::{
     decode_events, decode_result, encode_result, encode_trace, EVENT_BYTES,
@@ -208,7 +208,62 @@ fn every_kind_of_detail_survives_the_trip() {
             outbox,
         });
     }
+    for table in [Table::Ledger, Table::ProcessedMessages] {
+        details.push(Detail::DbWrite {
+            table,
+            row: 3,
+            value: 2,
+            how: WriteFlags::default(),
+        });
+    }
+    for message in [
+        MessageKind::Publish,
+        MessageKind::PublishAck,
+        MessageKind::Record,
+        MessageKind::OffsetCommit,
+        MessageKind::Delete,
+        MessageKind::Heartbeat,
+        MessageKind::ShipCall,
+        MessageKind::ShipReply,
+    ] {
+        details.push(Detail::Send {
+            msg: 7,
+            message,
+            value: 1,
+        });
+    }
+    details.extend(
+        [
+            MessagingDetail::Appended {
+                partition: 7,
+                offset: u32::MAX,
+            },
+            MessagingDetail::PublishDeduplicated {
+                partition: 0,
+                offset: 3,
+                by: DedupBy::ProducerSequence,
+            },
+            MessagingDetail::OffsetCommitted {
+                partition: 1,
+                offset: 9,
+                accepted: false,
+            },
+            MessagingDetail::Rebalance {
+                generation: u32::MAX,
+                reason: RebalanceReason::SessionTimeout,
+            },
+            MessagingDetail::DeadLettered { receives: u8::MAX },
+            MessagingDetail::Crash {
+                point: MessagingCrashPoint::ConsumerAfterApply,
+            },
+        ]
+        .map(Detail::Messaging),
+    );
     let actors = [
+        Actor::OrderService,
+        Actor::Broker,
+        Actor::Consumer(u8::MAX),
+        Actor::Warehouse,
         Actor::Client(u16::MAX),
         Actor::Balancer,
         Actor::Replica(u8::MAX),
@@ -248,11 +303,23 @@ fn every_actor_code_reads_back_and_others_do_not() {
         Actor::Provider,
         Actor::Email,
         Actor::Relay,
+        Actor::OrderService,
+        Actor::Broker,
+        Actor::Consumer(3),
+        Actor::Warehouse,
         Actor::Nobody,
     ] {
         assert_eq!(Actor::from_code(actor.code()), Some(actor));
     }
-    for code in [0x1, 0x2_0001, 0x3_0100, 0x9_0000, 1 << 40] {
+    for code in [
+        0x1,
+        0x2_0001,
+        0x3_0100,
+        0x9_0001,
+        0xB_0100,
+        0xD_0000,
+        1 << 40,
+    ] {
         assert_eq!(Actor::from_code(code), None, "{code:#x}");
     }
 }

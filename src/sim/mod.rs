@@ -10,6 +10,7 @@ pub mod effects;
 pub mod events;
 pub mod faults;
 pub mod live;
+pub mod messaging;
 pub mod oracle;
 pub mod outcomes;
 pub mod progress;

@@ -118,4 +118,9 @@ pub struct GroundTruth {
     /// Order and payment rows.
     pub orders: u64,
     pub emails: u64,
+    /// The events workload: records in the broker's log or queue (each copy counted),
+    /// ledger rows, and shipments the warehouse made.
+    pub published_events: u64,
+    pub applied_events: u64,
+    pub shipments: u64,
 }

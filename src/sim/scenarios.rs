@@ -2,6 +2,8 @@
 //! `<name>-protected` variant keeps the same seed and faults and applies the full
 //! protection set, which makes it vanish.
 
+mod messaging;
+
 use super::config::*;
 use super::oracle::AnomalyKind;
 
@@ -186,6 +188,9 @@ fn base_presets() -> Vec<Preset> {
     };
     s.trace = false;
     s.max_events = limits::MAX_EVENTS;
+    for p in messaging::presets() {
+        add(p.name, p.description, p.lesson, p.scenario);
+    }
     add("bench-checkout", "The benchmark run: 20,000 checkouts from 16 clients on 3 replicas with 10% loss each way, 2% duplication and crashes.", Lesson::Benchmark, s);
 
     presets
@@ -199,6 +204,10 @@ pub fn protect(mut s: Scenario) -> Scenario {
     s.protections.idempotency_key.lock_timeout_us = 1_000_000;
     s.client.key_policy = KeyPolicy::PerOperation;
     s.world.provider_honours_keys = true;
+    // Consumers commit after processing (at least once), and the warehouse honours the
+    // keys it is given, as the provider does.
+    s.messaging.commit = OffsetCommit::AfterProcessing;
+    s.messaging.warehouse_honours_keys = true;
     s
 }
 
@@ -207,9 +216,14 @@ pub fn presets() -> Vec<Preset> {
     let mut all = Vec::new();
     for p in base_presets() {
         let lesson = p.lesson;
+        let description = if p.scenario.workload == Workload::Events {
+            "The same seed, faults and timeouts with every protection on: the transactional outbox, an idempotent producer, consumers that commit after processing and record each message id in the ledger's transaction (the dedup store), a key for the warehouse, FIFO deduplication and visibility heartbeats in queue mode."
+        } else {
+            "The same seed, faults, attempts and timeouts with every protection on: idempotency keys per operation in the database, saved atomically with an in-flight lock, fingerprint check and recovery of abandoned keys; upsert, CAS, key propagation and the outbox."
+        };
         let protected = (lesson != Lesson::Benchmark).then(|| Preset {
             name: Box::leak(format!("{}-protected", p.name).into_boxed_str()),
-            description: "The same seed, faults, attempts and timeouts with every protection on: idempotency keys per operation in the database, saved atomically with an in-flight lock, fingerprint check and recovery of abandoned keys; upsert, CAS, key propagation and the outbox.",
+            description,
             lesson,
             scenario: protect(p.scenario.clone()),
         });

@@ -12,12 +12,29 @@ use super::rng::{mix64, KeyedDraw, Purpose};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum OpKind {
-    Payment { amount: i64 },
-    Checkout { quantity: u32, amount: i64 },
-    Deposit { account: u32, amount: i64 },
-    Withdraw { account: u32, amount: i64 },
-    ProfilePut { value: u32 },
+    Payment {
+        amount: i64,
+    },
+    Checkout {
+        quantity: u32,
+        amount: i64,
+    },
+    Deposit {
+        account: u32,
+        amount: i64,
+    },
+    Withdraw {
+        account: u32,
+        amount: i64,
+    },
+    ProfilePut {
+        value: u32,
+    },
     ProfileDelete,
+    /// An order placed at the order service (the events workload).
+    Order {
+        amount: i64,
+    },
 }
 
 impl OpKind {
@@ -44,6 +61,7 @@ impl OpKind {
             OpKind::Deposit { amount, .. } | OpKind::Withdraw { amount, .. } => amount,
             OpKind::ProfilePut { value } => value as i64,
             OpKind::ProfileDelete => 0,
+            OpKind::Order { amount } => amount,
         }
     }
 
@@ -55,6 +73,7 @@ impl OpKind {
             OpKind::Withdraw { account, amount } => [4, account as u64, amount as u64],
             OpKind::ProfilePut { value } => [5, value as u64, 0],
             OpKind::ProfileDelete => [6, 0, 0],
+            OpKind::Order { amount } => [7, amount as u64, 0],
         }
     }
 }
@@ -79,6 +98,7 @@ impl Operation {
             OpKind::Checkout { .. } => "c",
             OpKind::Deposit { .. } | OpKind::Withdraw { .. } => "w",
             OpKind::ProfilePut { .. } | OpKind::ProfileDelete => "u",
+            OpKind::Order { .. } => "o",
         };
         format!("{prefix}-{}", self.index + 1)
     }
@@ -104,6 +124,7 @@ impl Operation {
             }
             OpKind::ProfilePut { .. } => format!("Profile update {}", self.label()),
             OpKind::ProfileDelete => format!("Profile delete {}", self.label()),
+            OpKind::Order { .. } => format!("Order {}", self.label()),
         }
     }
 }
@@ -132,6 +153,9 @@ pub fn operation(scenario: &Scenario, index: u32) -> Operation {
                 OpKind::Deposit { account, amount }
             }
         }
+        Workload::Events => OpKind::Order {
+            amount: 1_000 + 500 * draw(1).below(20) as i64,
+        },
         Workload::Profile => {
             if draw(3).chance(0.2) {
                 OpKind::ProfileDelete

@@ -18,9 +18,10 @@ use super::actors::network;
 use super::actors::provider::PaymentProvider;
 use super::actors::relay::{self, Relay};
 use super::actors::replica::{self, Node, Replica};
-use super::config::ValidScenario;
+use super::config::{ValidScenario, Workload};
 use super::effects::{Cx, Effects};
 use super::events::{Body, Event, Message};
+use super::messaging;
 use super::oracle::{Fact, Oracle};
 use super::progress::{Observed, Progress};
 use super::queue::EventQueue;
@@ -32,6 +33,10 @@ use super::workload::{generate_operations, Operations};
 
 /// Run a validated scenario to completion (or to its event limit).
 pub fn run(valid: &ValidScenario) -> RunResult {
+    if valid.scenario().workload == Workload::Events {
+        return messaging::run(valid, u64::MAX, &mut |_| Observed::Continue(()))
+            .expect("a run nobody stops has a result");
+    }
     let ops = Operations::new(valid.scenario());
     let mut world = World::new(valid, &ops);
     let _ = world.run(u64::MAX, &mut |_| Observed::Continue(()));
@@ -45,6 +50,9 @@ pub fn run_observed(
     every: u64,
     observe: &mut dyn FnMut(Progress) -> Observed,
 ) -> Option<RunResult> {
+    if valid.scenario().workload == Workload::Events {
+        return messaging::run(valid, every.max(1), observe);
+    }
     let ops = Operations::new(valid.scenario());
     let mut world = World::new(valid, &ops);
     world
@@ -275,6 +283,7 @@ impl<'a> World<'a> {
                 net_charges: charges - refunds,
                 orders: actors.db.order_rows(),
                 emails: actors.email.sent(),
+                ..GroundTruth::default()
             },
             conservation: verdicts.conservation,
             unknown_took_effect: verdicts.unknown_took_effect,

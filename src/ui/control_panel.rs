@@ -14,9 +14,10 @@ use super::settings::{base_scenario, display_value, knobs_in, scenario_json};
 
 /// Groups in the order a lesson reaches for them: what runs (the workload is in Run), then
 /// what protects it, then the world around it. The first ones start open.
-const GROUPS: [(KnobGroup, bool); 7] = [
+const GROUPS: [(KnobGroup, bool); 8] = [
     (KnobGroup::Run, true),
     (KnobGroup::Protection, true),
+    (KnobGroup::Messaging, true),
     (KnobGroup::Client, true),
     (KnobGroup::Network, true),
     (KnobGroup::Faults, false),
@@ -49,6 +50,7 @@ pub fn control_panel(props: &ControlPanelProps) -> Html {
         .cloned()
         .unwrap_or_else(|| props.scenario.seed.to_string());
     let pending = !props.errors.is_empty();
+    let workload = props.scenario.workload;
 
     html! {
         <aside class="controls panel" aria-labelledby="controls-title">
@@ -58,10 +60,10 @@ pub fn control_panel(props: &ControlPanelProps) -> Html {
             if pending {
                 <p class="not-run" role="status">{ "Not run: fix the highlighted setting. The diagram still shows the last valid run." }</p>
             }
-            { for GROUPS.iter().map(|&(group, open)| html! {
+            { for GROUPS.iter().filter(|&&(group, _)| knobs_in(group, workload).next().is_some()).map(|&(group, open)| html! {
                 <details class="knob-group" {open}>
                     <summary>{ group.title() }</summary>
-                    { for knobs_in(group).map(|knob| {
+                    { for knobs_in(group, workload).map(|knob| {
                         let value = props.drafts.get(knob.path).cloned()
                             .unwrap_or_else(|| display_value(knob, &json));
                         html! {

@@ -45,6 +45,12 @@ pub fn arrow_class(arrow: &Arrow) -> &'static str {
         MessageKind::Response => "msg-error",
         MessageKind::ChargeCall | MessageKind::ChargeReply => "msg-charge",
         MessageKind::EmailCall | MessageKind::EmailReply => "msg-email",
+        MessageKind::Publish | MessageKind::Record => "msg-request",
+        MessageKind::PublishAck
+        | MessageKind::OffsetCommit
+        | MessageKind::Delete
+        | MessageKind::Heartbeat => "msg-ok",
+        MessageKind::ShipCall | MessageKind::ShipReply => "msg-charge",
     }
 }
 

@@ -2,11 +2,14 @@
 //! event" readout and mark hovers, written as one `match` over the event's typed
 //! [`Detail`], and the names of messages and of the ways they get lost.
 
+use crate::sim::config::Workload;
 use crate::sim::oracle::format_time;
 use crate::sim::trace::{
     Actor, Detail, DropReason, MessageKind, Outcome, SavedKeyState, TimedStep, TraceEvent,
 };
 use crate::sim::RunResult;
+
+use super::messaging_description::describe_messaging;
 
 /// "request", "charge call"…
 pub fn message_name(kind: MessageKind) -> &'static str {
@@ -19,6 +22,14 @@ pub fn message_name(kind: MessageKind) -> &'static str {
         MessageKind::EmailCall => "email call",
         MessageKind::EmailReply => "email reply",
         MessageKind::ReadBack => "read-back request",
+        MessageKind::Publish => "publish",
+        MessageKind::PublishAck => "publish acknowledgement",
+        MessageKind::Record => "message",
+        MessageKind::OffsetCommit => "offset commit",
+        MessageKind::Delete => "delete",
+        MessageKind::Heartbeat => "visibility heartbeat",
+        MessageKind::ShipCall => "ship call",
+        MessageKind::ShipReply => "ship reply",
     }
 }
 
@@ -85,7 +96,16 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
     } else {
         String::new()
     };
+    let carries = if result.scenario.workload == Workload::Events {
+        "event"
+    } else {
+        "email"
+    };
     match event.detail {
+        Detail::Messaging(detail) => describe_messaging(event, detail, &op),
+        Detail::OpStart { .. } if event.actor == Actor::OrderService => {
+            format!("{who} places{op}")
+        }
         Detail::OpStart { .. } => format!("{who} starts{op}"),
         Detail::OpEnd { outcome, .. } => {
             format!("{who} finishes{op}: {}", outcome_text(outcome))
@@ -157,11 +177,11 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
             format!("the email service recognises the key and does not send{op} again")
         }
         Detail::OutboxWrite { sent: false, .. } => {
-            format!("the outbox records an email for{op}")
+            format!("the outbox records an {carries} for{op}")
         }
         // The relay's mark on the row once the email service has answered.
         Detail::OutboxWrite { sent: true, .. } => {
-            format!("the outbox relay marks the email for{op} as sent")
+            format!("the outbox relay marks the {carries} for{op} as sent")
         }
         Detail::ExternalTimeout { .. } => format!("{who} gives up waiting for {peer} on{op}"),
     }

@@ -20,6 +20,7 @@ mod import_button;
 mod knob;
 mod legend;
 mod message_details;
+mod messaging_description;
 mod notices;
 pub mod permalink;
 mod preset_picker;

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::sim::config::{value_at, Knob, KnobGroup, KnobKind, KNOBS};
+use crate::sim::config::{value_at, Knob, KnobGroup, KnobKind, Workload, KNOBS};
 use crate::sim::scenarios::{presets, Preset};
 use crate::sim::units::{format_duration, parse_duration_in};
 use crate::sim::{Scenario, ValidScenario};
@@ -38,11 +38,11 @@ pub fn base_scenario(preset: Option<&str>) -> Scenario {
         .map_or_else(Scenario::default, |p| p.scenario.clone())
 }
 
-/// The knobs of one group that the control panel shows.
-pub fn knobs_in(group: KnobGroup) -> impl Iterator<Item = &'static Knob> {
-    KNOBS
-        .iter()
-        .filter(move |k| k.group == group && !SPECIAL_KNOBS.contains(&k.path))
+/// The knobs of one group that the control panel shows for `workload`.
+pub fn knobs_in(group: KnobGroup, workload: Workload) -> impl Iterator<Item = &'static Knob> {
+    KNOBS.iter().filter(move |k| {
+        k.group == group && !SPECIAL_KNOBS.contains(&k.path) && k.applies_to(workload)
+    })
 }
 
 pub fn knob(path: &str) -> Option<&'static Knob> {

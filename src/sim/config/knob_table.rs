@@ -2,16 +2,31 @@
 
 use super::knobs::{knob, Knob, KnobGroup as G, KnobKind as K};
 use super::limits::*;
+use super::messaging_knobs::MESSAGING_KNOBS;
 
 const HOUR: u64 = MAX_DURATION_US;
 
-/// Every knob of a scenario.
-pub const KNOBS: &[Knob] = &[
+/// Every knob of a scenario: the HTTP world's, then the messaging world's.
+pub const KNOBS: &[Knob] =
+    &join::<{ HTTP_KNOBS.len() + MESSAGING_KNOBS.len() }>(HTTP_KNOBS, MESSAGING_KNOBS);
+
+/// `a` followed by `b`, as one array (a const fn, so [`KNOBS`] stays a constant).
+const fn join<const N: usize>(a: &[Knob], b: &[Knob]) -> [Knob; N] {
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
+
+const HTTP_KNOBS: &[Knob] = &[
     knob(
         "workload",
         "Workload",
         "What the clients do.",
-        K::Choice(&["payment", "checkout", "wallet", "profile"]),
+        K::Choice(&["payment", "checkout", "wallet", "profile", "events"]),
         G::Run,
     ),
     knob(
@@ -391,14 +406,14 @@ pub const KNOBS: &[Knob] = &[
     knob(
         "protections.key_propagation",
         "Key propagation",
-        "Forward a derived key to the provider and email service.",
+        "Forward a derived key to the provider, the email service and the warehouse.",
         K::Bool,
         G::Protection,
     ),
     knob(
         "protections.outbox",
         "Transactional outbox",
-        "Emails go through the outbox and a relay.",
+        "Emails and OrderPlaced events are written to the outbox in the business transaction; a relay sends them.",
         K::Bool,
         G::Protection,
     ),
@@ -453,6 +468,17 @@ pub fn choice_label(value: &str) -> Option<&'static str> {
         "checkout" => "Checkout",
         "wallet" => "Wallet",
         "profile" => "Profile",
+        "events" => "Events (broker and consumers)",
+        "log" => "Partitioned log (Kafka)",
+        "queue" => "Queue (SQS)",
+        "before_processing" => "Before processing",
+        "after_processing" => "After processing",
+        "auto" => "Auto-commit on a timer",
+        "same_transaction" => "In the effect's transaction",
+        "after_effect" => "In a second transaction after it",
+        "off" => "Off",
+        "content_based" => "Content-based (hash of the body)",
+        "explicit_id" => "Explicit id (the event id)",
         "round_robin" => "Round robin",
         "random" => "Random",
         "sticky" => "Sticky (same replica per client)",
@@ -465,6 +491,7 @@ pub fn choice_label(value: &str) -> Option<&'static str> {
         "reused-across-operations" => "Reused across operations",
         "memory" => "Replica memory",
         "database" => "Shared database",
+        "consumer_memory" => "Consumer memory",
         "do_nothing" => "DO NOTHING",
         "do_update" => "DO UPDATE",
         "set" => "Read, then set",

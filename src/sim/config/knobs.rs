@@ -1,6 +1,7 @@
 //! What a knob is: its kind and range, its place in the control panel, and lookup by path.
 
 use super::knob_table::KNOBS;
+use super::Workload;
 
 /// What kind of value a knob holds, with its range.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,6 +36,7 @@ pub enum KnobGroup {
     Faults,
     Protection,
     World,
+    Messaging,
 }
 
 impl KnobGroup {
@@ -47,6 +49,7 @@ impl KnobGroup {
             KnobGroup::Faults => "Crashes",
             KnobGroup::Protection => "Protections",
             KnobGroup::World => "World",
+            KnobGroup::Messaging => "Messaging",
         }
     }
 }
@@ -74,6 +77,39 @@ pub(super) const fn knob(
         help,
         kind,
         group,
+    }
+}
+
+/// Settings only the events workload (the messaging world) reads.
+const MESSAGING_ONLY: [&str; 5] = [
+    "messaging.",
+    "protections.dedup_store.",
+    "protections.idempotent_producer",
+    "protections.broker_dedup",
+    "protections.visibility_heartbeat",
+];
+
+/// Settings of the HTTP world that the events workload also reads.
+const SHARED: [&str; 8] = [
+    "workload",
+    "seed",
+    "operations",
+    "max_events",
+    "trace",
+    "network.delay",
+    "protections.outbox",
+    "protections.key_propagation",
+];
+
+impl Knob {
+    /// Whether a run of `workload` reads this knob: the control panel shows only those.
+    pub fn applies_to(&self, workload: Workload) -> bool {
+        let messaging_only = MESSAGING_ONLY.iter().any(|p| self.path.starts_with(p));
+        if workload == Workload::Events {
+            messaging_only || SHARED.iter().any(|p| self.path.starts_with(p))
+        } else {
+            !messaging_only
+        }
     }
 }
 

@@ -15,6 +15,8 @@
 mod knob_table;
 mod knobs;
 pub mod limits;
+mod messaging;
+mod messaging_knobs;
 mod network;
 mod protections;
 mod scenario;
@@ -27,6 +29,10 @@ mod tests;
 
 pub use knob_table::{choice_label, KNOBS};
 pub use knobs::{knob_by_path, Knob, KnobGroup, KnobKind};
+pub use messaging::{
+    BrokerDedup, BrokerMode, DedupLocation, DedupRecording, DedupStoreConfig, MessagingConfig,
+    MessagingCrashConfig, MessagingCrashPoint, OffsetCommit, FIFO_DEDUP_WINDOW_US,
+};
 pub use network::{DelayKind, NetworkConfig, Partition};
 pub use protections::{IdempotencyKeyConfig, KeyStoreLocation, Protections, UpsertMode};
 pub use scenario::{

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::messaging::{BrokerDedup, DedupStoreConfig};
 use super::Micros;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,8 +72,18 @@ pub struct Protections {
     pub cas_retries: u32,
     /// Forward a derived key to the payment provider and the email service.
     pub key_propagation: bool,
-    /// Write emails to the outbox in the business transaction; a relay sends them.
+    /// Write emails (and, in the events workload, the `OrderPlaced` event) to the outbox in
+    /// the business transaction; a relay sends them.
     pub outbox: bool,
+    /// The idempotent consumer: processed message ids in a dedup store.
+    pub dedup_store: DedupStoreConfig,
+    /// Kafka's idempotent producer: a producer id and per-partition sequence numbers, so
+    /// the broker drops a re-sent batch it already has (within one producer session).
+    pub idempotent_producer: bool,
+    /// SQS FIFO deduplication of sends within 5 minutes (queue mode).
+    pub broker_dedup: BrokerDedup,
+    /// A consumer extends a message's visibility while it works on it (queue mode).
+    pub visibility_heartbeat: bool,
 }
 
 impl Default for Protections {
@@ -85,6 +96,10 @@ impl Default for Protections {
             cas_retries: 3,
             key_propagation: false,
             outbox: false,
+            dedup_store: DedupStoreConfig::default(),
+            idempotent_producer: false,
+            broker_dedup: BrokerDedup::Off,
+            visibility_heartbeat: false,
         }
     }
 }
@@ -110,6 +125,13 @@ impl Protections {
             cas_retries: 8,
             key_propagation: true,
             outbox: true,
+            dedup_store: DedupStoreConfig {
+                enabled: true,
+                ..DedupStoreConfig::default()
+            },
+            idempotent_producer: true,
+            broker_dedup: BrokerDedup::ExplicitId,
+            visibility_heartbeat: true,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::messaging::MessagingConfig;
 use super::network::NetworkConfig;
 use super::protections::Protections;
 use super::server::ServerConfig;
@@ -20,14 +21,18 @@ pub enum Workload {
     Wallet,
     /// `PUT` (replace) and `DELETE` of a profile.
     Profile,
+    /// An order service publishes `OrderPlaced`; a consumer group applies each event to a
+    /// ledger and asks a warehouse to ship.
+    Events,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 4] = [
+    pub const ALL: [Workload; 5] = [
         Workload::Payment,
         Workload::Checkout,
         Workload::Wallet,
         Workload::Profile,
+        Workload::Events,
     ];
 
     pub fn name(self) -> &'static str {
@@ -36,6 +41,7 @@ impl Workload {
             Workload::Checkout => "checkout",
             Workload::Wallet => "wallet",
             Workload::Profile => "profile",
+            Workload::Events => "events",
         }
     }
 }
@@ -147,6 +153,8 @@ pub struct Scenario {
     pub server: ServerConfig,
     pub protections: Protections,
     pub world: WorldConfig,
+    /// The broker, producers and consumers of the `events` workload.
+    pub messaging: MessagingConfig,
     /// The run stops (and says so) after this many events.
     pub max_events: u64,
     /// Record the full trace (off for sweeps: counts only).
@@ -167,6 +175,7 @@ impl Default for Scenario {
             server: ServerConfig::default(),
             protections: Protections::default(),
             world: WorldConfig::default(),
+            messaging: MessagingConfig::default(),
             max_events: 2_000_000,
             trace: true,
         }

@@ -18,10 +18,13 @@ pub enum AnomalyKind {
     GhostSuccess,
     LostWrite,
     WrongReplay,
+    DuplicateEventEffect,
+    LostEvent,
+    DuplicateShipment,
 }
 
 impl AnomalyKind {
-    pub const ALL: [AnomalyKind; 11] = [
+    pub const ALL: [AnomalyKind; 14] = [
         AnomalyKind::DoubleCharge,
         AnomalyKind::ChargedWithoutOrder,
         AnomalyKind::UnpaidOrder,
@@ -33,6 +36,9 @@ impl AnomalyKind {
         AnomalyKind::GhostSuccess,
         AnomalyKind::LostWrite,
         AnomalyKind::WrongReplay,
+        AnomalyKind::DuplicateEventEffect,
+        AnomalyKind::LostEvent,
+        AnomalyKind::DuplicateShipment,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +54,9 @@ impl AnomalyKind {
             AnomalyKind::GhostSuccess => "ghost_success",
             AnomalyKind::LostWrite => "lost_write",
             AnomalyKind::WrongReplay => "wrong_replay",
+            AnomalyKind::DuplicateEventEffect => "duplicate_event_effect",
+            AnomalyKind::LostEvent => "lost_event",
+            AnomalyKind::DuplicateShipment => "duplicate_shipment",
         }
     }
 
@@ -64,6 +73,9 @@ impl AnomalyKind {
             AnomalyKind::GhostSuccess => "Ghost success",
             AnomalyKind::LostWrite => "Lost write",
             AnomalyKind::WrongReplay => "Wrong replay",
+            AnomalyKind::DuplicateEventEffect => "Duplicate event effect",
+            AnomalyKind::LostEvent => "Lost event",
+            AnomalyKind::DuplicateShipment => "Duplicate shipment",
         }
     }
 }

@@ -81,7 +81,10 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) 
         };
     }
     match cx.op(x.op).kind {
-        OpKind::Payment { amount } => write::order(node, cx, x, amount, 0, out),
+        // Orders of the events workload never reach an HTTP handler.
+        OpKind::Payment { amount } | OpKind::Order { amount } => {
+            write::order(node, cx, x, amount, 0, out)
+        }
         OpKind::Checkout { amount, quantity } => write::order(node, cx, x, amount, quantity, out),
         OpKind::Deposit { .. } | OpKind::Withdraw { .. } => write::balance(node, cx, x, row, out),
         OpKind::ProfilePut { .. } | OpKind::ProfileDelete => write::profile(node, cx, x, out),

@@ -172,6 +172,8 @@ pub fn plan(scenario: &Scenario, read_back: bool) -> &'static [Step] {
                 S::Respond,
             ],
         },
+        // The events workload has no HTTP endpoint (`sim/messaging` runs it).
+        Workload::Events => &[S::Respond],
         Workload::Profile => &[
             S::KeyCheck,
             S::Crash(C::BeforeWrite),

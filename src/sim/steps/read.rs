@@ -13,7 +13,9 @@ use crate::sim::workload::OpKind;
 pub fn row_of(cx: &Cx, op: u32) -> RowRef {
     let operation = cx.op(op);
     match operation.kind {
-        OpKind::Checkout { .. } | OpKind::Payment { .. } => RowRef::Inventory,
+        OpKind::Checkout { .. } | OpKind::Payment { .. } | OpKind::Order { .. } => {
+            RowRef::Inventory
+        }
         OpKind::Deposit { account, .. } | OpKind::Withdraw { account, .. } => {
             RowRef::Account(account)
         }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::sim::config::CrashPoint;
 
+use super::messaging::MessagingDetail;
 use super::{DropReason, KeyCheckOutcome, MessageKind, Outcome, Table};
 
 /// Every kind of trace event, without its fields (for filters and counts).
@@ -40,6 +41,8 @@ pub enum EventKind {
     ExternalTimeout = 25,
     KeyPurge = 26,
     ChargeDeclined = 27,
+    /// Everything of the messaging world (see `trace/messaging.rs`).
+    Messaging = 28,
 }
 
 /// The state a key record was saved in.
@@ -180,6 +183,8 @@ pub enum Detail {
         call: u8,
         outbox: Option<u32>,
     },
+    /// An event of the messaging world.
+    Messaging(MessagingDetail),
 }
 
 /// What else is true of a database write. Kept in one byte so that an event stays at 40
@@ -264,6 +269,7 @@ impl Detail {
             Detail::OutboxWrite { .. } => EventKind::OutboxWrite,
             Detail::OpEnd { .. } => EventKind::OpEnd,
             Detail::ExternalTimeout { .. } => EventKind::ExternalTimeout,
+            Detail::Messaging(_) => EventKind::Messaging,
         }
     }
 
@@ -363,6 +369,7 @@ impl Detail {
                 Some(outbox) => (outbox, 0, call as i64),
                 None => (0, call as u32, 0),
             },
+            Detail::Messaging(m) => m.split(),
         }
     }
 }

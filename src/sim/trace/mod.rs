@@ -8,8 +8,10 @@
 mod detail;
 pub mod file_head;
 pub mod json;
+mod messaging;
 
 pub use detail::{Detail, EventKind, SavedKeyState, TimedStep, WriteFlags};
+pub use messaging::{DedupBy, MessagingDetail, RebalanceReason};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -19,11 +21,19 @@ pub enum Actor {
     Client(u16),
     Balancer,
     Replica(u8),
+    /// The events workload's order service (a producer). Declared here so that its lane
+    /// comes first: lanes follow this order.
+    OrderService,
     Database,
     KeyStore,
     Provider,
     Email,
     Relay,
+    /// The message broker (and its group coordinator).
+    Broker,
+    Consumer(u8),
+    /// The warehouse that ships orders (an external service).
+    Warehouse,
     Nobody,
 }
 
@@ -39,6 +49,10 @@ impl Actor {
             Actor::Provider => 0x6_0000,
             Actor::Email => 0x7_0000,
             Actor::Relay => 0x8_0000,
+            Actor::OrderService => 0x9_0000,
+            Actor::Broker => 0xA_0000,
+            Actor::Consumer(i) => 0xB_0000 | i as u64,
+            Actor::Warehouse => 0xC_0000,
             Actor::Nobody => 0,
         }
     }
@@ -56,6 +70,10 @@ impl Actor {
             6 if index == 0 => Actor::Provider,
             7 if index == 0 => Actor::Email,
             8 if index == 0 => Actor::Relay,
+            9 if index == 0 => Actor::OrderService,
+            10 if index == 0 => Actor::Broker,
+            11 if index <= u8::MAX as u64 => Actor::Consumer(index as u8),
+            12 if index == 0 => Actor::Warehouse,
             _ => return None,
         })
     }
@@ -71,6 +89,10 @@ impl Actor {
             Actor::Provider => "payment provider".into(),
             Actor::Email => "email service".into(),
             Actor::Relay => "outbox relay".into(),
+            Actor::OrderService => "order service".into(),
+            Actor::Broker => "broker".into(),
+            Actor::Consumer(i) => format!("consumer {}", i + 1),
+            Actor::Warehouse => "warehouse".into(),
             Actor::Nobody => "nobody".into(),
         }
     }
@@ -85,6 +107,10 @@ impl Actor {
             Actor::Provider => "provider".into(),
             Actor::Email => "email".into(),
             Actor::Relay => "relay".into(),
+            Actor::OrderService => "orders".into(),
+            Actor::Broker => "broker".into(),
+            Actor::Consumer(i) => format!("consumer:{i}"),
+            Actor::Warehouse => "warehouse".into(),
             Actor::Nobody => "-".into(),
         }
     }
@@ -97,12 +123,16 @@ impl Actor {
             "provider" => Actor::Provider,
             "email" => Actor::Email,
             "relay" => Actor::Relay,
+            "orders" => Actor::OrderService,
+            "broker" => Actor::Broker,
+            "warehouse" => Actor::Warehouse,
             "-" => Actor::Nobody,
             _ => {
                 let (kind, index) = s.split_once(':')?;
                 match kind {
                     "client" => Actor::Client(index.parse().ok()?),
                     "replica" => Actor::Replica(index.parse().ok()?),
+                    "consumer" => Actor::Consumer(index.parse().ok()?),
                     _ => return None,
                 }
             }
@@ -141,6 +171,19 @@ pub enum MessageKind {
     EmailCall = 6,
     EmailReply = 7,
     ReadBack = 8,
+    /// A producer's publish to the broker, and the broker's acknowledgement.
+    Publish = 9,
+    PublishAck = 10,
+    /// A record (log) or message (queue) the broker hands to a consumer.
+    Record = 11,
+    /// A consumer's offset commit (log) or delete (queue).
+    OffsetCommit = 12,
+    Delete = 13,
+    /// A consumer extends a message's visibility timeout.
+    Heartbeat = 14,
+    /// A consumer's call to the warehouse, and its reply.
+    ShipCall = 15,
+    ShipReply = 16,
 }
 
 /// Why a message never arrived.
@@ -199,6 +242,10 @@ pub enum Table {
     Accounts = 3,
     Profiles = 4,
     Payments = 5,
+    /// The events workload's projection: one row per applied event.
+    Ledger = 6,
+    /// The idempotent consumer's processed message ids.
+    ProcessedMessages = 7,
 }
 
 /// One event: when, who (`actor`, and `peer` at the other end), for which operation and

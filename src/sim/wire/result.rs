@@ -52,9 +52,18 @@ pub fn encode_result(result: &RunResult) -> Vec<u8> {
     }
     write_costs(&mut w, &result.costs);
     let g = &result.ground_truth;
-    [g.charges, g.refunds, g.net_charges, g.orders, g.emails]
-        .into_iter()
-        .for_each(|n| w.u64(n));
+    [
+        g.charges,
+        g.refunds,
+        g.net_charges,
+        g.orders,
+        g.emails,
+        g.published_events,
+        g.applied_events,
+        g.shipments,
+    ]
+    .into_iter()
+    .for_each(|n| w.u64(n));
     w.count(result.conservation.len());
     result.conservation.iter().for_each(|c| w.str(c));
     w.count(result.unknown_took_effect.len());
@@ -140,6 +149,9 @@ pub fn decode_result(
         net_charges: r.u64()?,
         orders: r.u64()?,
         emails: r.u64()?,
+        published_events: r.u64()?,
+        applied_events: r.u64()?,
+        shipments: r.u64()?,
     };
     let conservation = r.list(4, Reader::string)?;
     let unknown_took_effect = r.list(4, Reader::u32)?;

@@ -13,8 +13,8 @@
 
 use crate::sim::config::CrashPoint;
 use crate::sim::trace::{
-    Actor, Detail, DropReason, EventKind, KeyCheckOutcome, MessageKind, Outcome, SavedKeyState,
-    Table, TimedStep, TraceEvent, WriteFlags,
+    Actor, Detail, DropReason, EventKind, KeyCheckOutcome, MessageKind, MessagingDetail, Outcome,
+    SavedKeyState, Table, TimedStep, TraceEvent, WriteFlags,
 };
 
 /// Bytes per encoded event.
@@ -161,6 +161,7 @@ fn split(detail: &Detail) -> (u32, u32, i64) {
             call as u32 | (outbox.is_some() as u32) << 8,
             0,
         ),
+        Detail::Messaging(m) => m.split(),
     }
 }
 
@@ -269,6 +270,7 @@ fn join(kind: u8, id: u32, small: u32, wide: i64) -> Result<Detail, String> {
             call: low,
             outbox: flag(high)?.then_some(id),
         },
+        EventKind::Messaging => Detail::Messaging(MessagingDetail::join(id, small)?),
     })
 }
 
@@ -315,6 +317,7 @@ decoder!(
         ExternalTimeout,
         KeyPurge,
         ChargeDeclined,
+        Messaging,
     ]
 );
 decoder!(
@@ -328,7 +331,15 @@ decoder!(
         ChargeReply,
         EmailCall,
         EmailReply,
-        ReadBack
+        ReadBack,
+        Publish,
+        PublishAck,
+        Record,
+        OffsetCommit,
+        Delete,
+        Heartbeat,
+        ShipCall,
+        ShipReply,
     ]
 );
 decoder!(
@@ -354,7 +365,15 @@ decoder!(
 decoder!(
     table,
     Table,
-    [Orders, Inventory, Accounts, Profiles, Payments]
+    [
+        Orders,
+        Inventory,
+        Accounts,
+        Profiles,
+        Payments,
+        Ledger,
+        ProcessedMessages
+    ]
 );
 
 /// Outcomes have no `repr`: their codes are here, both ways.

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, Hasher};
 use std::mem::{discriminant, Discriminant};
 
-use crate::sim::trace::{Actor, Detail, MessageKind, TraceEvent};
+use crate::sim::trace::{Actor, Detail, MessageKind, MessagingDetail, TraceEvent};
 use crate::sim::RunResult;
 
 use super::{Arrow, ArrowEnd, Lane, Mark, MarkKind, Timeline};
@@ -75,6 +75,7 @@ fn mark_kind(detail: &Detail) -> Option<MarkKind> {
         Detail::EmailSent { .. } => MarkKind::EmailSent,
         Detail::OutboxWrite { .. } => MarkKind::OutboxWrite,
         Detail::ExternalTimeout { .. } => MarkKind::ExternalTimeout,
+        Detail::Messaging(m) => return messaging_mark(m),
         Detail::Send { .. }
         | Detail::Duplicate { .. }
         | Detail::Deliver { .. }
@@ -84,14 +85,40 @@ fn mark_kind(detail: &Detail) -> Option<MarkKind> {
     })
 }
 
+/// The mark of a messaging event (`None`: not drawn).
+fn messaging_mark(detail: MessagingDetail) -> Option<MarkKind> {
+    Some(match detail {
+        MessagingDetail::Appended { .. } | MessagingDetail::OffsetCommitted { .. } => {
+            MarkKind::DbWrite
+        }
+        MessagingDetail::PublishDeduplicated { .. }
+        | MessagingDetail::ShipmentDeduplicated { .. } => MarkKind::Deduplicated,
+        MessagingDetail::PublishAbandoned => MarkKind::ExternalTimeout,
+        MessagingDetail::Crash { .. } => MarkKind::Crash,
+        MessagingDetail::MemberRemoved { .. }
+        | MessagingDetail::VisibilityExpired { .. }
+        | MessagingDetail::Rebalance { .. } => MarkKind::Timeout,
+        MessagingDetail::DedupCheck { .. } => MarkKind::KeyCheck,
+        MessagingDetail::DedupRecorded => MarkKind::KeySave,
+        MessagingDetail::MessageDeleted { .. } | MessagingDetail::DeadLettered { .. } => {
+            MarkKind::KeyRelease
+        }
+        MessagingDetail::Shipped { .. } => MarkKind::Charge,
+        MessagingDetail::ProducerStarted { .. } | MessagingDetail::Assigned { .. } => return None,
+    })
+}
+
 /// The actors that are neither clients nor replicas, each with a slot in [`LaneIndex`].
-const SERVICES: [Actor; 6] = [
+const SERVICES: [Actor; 9] = [
     Actor::Balancer,
     Actor::Database,
     Actor::KeyStore,
     Actor::Provider,
     Actor::Email,
     Actor::Relay,
+    Actor::OrderService,
+    Actor::Broker,
+    Actor::Warehouse,
 ];
 
 /// The position of `actor` in [`SERVICES`] (a match: this runs twice per event).
@@ -103,7 +130,10 @@ fn service_slot(actor: Actor) -> Option<usize> {
         Actor::Provider => 3,
         Actor::Email => 4,
         Actor::Relay => 5,
-        Actor::Client(_) | Actor::Replica(_) | Actor::Nobody => return None,
+        Actor::OrderService => 6,
+        Actor::Broker => 7,
+        Actor::Warehouse => 8,
+        Actor::Client(_) | Actor::Replica(_) | Actor::Consumer(_) | Actor::Nobody => return None,
     })
 }
 
@@ -111,6 +141,7 @@ fn service_slot(actor: Actor) -> Option<usize> {
 struct LaneIndex {
     clients: Vec<Option<u16>>,
     replicas: Vec<Option<u16>>,
+    consumers: Vec<Option<u16>>,
     services: [Option<u16>; SERVICES.len()],
 }
 
@@ -119,6 +150,7 @@ impl LaneIndex {
         let mut index = LaneIndex {
             clients: Vec::new(),
             replicas: Vec::new(),
+            consumers: Vec::new(),
             services: [None; SERVICES.len()],
         };
         for (lane, &actor) in actors.iter().enumerate() {
@@ -126,6 +158,7 @@ impl LaneIndex {
             let (slots, at) = match actor {
                 Actor::Client(c) => (&mut index.clients, c as usize),
                 Actor::Replica(r) => (&mut index.replicas, r as usize),
+                Actor::Consumer(c) => (&mut index.consumers, c as usize),
                 _ => {
                     if let Some(slot) = service_slot(actor) {
                         index.services[slot] = lane;
@@ -145,6 +178,7 @@ impl LaneIndex {
         match actor {
             Actor::Client(c) => self.clients.get(c as usize).copied().flatten(),
             Actor::Replica(r) => self.replicas.get(r as usize).copied().flatten(),
+            Actor::Consumer(c) => self.consumers.get(c as usize).copied().flatten(),
             _ => service_slot(actor).and_then(|slot| self.services[slot]),
         }
     }

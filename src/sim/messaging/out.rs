@@ -1,0 +1,155 @@
+//! Where the messaging world's handlers write what they want to happen: trace events,
+//! messages (whose fate is decided from their identity when written), timers and facts
+//! for the oracle. Each effect is carried out as it is written, as in the HTTP world's
+//! applier (`sim/world/applier.rs`).
+
+use crate::sim::config::Scenario;
+use crate::sim::queue::EventQueue;
+use crate::sim::trace::{Actor, Detail, DropReason, MessageKind, Trace, TraceEvent, NO_OP};
+
+use super::events::{Body, Envelope, Event};
+use super::faults::{fate, Identity, MsgLink};
+use super::oracle::{Fact, Story};
+
+/// The queue, the trace and the oracle's story: what effects go into.
+pub struct Sinks {
+    pub queue: EventQueue<Event>,
+    pub trace: Trace,
+    pub max_events: u64,
+    pub stopped: bool,
+    next_msg: u32,
+    /// The time of the last trace event: the run's end (timers that find nothing to do
+    /// do not stretch it).
+    pub last_active: u64,
+    pub story: Story,
+}
+
+impl Sinks {
+    pub fn new(scenario: &Scenario) -> Self {
+        Sinks {
+            queue: EventQueue::new(),
+            trace: Trace::new(scenario.trace),
+            max_events: scenario.max_events,
+            stopped: false,
+            next_msg: 0,
+            last_active: 0,
+            story: Story::new(scenario),
+        }
+    }
+}
+
+/// A handler's writer of effects, at the current time.
+pub struct Out<'a> {
+    pub now: u64,
+    pub scenario: &'a Scenario,
+    pub sinks: &'a mut Sinks,
+}
+
+impl Out<'_> {
+    /// Record a trace event now; returns its id (`u32::MAX` past the event limit, which
+    /// stops the run).
+    pub fn event(&mut self, actor: Actor, peer: Actor, op: u32, detail: Detail) -> u32 {
+        let sinks = &mut *self.sinks;
+        if sinks.trace.count >= sinks.max_events {
+            sinks.stopped = true;
+            return u32::MAX;
+        }
+        sinks.last_active = self.now;
+        sinks.trace.emit(TraceEvent {
+            time: self.now,
+            detail,
+            op,
+            actor,
+            peer,
+            attempt: 0,
+        })
+    }
+
+    /// An event of `actor` alone (no peer, no order).
+    pub fn note(&mut self, actor: Actor, detail: Detail) -> u32 {
+        self.event(actor, Actor::Nobody, NO_OP, detail)
+    }
+
+    /// Put a message on `link`: record its send, then queue its arrival or its loss.
+    /// Returns the send event's id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn send(
+        &mut self,
+        from: Actor,
+        to: Actor,
+        kind: MessageKind,
+        op: u32,
+        link: MsgLink,
+        identity: Identity,
+        body: Body,
+        value: i64,
+    ) -> u32 {
+        let id = self.sinks.next_msg;
+        self.sinks.next_msg += 1;
+        let envelope = Envelope {
+            id,
+            from,
+            to,
+            kind,
+            op,
+            body,
+        };
+        let sent = self.event(
+            from,
+            to,
+            op,
+            Detail::Send {
+                msg: id,
+                message: kind,
+                value,
+            },
+        );
+        match fate(self.scenario, link, identity) {
+            Some(delay) => self.after(delay, Event::Arrive(envelope)),
+            None => {
+                let network = &self.scenario.network;
+                let shown = network.delay_min_us + network.delay_mean_us;
+                self.after(shown, Event::Lost(envelope));
+            }
+        }
+        sent
+    }
+
+    /// Record that `envelope` reached its receiver.
+    pub fn delivered(&mut self, envelope: &Envelope, status: i64) -> u32 {
+        self.event(
+            envelope.to,
+            envelope.from,
+            envelope.op,
+            Detail::Deliver {
+                msg: envelope.id,
+                message: envelope.kind,
+                replayed: false,
+                status,
+            },
+        )
+    }
+
+    /// Record that `envelope` was lost on the way.
+    pub fn lost(&mut self, envelope: &Envelope) -> u32 {
+        self.event(
+            envelope.to,
+            envelope.from,
+            envelope.op,
+            Detail::Drop {
+                msg: envelope.id,
+                message: envelope.kind,
+                reason: DropReason::Loss,
+            },
+        )
+    }
+
+    pub fn after(&mut self, delay: u64, event: Event) {
+        self.sinks.queue.push(self.now + delay, event);
+    }
+
+    /// Tell the oracle `fact`, which trace event `event` shows.
+    pub fn fact(&mut self, fact: Fact, event: u32) {
+        self.sinks.story.observe(fact, event, self.now);
+    }
+}
