@@ -1,5 +1,6 @@
-//! Engine throughput on the fixed large run (`bench-checkout`): events per second with
-//! tracing off and on, and the trace's bytes per event.
+//! Engine throughput on the fixed large runs: `bench-checkout` (the HTTP world) with
+//! tracing off and on, and the trace's bytes per event; `bench-events` (the messaging
+//! world) with tracing off.
 //!
 //! `cargo bench --bench engine`
 
@@ -47,6 +48,18 @@ mod native {
                 );
             }
         }
+        group.finish();
+        let mut group = c.benchmark_group("bench-events");
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(20));
+        let valid = preset("bench-events")
+            .expect("bench preset")
+            .scenario
+            .validate()
+            .expect("valid");
+        group.throughput(Throughput::Elements(run(&valid).events));
+        group.bench_function("trace off", |b| b.iter(|| run(&valid).events));
         group.finish();
     }
 }

@@ -13,7 +13,7 @@ const SEEDS: u64 = 200;
 fn messaging_presets() -> Vec<Preset> {
     presets()
         .into_iter()
-        .filter(|p| p.scenario.workload == Workload::Events)
+        .filter(|p| p.scenario.workload == Workload::Events && p.lesson != Lesson::Benchmark)
         .collect()
 }
 

@@ -19,7 +19,7 @@ mod cli {
     use clap::error::ErrorKind;
     use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum};
     use idempotency_lab::sim::config::limits::MAX_TRACED_EVENTS;
-    use idempotency_lab::sim::config::{self, KnobKind, Scenario, KNOBS};
+    use idempotency_lab::sim::config::{self, KnobKind, Scenario, Workload, KNOBS};
     use idempotency_lab::sim::report::Summary;
     use idempotency_lab::sim::scenarios::{preset, presets};
     use idempotency_lab::sim::trace::json::{write_trace, TraceHeader};
@@ -222,8 +222,17 @@ mod cli {
                         let default = idempotency_lab::sim::config::value_at(&defaults, knob.path)
                             .map(|v| v.to_string())
                             .unwrap_or_default();
+                        let workloads = match (
+                            knob.applies_to(Workload::Events),
+                            knob.applies_to(Workload::Payment),
+                        ) {
+                            (true, true) => "all",
+                            (true, false) => "events",
+                            _ => "http",
+                        };
                         serde_json::json!({
                             "key": knob.path,
+                            "workloads": workloads,
                             "range": range(knob.kind),
                             "default": default,
                             "help": knob.help,
@@ -234,8 +243,9 @@ mod cli {
                     Format::Text => {
                         for row in &rows {
                             out!(
-                                "{:<48} {:<28} default {:<14} {}",
+                                "{:<48} {:<7} {:<28} default {:<14} {}",
                                 row["key"].as_str().unwrap_or_default(),
+                                row["workloads"].as_str().unwrap_or_default(),
                                 row["range"].as_str().unwrap_or_default(),
                                 row["default"].as_str().unwrap_or_default(),
                                 row["help"].as_str().unwrap_or_default()
@@ -416,10 +426,10 @@ mod cli {
             s.trace_hash
         );
         out!(
-            "{} events, {} operations, {:.1} s virtual time, {:.1} ms wall time{}",
+            "{} events, {} operations, {} virtual time, {:.1} ms wall time{}",
             s.events,
             s.operations,
-            s.virtual_time_us as f64 / 1e6,
+            idempotency_lab::sim::units::format_readout(s.virtual_time_us),
             s.wall_time_ms,
             if s.stopped_at_event_limit {
                 " (stopped at the event limit)"
@@ -427,19 +437,31 @@ mod cli {
                 ""
             }
         );
-        let o = &s.client_outcomes;
-        out!(
-            "clients: {} succeeded, {} failed, {} unknown",
-            o.succeeded,
-            o.failed,
-            o.unknown
-        );
-        out!(
-            "latency: p50 {} ms, p95 {} ms, p99 {} ms",
-            s.latency_us.p50 / 1000,
-            s.latency_us.p95 / 1000,
-            s.latency_us.p99 / 1000
-        );
+        if s.workload == Workload::Events.name() {
+            // No clients wait for answers here: what happened is in the ground truth.
+            let g = &s.ground_truth;
+            out!(
+                "orders: {} committed, {} records published, {} ledger rows, {} shipments",
+                g.orders,
+                g.published_events,
+                g.applied_events,
+                g.shipments
+            );
+        } else {
+            let o = &s.client_outcomes;
+            out!(
+                "clients: {} succeeded, {} failed, {} unknown",
+                o.succeeded,
+                o.failed,
+                o.unknown
+            );
+            out!(
+                "latency: p50 {} ms, p95 {} ms, p99 {} ms",
+                s.latency_us.p50 / 1000,
+                s.latency_us.p95 / 1000,
+                s.latency_us.p99 / 1000
+            );
+        }
         let found: Vec<String> = s
             .anomalies
             .iter()

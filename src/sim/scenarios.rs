@@ -188,11 +188,17 @@ fn base_presets() -> Vec<Preset> {
     };
     s.trace = false;
     s.max_events = limits::MAX_EVENTS;
-    for p in messaging::presets() {
+    let (benchmarks, lessons): (Vec<_>, Vec<_>) = messaging::presets()
+        .into_iter()
+        .partition(|p| p.lesson == Lesson::Benchmark);
+    for p in lessons {
         add(p.name, p.description, p.lesson, p.scenario);
     }
     add("bench-checkout", "The benchmark run: 20,000 checkouts from 16 clients on 3 replicas with 10% loss each way, 2% duplication and crashes.", Lesson::Benchmark, s);
 
+    for p in benchmarks {
+        add(p.name, p.description, p.lesson, p.scenario);
+    }
     presets
 }
 

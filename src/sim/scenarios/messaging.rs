@@ -93,5 +93,28 @@ pub(super) fn presets() -> Vec<Preset> {
     crash(&mut s).downtime_us = 360_000_000;
     add("fifo-window", "A FIFO queue drops duplicate sends for 5 minutes; the outbox relay crashes before marking a row sent and is down for 6 minutes, so its re-send comes after the window and is delivered again.", AnomalyKind::DuplicateEventEffect, s);
 
+    let mut s = events();
+    s.operations = 20_000;
+    s.messaging.partitions = 4;
+    s.messaging.consumers = 4;
+    s.messaging.order_interval_us = 100_000;
+    s.messaging.publish_loss = 0.05;
+    s.messaging.warehouse_loss = 0.05;
+    *crash(&mut s) = MessagingCrashConfig {
+        consumer_after_receive: 0.002,
+        consumer_after_ship: 0.002,
+        consumer_after_apply: 0.002,
+        after_commit_before_publish: 0.002,
+        ..MessagingCrashConfig::default()
+    };
+    s.trace = false;
+    s.max_events = limits::MAX_EVENTS;
+    presets.push(Preset {
+        name: "bench-events",
+        description: "The messaging benchmark run: 20,000 orders published to 4 partitions and consumed by 4 consumers, with 5% loss on the publish and warehouse links and crashes.",
+        lesson: Lesson::Benchmark,
+        scenario: s,
+    });
+
     presets
 }
