@@ -8,6 +8,7 @@
 //! is the limit case of periodic checkpoints (a checkpoint at every event) without copying
 //! the tables: a copy every 2,048 events of a 20,000-row table would cost quadratic memory.
 
+pub mod messaging;
 mod rows;
 
 use std::collections::BTreeMap;

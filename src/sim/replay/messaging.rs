@@ -1,0 +1,614 @@
+//! The `events` workload's tables at a time cursor: the broker's log (per partition, with
+//! the committed offset and the owner) or queue (with receive counts and each message's
+//! state), the ledger, the dedup store, the warehouse's shipments and the orders.
+//!
+//! As for the HTTP tables (`super::Replay`), the trace is folded once into event-indexed
+//! histories and a query at a cursor only searches and walks what it returns. Outbox rows
+//! are the HTTP replay's, which folds them for both worlds.
+
+use std::collections::BTreeMap;
+
+use crate::sim::config::{BrokerMode, DedupLocation};
+use crate::sim::results::RunResult;
+use crate::sim::trace::{Actor, Detail, MessageKind, MessagingDetail as M, Table, TraceEvent};
+
+/// Events before the cursor, from a list of event ids in order.
+fn before(events: &[u32], cursor: u32) -> usize {
+    events.partition_point(|&e| e < cursor)
+}
+
+/// One record of a partition (log mode) and every time the broker handed it out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogRecord {
+    pub offset: u32,
+    pub op: u32,
+    /// Earlier copies of the same order's event in the log (non-zero: a duplicate publish).
+    pub repeat: u32,
+    pub appended_event: u32,
+    pub appended_us: u64,
+    /// (event, consumer) of every delivery, in order.
+    pub deliveries: Vec<(u32, u8)>,
+}
+
+/// A partition's records, accepted commits and owners over the run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartitionHistory {
+    pub records: Vec<LogRecord>,
+    /// (event, committed offset) of every accepted commit.
+    pub commits: Vec<(u32, u32)>,
+    /// Events of refused (stale) commits.
+    pub refused: Vec<u32>,
+    /// (event, owner): `None` from a rebalance until the assignment that follows it.
+    pub owners: Vec<(u32, Option<u8>)>,
+}
+
+/// Where a queue message stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueState {
+    Visible,
+    /// Received by `consumer` and hidden until its visibility timeout.
+    InFlight {
+        consumer: u8,
+    },
+    Deleted,
+    DeadLettered,
+}
+
+/// A queue message (queue mode) and its changes of state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueMessage {
+    pub id: u32,
+    pub op: u32,
+    pub repeat: u32,
+    pub sent_event: u32,
+    pub sent_us: u64,
+    /// (event, new state), in order; a move to `InFlight` is a receive.
+    pub changes: Vec<(u32, QueueState)>,
+    /// Events of deletes that no longer applied (a stale receipt).
+    pub stale_deletes: Vec<u32>,
+}
+
+/// A row the events workload adds: a ledger row, a shipment, an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EffectRow {
+    /// The shipment's number for shipments, the order for ledger rows and orders.
+    pub id: u32,
+    pub op: u32,
+    /// Earlier rows of the same order (non-zero: the effect repeated).
+    pub repeat: u32,
+    /// Who made it: the consumer for ledger rows and shipments.
+    pub by: Actor,
+    pub event: u32,
+    pub time_us: u64,
+}
+
+/// Which dedup store holds an id: the database's, or one consumer's memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DedupScope {
+    Database,
+    Consumer(u8),
+}
+
+/// One recording of a message id, alive until recorded again or lost with a crash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DedupRow {
+    pub scope: DedupScope,
+    pub op: u32,
+    pub recorded_event: u32,
+    pub recorded_us: u64,
+    pub expires_us: u64,
+    pub ended_event: Option<u32>,
+}
+
+/// Every messaging table's history, built once per run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MessagingReplay {
+    pub queue_mode: bool,
+    pub events: usize,
+    pub partitions: Vec<PartitionHistory>,
+    pub messages: Vec<QueueMessage>,
+    pub orders: Vec<EffectRow>,
+    pub ledger: Vec<EffectRow>,
+    pub shipments: Vec<EffectRow>,
+    pub dedup: Vec<DedupRow>,
+    pub dedup_ttl_us: u64,
+    pub dedup_in_memory: bool,
+    /// Events of the dedup store's hits, the warehouse's deduplicated shipments, and the
+    /// broker's deduplicated publishes.
+    pub dedup_skips: Vec<u32>,
+    pub shipments_deduplicated: Vec<u32>,
+    pub publishes_deduplicated: Vec<u32>,
+    /// Per order: the events that appended its event, wrote its ledger rows, shipped it.
+    pub appends_by_op: BTreeMap<u32, Vec<u32>>,
+    pub ledger_by_op: BTreeMap<u32, Vec<u32>>,
+    pub shipments_by_op: BTreeMap<u32, Vec<u32>>,
+}
+
+/// Adds `event` to `op`'s list and returns how many it had before.
+fn push_for(map: &mut BTreeMap<u32, Vec<u32>>, op: u32, event: u32) -> u32 {
+    let list = map.entry(op).or_default();
+    list.push(event);
+    list.len() as u32 - 1
+}
+
+impl MessagingReplay {
+    /// Fold the whole trace once (an empty replay for the HTTP workloads).
+    pub fn new(result: &RunResult) -> MessagingReplay {
+        let scenario = &result.scenario;
+        let dedup = &scenario.protections.dedup_store;
+        let mut replay = MessagingReplay {
+            queue_mode: scenario.messaging.mode == BrokerMode::Queue,
+            events: result.trace.len(),
+            dedup_ttl_us: dedup.ttl_us,
+            dedup_in_memory: dedup.location == DedupLocation::Memory,
+            ..MessagingReplay::default()
+        };
+        if scenario.workload != crate::sim::config::Workload::Events {
+            return replay;
+        }
+        if !replay.queue_mode {
+            replay.partitions =
+                vec![PartitionHistory::default(); scenario.messaging.partitions as usize];
+        }
+        let mut folder = Folder::default();
+        for (index, event) in result.trace.iter().enumerate() {
+            folder.fold(&mut replay, index as u32, event);
+        }
+        replay
+    }
+}
+
+/// What the fold remembers between events.
+#[derive(Default)]
+struct Folder {
+    /// Log mode: (order, offset) → (partition, record).
+    record_at: BTreeMap<(u32, u32), (usize, usize)>,
+    /// Queue mode: the messages of each order.
+    messages_of: BTreeMap<u32, Vec<usize>>,
+    /// Delete messages in flight → the queue message they delete.
+    deletes: BTreeMap<u32, u32>,
+    /// The delete the broker just received.
+    delete_received: Option<u32>,
+    /// The live recording of each (store, id).
+    live_ids: BTreeMap<(DedupScope, u32), usize>,
+}
+
+impl Folder {
+    fn fold(&mut self, r: &mut MessagingReplay, id: u32, event: &TraceEvent) {
+        let op = event.op;
+        let effect = |id_field: u32, repeat: u32| EffectRow {
+            id: id_field,
+            op,
+            repeat,
+            by: event.peer,
+            event: id,
+            time_us: event.time,
+        };
+        match event.detail {
+            Detail::Messaging(M::Appended { partition, offset }) => {
+                let repeat = push_for(&mut r.appends_by_op, op, id);
+                if r.queue_mode {
+                    self.messages_of
+                        .entry(op)
+                        .or_default()
+                        .push(r.messages.len());
+                    r.messages.push(QueueMessage {
+                        id: offset,
+                        op,
+                        repeat,
+                        sent_event: id,
+                        sent_us: event.time,
+                        changes: vec![(id, QueueState::Visible)],
+                        stale_deletes: Vec::new(),
+                    });
+                } else if let Some(p) = r.partitions.get_mut(partition as usize) {
+                    self.record_at
+                        .insert((op, offset), (partition as usize, p.records.len()));
+                    p.records.push(LogRecord {
+                        offset,
+                        op,
+                        repeat,
+                        appended_event: id,
+                        appended_us: event.time,
+                        deliveries: Vec::new(),
+                    });
+                }
+            }
+            Detail::Messaging(M::PublishDeduplicated { .. }) => r.publishes_deduplicated.push(id),
+            Detail::Send {
+                msg,
+                message,
+                value,
+            } => match (message, event.peer) {
+                (MessageKind::Record, Actor::Consumer(c)) => {
+                    let at = value.clamp(0, u32::MAX as i64) as u32;
+                    if r.queue_mode {
+                        if let Some(m) = r.messages.get_mut(at as usize) {
+                            m.changes.push((id, QueueState::InFlight { consumer: c }));
+                        }
+                    } else if let Some(&(p, i)) = self.record_at.get(&(op, at)) {
+                        r.partitions[p].records[i].deliveries.push((id, c));
+                    }
+                }
+                (MessageKind::Delete, _) => {
+                    self.deletes
+                        .insert(msg, value.clamp(0, u32::MAX as i64) as u32);
+                }
+                _ => {}
+            },
+            Detail::Deliver {
+                msg,
+                message: MessageKind::Delete,
+                ..
+            } => self.delete_received = self.deletes.remove(&msg),
+            Detail::Messaging(M::MessageDeleted { applied }) => {
+                let message = self.delete_received.take();
+                if let Some(m) = message.and_then(|m| r.messages.get_mut(m as usize)) {
+                    if applied {
+                        m.changes.push((id, QueueState::Deleted));
+                    } else {
+                        m.stale_deletes.push(id);
+                    }
+                }
+            }
+            Detail::Messaging(M::VisibilityExpired { receives }) => {
+                // The message of this order that is in flight after `receives` receives.
+                if let Some(m) = self.message_of(r, op, receives, true) {
+                    r.messages[m].changes.push((id, QueueState::Visible));
+                }
+            }
+            Detail::Messaging(M::DeadLettered { receives }) => {
+                if let Some(m) = self.message_of(r, op, receives, false) {
+                    r.messages[m].changes.push((id, QueueState::DeadLettered));
+                }
+            }
+            Detail::Messaging(M::OffsetCommitted {
+                partition,
+                offset,
+                accepted,
+            }) => {
+                if let Some(p) = r.partitions.get_mut(partition as usize) {
+                    if accepted {
+                        p.commits.push((id, offset));
+                    } else {
+                        p.refused.push(id);
+                    }
+                }
+            }
+            Detail::Messaging(M::Rebalance { .. }) => {
+                for p in &mut r.partitions {
+                    p.owners.push((id, None));
+                }
+            }
+            Detail::Messaging(M::Assigned { partition, .. }) => {
+                if let (Some(p), Actor::Consumer(c)) =
+                    (r.partitions.get_mut(partition as usize), event.actor)
+                {
+                    p.owners.push((id, Some(c)));
+                }
+            }
+            Detail::DbWrite {
+                table: Table::Ledger,
+                ..
+            } => {
+                let repeat = push_for(&mut r.ledger_by_op, op, id);
+                r.ledger.push(effect(op, repeat));
+            }
+            Detail::DbWrite {
+                table: Table::Orders,
+                ..
+            } => r.orders.push(effect(op, 0)),
+            Detail::Messaging(M::Shipped { shipment }) => {
+                let repeat = push_for(&mut r.shipments_by_op, op, id);
+                r.shipments.push(effect(shipment, repeat));
+            }
+            Detail::Messaging(M::ShipmentDeduplicated { .. }) => r.shipments_deduplicated.push(id),
+            Detail::Messaging(M::DedupCheck { seen: true }) => r.dedup_skips.push(id),
+            Detail::Messaging(M::DedupRecorded) => {
+                let scope = match event.actor {
+                    Actor::Consumer(c) => DedupScope::Consumer(c),
+                    _ => DedupScope::Database,
+                };
+                if let Some(previous) = self.live_ids.insert((scope, op), r.dedup.len()) {
+                    r.dedup[previous].ended_event = Some(id);
+                }
+                r.dedup.push(DedupRow {
+                    scope,
+                    op,
+                    recorded_event: id,
+                    recorded_us: event.time,
+                    expires_us: event.time.saturating_add(r.dedup_ttl_us),
+                    ended_event: None,
+                });
+            }
+            Detail::Messaging(M::Crash { .. }) => {
+                // A consumer's memory, and the ids in it, are gone.
+                if let Actor::Consumer(c) = event.actor {
+                    let dedup = &mut r.dedup;
+                    self.live_ids.retain(|&(scope, _), &mut row| {
+                        let lost = scope == DedupScope::Consumer(c);
+                        if lost {
+                            dedup[row].ended_event = Some(id);
+                        }
+                        !lost
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The message of order `op` that has had `receives` receives and is in flight (or
+    /// visible): the one a visibility expiry or a dead-lettering is about.
+    fn message_of(
+        &self,
+        r: &MessagingReplay,
+        op: u32,
+        receives: u8,
+        in_flight: bool,
+    ) -> Option<usize> {
+        self.messages_of.get(&op)?.iter().copied().find(|&m| {
+            let message = &r.messages[m];
+            let state = message.changes.last().map(|&(_, s)| s);
+            let received = message
+                .changes
+                .iter()
+                .filter(|(_, s)| matches!(s, QueueState::InFlight { .. }))
+                .count();
+            received == receives as usize
+                && matches!(state, Some(QueueState::InFlight { .. })) == in_flight
+                && (in_flight || state == Some(QueueState::Visible))
+        })
+    }
+}
+
+/// A log record at the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogRecordAt {
+    pub offset: u32,
+    pub op: u32,
+    pub repeat: u32,
+    /// Below the partition's committed offset.
+    pub committed: bool,
+    pub deliveries: u32,
+    pub last_consumer: Option<u8>,
+}
+
+/// A partition at the cursor: its records around the committed offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionAt {
+    pub partition: u8,
+    pub appended: usize,
+    pub committed: u32,
+    pub refused_commits: usize,
+    pub owner: Option<u8>,
+    pub records: Vec<LogRecordAt>,
+}
+
+/// A queue message at the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueMessageAt {
+    pub id: u32,
+    pub op: u32,
+    pub repeat: u32,
+    pub receives: u32,
+    pub state: QueueState,
+    pub stale_deletes: u32,
+}
+
+/// The queue at the cursor: counts by state, and its oldest outstanding messages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueAt {
+    pub total: usize,
+    pub visible: usize,
+    pub in_flight: usize,
+    pub deleted: usize,
+    pub dead_lettered: usize,
+    pub messages: Vec<QueueMessageAt>,
+}
+
+/// A dedup store row at the cursor; `expired` once older than the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DedupRowAt {
+    pub row: DedupRow,
+    pub expired: bool,
+}
+
+/// An order at the cursor, with what became of its event so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrderAt {
+    pub row: EffectRow,
+    /// Copies of its event in the log or queue, ledger rows, shipments.
+    pub copies: u32,
+    pub ledger_rows: u32,
+    pub shipments: u32,
+}
+
+/// A table's most recent rows at the cursor, and how many it has in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recent<T> {
+    pub total: usize,
+    /// Rows that repeat an earlier row's order (ledger rows, shipments).
+    pub repeated: usize,
+    pub rows: Vec<T>,
+}
+
+/// The `limit` rows of `list[..total]` starting at `start` (clamped to show `limit` rows).
+fn window(total: usize, start: usize, limit: usize) -> std::ops::Range<usize> {
+    let start = start.min(total.saturating_sub(limit));
+    start..(start + limit).min(total)
+}
+
+impl MessagingReplay {
+    fn happened(&self, cursor: usize) -> u32 {
+        cursor.min(self.events) as u32
+    }
+
+    /// The partitions after the first `cursor` events, each with `limit` records from just
+    /// below its committed offset.
+    pub fn partitions_at(&self, cursor: usize, limit: usize) -> Vec<PartitionAt> {
+        let cursor = self.happened(cursor);
+        let mut out = Vec::with_capacity(self.partitions.len());
+        for (index, p) in self.partitions.iter().enumerate() {
+            let appended = p.records.partition_point(|r| r.appended_event < cursor);
+            let commits = p.commits.partition_point(|&(e, _)| e < cursor);
+            let committed = commits.checked_sub(1).map_or(0, |i| p.commits[i].1);
+            let owners = p.owners.partition_point(|&(e, _)| e < cursor);
+            let owner = owners.checked_sub(1).and_then(|i| p.owners[i].1);
+            let shown = window(appended, committed.saturating_sub(1) as usize, limit);
+            let records = p.records[shown]
+                .iter()
+                .map(|r| {
+                    let delivered = before_pairs(&r.deliveries, cursor);
+                    LogRecordAt {
+                        offset: r.offset,
+                        op: r.op,
+                        repeat: r.repeat,
+                        committed: r.offset < committed,
+                        deliveries: delivered as u32,
+                        last_consumer: delivered.checked_sub(1).map(|i| r.deliveries[i].1),
+                    }
+                })
+                .collect();
+            out.push(PartitionAt {
+                partition: index as u8,
+                appended,
+                committed,
+                refused_commits: before(&p.refused, cursor),
+                owner,
+                records,
+            });
+        }
+        out
+    }
+
+    /// The queue after the first `cursor` events: `limit` messages from its oldest one
+    /// still visible or in flight.
+    pub fn queue_at(&self, cursor: usize, limit: usize) -> QueueAt {
+        let cursor = self.happened(cursor);
+        let total = self.messages.partition_point(|m| m.sent_event < cursor);
+        let mut queue = QueueAt {
+            total,
+            ..QueueAt::default()
+        };
+        let mut oldest_outstanding = None;
+        let states: Vec<QueueMessageAt> = self.messages[..total]
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let changes = before_pairs(&m.changes, cursor);
+                let state = m.changes[changes - 1].1;
+                match state {
+                    QueueState::Visible | QueueState::InFlight { .. } => {
+                        oldest_outstanding.get_or_insert(i);
+                        if state == QueueState::Visible {
+                            queue.visible += 1;
+                        } else {
+                            queue.in_flight += 1;
+                        }
+                    }
+                    QueueState::Deleted => queue.deleted += 1,
+                    QueueState::DeadLettered => queue.dead_lettered += 1,
+                }
+                QueueMessageAt {
+                    id: m.id,
+                    op: m.op,
+                    repeat: m.repeat,
+                    receives: m.changes[..changes]
+                        .iter()
+                        .filter(|(_, s)| matches!(s, QueueState::InFlight { .. }))
+                        .count() as u32,
+                    state,
+                    stale_deletes: before(&m.stale_deletes, cursor) as u32,
+                }
+            })
+            .collect();
+        let shown = window(total, oldest_outstanding.unwrap_or(total), limit);
+        queue.messages = states[shown].to_vec();
+        queue
+    }
+
+    /// The `limit` most recent rows of `rows` made before the cursor.
+    fn recent(rows: &[EffectRow], cursor: u32, limit: usize) -> Recent<EffectRow> {
+        let total = rows.partition_point(|r| r.event < cursor);
+        Recent {
+            total,
+            repeated: rows[..total].iter().filter(|r| r.repeat > 0).count(),
+            rows: rows[window(total, total, limit)].to_vec(),
+        }
+    }
+
+    pub fn ledger_at(&self, cursor: usize, limit: usize) -> Recent<EffectRow> {
+        Self::recent(&self.ledger, self.happened(cursor), limit)
+    }
+
+    pub fn shipments_at(&self, cursor: usize, limit: usize) -> Recent<EffectRow> {
+        Self::recent(&self.shipments, self.happened(cursor), limit)
+    }
+
+    /// Copies of `op`'s event in the broker, ledger rows and shipments after `cursor` events.
+    pub fn effects_of(&self, op: u32, cursor: usize) -> (u32, u32, u32) {
+        let cursor = self.happened(cursor);
+        let count = |map: &BTreeMap<u32, Vec<u32>>| {
+            map.get(&op)
+                .map_or(0, |events| before(events, cursor) as u32)
+        };
+        (
+            count(&self.appends_by_op),
+            count(&self.ledger_by_op),
+            count(&self.shipments_by_op),
+        )
+    }
+
+    pub fn orders_at(&self, cursor: usize, limit: usize) -> Recent<OrderAt> {
+        let placed = Self::recent(&self.orders, self.happened(cursor), limit);
+        Recent {
+            total: placed.total,
+            repeated: 0,
+            rows: placed
+                .rows
+                .into_iter()
+                .map(|row| {
+                    let (copies, ledger_rows, shipments) = self.effects_of(row.op, cursor);
+                    OrderAt {
+                        row,
+                        copies,
+                        ledger_rows,
+                        shipments,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The dedup store's live ids at the cursor (the `limit` most recent), at `time_us`.
+    pub fn dedup_at(&self, cursor: usize, time_us: u64, limit: usize) -> Recent<DedupRowAt> {
+        let cursor = self.happened(cursor);
+        let recorded = self.dedup.partition_point(|r| r.recorded_event < cursor);
+        let live: Vec<&DedupRow> = self.dedup[..recorded]
+            .iter()
+            .filter(|r| !r.ended_event.is_some_and(|e| e < cursor))
+            .collect();
+        Recent {
+            total: live.len(),
+            repeated: 0,
+            rows: live[window(live.len(), live.len(), limit)]
+                .iter()
+                .map(|&&row| DedupRowAt {
+                    row,
+                    expired: time_us >= row.expires_us,
+                })
+                .collect(),
+        }
+    }
+
+    /// How many events of `list` happened before the cursor (dedup skips and the like).
+    pub fn count_at(list: &[u32], cursor: usize) -> usize {
+        before(list, cursor.min(u32::MAX as usize) as u32)
+    }
+}
+
+/// Entries of `(event, _)` pairs before the cursor.
+fn before_pairs<T>(list: &[(u32, T)], cursor: u32) -> usize {
+    list.partition_point(|(e, _)| *e < cursor)
+}
