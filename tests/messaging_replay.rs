@@ -110,6 +110,11 @@ fn a_redelivered_record_is_applied_again_and_the_repeat_appears_at_its_event() {
         .expect("its record");
     assert!(record.deliveries.len() >= 2);
     assert_eq!(replay.effects_of(repeat.op, at + 1).1, 2);
+    // The orders table shows the order whose event was just applied again, last.
+    let orders = replay.orders_at(at + 1, 8);
+    let latest = orders.rows.last().expect("orders");
+    assert_eq!((latest.row.op, latest.ledger_rows), (repeat.op, 2));
+    assert!(orders.rows.len() <= 8 && orders.total >= orders.rows.len());
     // At the end every record is committed and every partition has an owner.
     for p in replay.partitions_at(end, usize::MAX) {
         assert_eq!(
@@ -160,11 +165,23 @@ fn queue_messages_move_between_visible_in_flight_and_deleted() {
             q.visible + q.in_flight + q.deleted + q.dead_lettered,
             q.total
         );
-        assert!(q.messages.len() <= 8);
+        assert_eq!(q.messages.len(), q.total.min(8));
         for m in &q.messages {
             let in_flight = matches!(m.state, QueueState::InFlight { .. });
             assert!(!in_flight || m.receives > 0);
         }
+        // Messages in flight come first, then visible ones, then finished ones.
+        let rank = |s: QueueState| match s {
+            QueueState::InFlight { .. } => 0,
+            QueueState::Visible => 1,
+            _ => 2,
+        };
+        let ranks: Vec<u8> = q.messages.iter().map(|m| rank(m.state)).collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+        assert_eq!(
+            ranks.iter().filter(|&&r| r == 0).count(),
+            q.in_flight.min(8)
+        );
     }
     let end = replay.queue_at(result.trace.len(), usize::MAX);
     assert_eq!(
@@ -274,4 +291,19 @@ fn duplicate_publishes_show_as_second_copies_and_http_runs_have_no_messaging_tab
     let http = run_preset("lost-response");
     let empty = MessagingReplay::new(&http);
     assert!(empty.partitions.is_empty() && empty.messages.is_empty() && empty.ledger.is_empty());
+}
+
+#[test]
+fn the_run_totals_count_redeliveries_and_stale_acknowledgements() {
+    let crash = MessagingReplay::new(&run_preset("consumer-crash-redelivery"));
+    assert!(crash.redeliveries() > 0);
+    let queue = MessagingReplay::new(&run_preset("visibility-timeout"));
+    assert!(
+        queue.redeliveries() > 0,
+        "a message received again after its visibility ran out"
+    );
+    assert!(
+        queue.stale_acknowledgements() > 0,
+        "the first receiver's late delete is stale"
+    );
 }

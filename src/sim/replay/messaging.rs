@@ -122,6 +122,10 @@ pub struct MessagingReplay {
     pub appends_by_op: BTreeMap<u32, Vec<u32>>,
     pub ledger_by_op: BTreeMap<u32, Vec<u32>>,
     pub shipments_by_op: BTreeMap<u32, Vec<u32>>,
+    /// (event, order) of every event that placed, appended, applied or shipped an order.
+    pub touches: Vec<(u32, u32)>,
+    /// Each order's row in `orders`.
+    pub order_of: BTreeMap<u32, usize>,
 }
 
 /// Adds `event` to `op`'s list and returns how many it had before.
@@ -186,6 +190,7 @@ impl Folder {
         };
         match event.detail {
             Detail::Messaging(M::Appended { partition, offset }) => {
+                r.touches.push((id, op));
                 let repeat = push_for(&mut r.appends_by_op, op, id);
                 if r.queue_mode {
                     self.messages_of
@@ -291,14 +296,20 @@ impl Folder {
                 table: Table::Ledger,
                 ..
             } => {
+                r.touches.push((id, op));
                 let repeat = push_for(&mut r.ledger_by_op, op, id);
                 r.ledger.push(effect(op, repeat));
             }
             Detail::DbWrite {
                 table: Table::Orders,
                 ..
-            } => r.orders.push(effect(op, 0)),
+            } => {
+                r.touches.push((id, op));
+                r.order_of.entry(op).or_insert(r.orders.len());
+                r.orders.push(effect(op, 0));
+            }
             Detail::Messaging(M::Shipped { shipment }) => {
+                r.touches.push((id, op));
                 let repeat = push_for(&mut r.shipments_by_op, op, id);
                 r.shipments.push(effect(shipment, repeat));
             }
@@ -396,7 +407,7 @@ pub struct QueueMessageAt {
     pub stale_deletes: u32,
 }
 
-/// The queue at the cursor: counts by state, and its oldest outstanding messages.
+/// The queue at the cursor: counts by state, and some of its messages (see `queue_at`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueueAt {
     pub total: usize,
@@ -482,8 +493,9 @@ impl MessagingReplay {
         out
     }
 
-    /// The queue after the first `cursor` events: `limit` messages from its oldest one
-    /// still visible or in flight.
+    /// The queue after the first `cursor` events, with `limit` of its messages: those in
+    /// flight, then the visible ones (each oldest first), then the most recently deleted or
+    /// dead-lettered.
     pub fn queue_at(&self, cursor: usize, limit: usize) -> QueueAt {
         let cursor = self.happened(cursor);
         let total = self.messages.partition_point(|m| m.sent_event < cursor);
@@ -491,40 +503,53 @@ impl MessagingReplay {
             total,
             ..QueueAt::default()
         };
-        let mut oldest_outstanding = None;
-        let states: Vec<QueueMessageAt> = self.messages[..total]
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let changes = before_pairs(&m.changes, cursor);
-                let state = m.changes[changes - 1].1;
-                match state {
-                    QueueState::Visible | QueueState::InFlight { .. } => {
-                        oldest_outstanding.get_or_insert(i);
-                        if state == QueueState::Visible {
-                            queue.visible += 1;
-                        } else {
-                            queue.in_flight += 1;
-                        }
-                    }
-                    QueueState::Deleted => queue.deleted += 1,
-                    QueueState::DeadLettered => queue.dead_lettered += 1,
+        // (rank, order within the rank, message): rank 0 in flight, 1 visible, 2 done.
+        let mut ranked: Vec<(u8, i64, QueueMessageAt)> = Vec::with_capacity(total);
+        for m in &self.messages[..total] {
+            let changes = before_pairs(&m.changes, cursor);
+            let (last, state) = m.changes[changes - 1];
+            let rank = match state {
+                QueueState::InFlight { .. } => {
+                    queue.in_flight += 1;
+                    (0, m.id as i64)
                 }
+                QueueState::Visible => {
+                    queue.visible += 1;
+                    (1, m.id as i64)
+                }
+                QueueState::Deleted | QueueState::DeadLettered => {
+                    if state == QueueState::Deleted {
+                        queue.deleted += 1;
+                    } else {
+                        queue.dead_lettered += 1;
+                    }
+                    (2, -(last as i64))
+                }
+            };
+            let receives = m.changes[..changes]
+                .iter()
+                .filter(|(_, s)| matches!(s, QueueState::InFlight { .. }))
+                .count() as u32;
+            ranked.push((
+                rank.0,
+                rank.1,
                 QueueMessageAt {
                     id: m.id,
                     op: m.op,
                     repeat: m.repeat,
-                    receives: m.changes[..changes]
-                        .iter()
-                        .filter(|(_, s)| matches!(s, QueueState::InFlight { .. }))
-                        .count() as u32,
+                    receives,
                     state,
                     stale_deletes: before(&m.stale_deletes, cursor) as u32,
-                }
-            })
-            .collect();
-        let shown = window(total, oldest_outstanding.unwrap_or(total), limit);
-        queue.messages = states[shown].to_vec();
+                },
+            ));
+        }
+        let shown = limit.min(ranked.len());
+        if shown < ranked.len() {
+            ranked.select_nth_unstable_by_key(shown, |&(rank, order, _)| (rank, order));
+            ranked.truncate(shown);
+        }
+        ranked.sort_unstable_by_key(|&(rank, order, _)| (rank, order));
+        queue.messages = ranked.into_iter().map(|(.., m)| m).collect();
         queue
     }
 
@@ -560,24 +585,39 @@ impl MessagingReplay {
         )
     }
 
+    /// The orders placed before the cursor, `limit` of them: those whose event something
+    /// happened to most recently (placed, published, applied or shipped), oldest first.
     pub fn orders_at(&self, cursor: usize, limit: usize) -> Recent<OrderAt> {
-        let placed = Self::recent(&self.orders, self.happened(cursor), limit);
+        let happened = self.happened(cursor);
+        let total = self.orders.partition_point(|r| r.event < happened);
+        let mut ops: Vec<u32> = Vec::with_capacity(limit.min(total));
+        let touched = self.touches.partition_point(|&(e, _)| e < happened);
+        for &(_, op) in self.touches[..touched].iter().rev() {
+            if ops.len() >= limit {
+                break;
+            }
+            if !ops.contains(&op) {
+                ops.push(op);
+            }
+        }
+        let rows = ops
+            .iter()
+            .rev()
+            .filter_map(|op| self.order_of.get(op).map(|&i| self.orders[i]))
+            .map(|row| {
+                let (copies, ledger_rows, shipments) = self.effects_of(row.op, cursor);
+                OrderAt {
+                    row,
+                    copies,
+                    ledger_rows,
+                    shipments,
+                }
+            })
+            .collect();
         Recent {
-            total: placed.total,
+            total,
             repeated: 0,
-            rows: placed
-                .rows
-                .into_iter()
-                .map(|row| {
-                    let (copies, ledger_rows, shipments) = self.effects_of(row.op, cursor);
-                    OrderAt {
-                        row,
-                        copies,
-                        ledger_rows,
-                        shipments,
-                    }
-                })
-                .collect(),
+            rows,
         }
     }
 
@@ -605,6 +645,35 @@ impl MessagingReplay {
     /// How many events of `list` happened before the cursor (dedup skips and the like).
     pub fn count_at(list: &[u32], cursor: usize) -> usize {
         before(list, cursor.min(u32::MAX as usize) as u32)
+    }
+}
+
+impl MessagingReplay {
+    /// Over the whole run: records or messages handed to a consumer again.
+    pub fn redeliveries(&self) -> usize {
+        let log: usize = self
+            .partitions
+            .iter()
+            .flat_map(|p| &p.records)
+            .map(|r| r.deliveries.len().saturating_sub(1))
+            .sum();
+        let queue: usize = self
+            .messages
+            .iter()
+            .map(|m| {
+                let receives = m.changes.iter();
+                let receives = receives.filter(|(_, s)| matches!(s, QueueState::InFlight { .. }));
+                receives.count().saturating_sub(1)
+            })
+            .sum();
+        log + queue
+    }
+
+    /// Over the whole run: offset commits refused, or deletes that no longer applied.
+    pub fn stale_acknowledgements(&self) -> usize {
+        let commits: usize = self.partitions.iter().map(|p| p.refused.len()).sum();
+        let deletes: usize = self.messages.iter().map(|m| m.stale_deletes.len()).sum();
+        commits + deletes
     }
 }
 
