@@ -170,11 +170,10 @@ fn queue_messages_move_between_visible_in_flight_and_deleted() {
             let in_flight = matches!(m.state, QueueState::InFlight { .. });
             assert!(!in_flight || m.receives > 0);
         }
-        // Messages in flight come first, then visible ones, then finished ones.
+        // Messages in flight come first, then the others, latest changed first.
         let rank = |s: QueueState| match s {
             QueueState::InFlight { .. } => 0,
-            QueueState::Visible => 1,
-            _ => 2,
+            _ => 1,
         };
         let ranks: Vec<u8> = q.messages.iter().map(|m| rank(m.state)).collect();
         assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");

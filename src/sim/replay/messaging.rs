@@ -494,8 +494,8 @@ impl MessagingReplay {
     }
 
     /// The queue after the first `cursor` events, with `limit` of its messages: those in
-    /// flight, then the visible ones (each oldest first), then the most recently deleted or
-    /// dead-lettered.
+    /// flight (oldest first), then the others by their latest change (a send, an expired
+    /// visibility, a delete, stale or not, a dead-lettering), most recent first.
     pub fn queue_at(&self, cursor: usize, limit: usize) -> QueueAt {
         let cursor = self.happened(cursor);
         let total = self.messages.partition_point(|m| m.sent_event < cursor);
@@ -503,28 +503,24 @@ impl MessagingReplay {
             total,
             ..QueueAt::default()
         };
-        // (rank, order within the rank, message): rank 0 in flight, 1 visible, 2 done.
+        // (rank, order within the rank, message): rank 0 in flight, 1 the others.
         let mut ranked: Vec<(u8, i64, QueueMessageAt)> = Vec::with_capacity(total);
         for m in &self.messages[..total] {
             let changes = before_pairs(&m.changes, cursor);
             let (last, state) = m.changes[changes - 1];
+            let stale = before(&m.stale_deletes, cursor);
+            let latest = stale
+                .checked_sub(1)
+                .map_or(last, |i| last.max(m.stale_deletes[i]));
+            match state {
+                QueueState::InFlight { .. } => queue.in_flight += 1,
+                QueueState::Visible => queue.visible += 1,
+                QueueState::Deleted => queue.deleted += 1,
+                QueueState::DeadLettered => queue.dead_lettered += 1,
+            }
             let rank = match state {
-                QueueState::InFlight { .. } => {
-                    queue.in_flight += 1;
-                    (0, m.id as i64)
-                }
-                QueueState::Visible => {
-                    queue.visible += 1;
-                    (1, m.id as i64)
-                }
-                QueueState::Deleted | QueueState::DeadLettered => {
-                    if state == QueueState::Deleted {
-                        queue.deleted += 1;
-                    } else {
-                        queue.dead_lettered += 1;
-                    }
-                    (2, -(last as i64))
-                }
+                QueueState::InFlight { .. } => (0, m.id as i64),
+                _ => (1, -(latest as i64)),
             };
             let receives = m.changes[..changes]
                 .iter()
@@ -539,7 +535,7 @@ impl MessagingReplay {
                     repeat: m.repeat,
                     receives,
                     state,
-                    stale_deletes: before(&m.stale_deletes, cursor) as u32,
+                    stale_deletes: stale as u32,
                 },
             ));
         }
@@ -627,7 +623,7 @@ impl MessagingReplay {
         let recorded = self.dedup.partition_point(|r| r.recorded_event < cursor);
         let live: Vec<&DedupRow> = self.dedup[..recorded]
             .iter()
-            .filter(|r| !r.ended_event.is_some_and(|e| e < cursor))
+            .filter(|r| r.ended_event.is_none_or(|e| e >= cursor))
             .collect();
         Recent {
             total: live.len(),
