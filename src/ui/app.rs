@@ -263,7 +263,7 @@ pub fn app() -> Html {
                         on_action={on_action.clone()} />
                     <Diagram run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us}
                         window_us={state.window_us} chain={chain.clone()} {on_seek} />
-                    <Legend />
+                    <Legend run={run.clone()} />
                     <StateTables run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} />
                 </div>
                 <aside class="side panel" aria-label="Anomalies and costs">

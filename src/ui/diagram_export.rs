@@ -18,7 +18,9 @@ use super::timeline::{Arrow, ArrowEnd, Mark, Timeline};
 mod look;
 mod range;
 
-use look::{definitions, legend, legend_entries, shape_id, style, END_CLASSES, MESSAGE_LOOKS};
+use look::{
+    definitions, legend, legend_entries, shape_id, style, Palette, END_CLASSES, MESSAGE_LOOKS,
+};
 pub use range::parse_range;
 
 /// More messages and events than this make an unreadable image and a slow file.
@@ -206,9 +208,10 @@ pub fn export_svg(timeline: &Timeline, spec: &ExportSpec) -> Result<ExportedDiag
     };
     let lanes_bottom = frame.top + lanes as f64 * frame.lane_height;
     let columns = ((width - 16.0) / LEGEND_COLUMN).floor().max(1.0) as usize;
+    let palette = Palette::of(timeline);
     let legend_top = lanes_bottom + 24.0;
     let height = (legend_top
-        + legend_entries(!spec.chain.is_empty()).div_ceil(columns) as f64 * LEGEND_ROW
+        + legend_entries(palette, !spec.chain.is_empty()).div_ceil(columns) as f64 * LEGEND_ROW
         + 8.0)
         .round();
 
@@ -228,11 +231,16 @@ pub fn export_svg(timeline: &Timeline, spec: &ExportSpec) -> Result<ExportedDiag
     let _ = write!(
         out,
         "<title>Idempotency Lab: {title}</title><style>{}</style>",
-        style()
+        style(palette)
     );
     let plot_top = HEADER_HEIGHT + AXIS_HEIGHT - 4.0;
+    let mut drawn: Vec<&str> = marks.iter().map(|m| shape_id(m.kind)).collect();
+    drawn.sort_unstable();
+    drawn.dedup();
     definitions(
         &mut out,
+        palette,
+        &drawn,
         (
             left - 8.0,
             plot_top,
@@ -273,7 +281,13 @@ pub fn export_svg(timeline: &Timeline, spec: &ExportSpec) -> Result<ExportedDiag
     arrow_groups(&mut out, &frame, &arrows);
     mark_groups(&mut out, &frame, marks, lanes);
     out.push_str("</g>");
-    legend(&mut out, legend_top, columns, !spec.chain.is_empty());
+    legend(
+        &mut out,
+        palette,
+        legend_top,
+        columns,
+        !spec.chain.is_empty(),
+    );
     out.push_str("</svg>\n");
     Ok(ExportedDiagram {
         svg: out,

@@ -45,12 +45,13 @@ pub fn arrow_class(arrow: &Arrow) -> &'static str {
         MessageKind::Response => "msg-error",
         MessageKind::ChargeCall | MessageKind::ChargeReply => "msg-charge",
         MessageKind::EmailCall | MessageKind::EmailReply => "msg-email",
-        MessageKind::Publish | MessageKind::Record => "msg-request",
-        MessageKind::PublishAck
-        | MessageKind::OffsetCommit
-        | MessageKind::Delete
-        | MessageKind::Heartbeat => "msg-ok",
-        MessageKind::ShipCall | MessageKind::ShipReply => "msg-charge",
+        MessageKind::Publish => "msg-publish",
+        MessageKind::PublishAck => "msg-ack",
+        MessageKind::Record => "msg-record",
+        MessageKind::OffsetCommit => "msg-commit",
+        MessageKind::Delete => "msg-delete",
+        MessageKind::Heartbeat => "msg-heartbeat",
+        MessageKind::ShipCall | MessageKind::ShipReply => "msg-ship",
     }
 }
 
@@ -200,6 +201,55 @@ pub fn mark_shape(kind: MarkKind) -> Html {
         MarkKind::KeyCheck => html! { <circle r="3.5" class="ring" /> },
         MarkKind::KeySave => html! { <circle r="3.5" /> },
         MarkKind::KeyRelease => html! { <path class="hand" d="M-3,-3 L3,3 M3,-3 L-3,3" /> },
+        MarkKind::DedupCheck => html! { <circle r="3.5" class="ring" /> },
+        MarkKind::DedupRecord => html! { <circle r="3.5" /> },
+        MarkKind::DedupSkip => html! {
+            <><circle r="6" class="ring" /><path class="hand" d="M-3,-1.5 L3,-1.5 M-3,1.5 L3,1.5" /></>
+        },
+        // A log entry: a block with a plus.
+        MarkKind::Append => html! {
+            <><rect x="-5.5" y="-4.5" width="11" height="9" rx="1" /><path class="hand" d="M-2.5,0 L2.5,0 M0,-2.5 L0,2.5" /></>
+        },
+        // A bookmark: the group's place in the partition.
+        MarkKind::OffsetCommit => html! { <path d="M-4,-6 L4,-6 L4,6 L0,2.5 L-4,6 Z" /> },
+        MarkKind::CommitRefused => html! {
+            <><path class="ring" d="M-4,-6 L4,-6 L4,6 L0,2.5 L-4,6 Z" /><path class="hand" d="M-6,5 L6,-5" /></>
+        },
+        MarkKind::Deleted => html! {
+            <><circle r="6" class="ring" /><path class="hand" d="M-3,0 L-1,2.5 L3,-2.5" /></>
+        },
+        MarkKind::DeleteRefused => {
+            html! { <><circle r="5" class="ring" /><path class="hand" d="M-3.5,3.5 L3.5,-3.5" /></> }
+        }
+        // A circular arrow: the partitions are dealt out again.
+        MarkKind::Rebalance => html! {
+            <path class="hand thick" d="M5.5,1 A5.5,5.5 0 1,1 3,-4.6 M-0.2,-6.8 L3.4,-4.4 L1.2,-0.8" />
+        },
+        // A flag: this consumer now owns a partition.
+        MarkKind::Assigned => html! {
+            <><path class="hand" d="M-3.5,7 L-3.5,-7" /><path d="M-3.5,-7 L5,-4 L-3.5,-1 Z" /></>
+        },
+        MarkKind::MemberRemoved => html! {
+            <><circle r="6" class="ring" /><path class="hand" d="M-3.5,0 L3.5,0" /></>
+        },
+        // An hourglass: the visibility timeout ran out.
+        MarkKind::VisibilityExpired => {
+            html! { <path class="ring" d="M-4.5,-6 L4.5,-6 L0,0 L4.5,6 L-4.5,6 L0,0 Z" /> }
+        }
+        MarkKind::DeadLettered => html! {
+            <><rect class="ring" x="-5.5" y="-5.5" width="11" height="11" /><path class="hand" d="M-3,-3 L3,3 M3,-3 L-3,3" /></>
+        },
+        // A parcel with its strap.
+        MarkKind::Shipped => html! {
+            <><rect x="-6" y="-5" width="12" height="10" /><path class="hand" d="M0,-5 L0,5 M-6,-1 L6,-1" /></>
+        },
+        MarkKind::ShipmentDeduplicated => html! {
+            <><rect class="ring" x="-6" y="-5" width="12" height="10" /><path class="hand" d="M-3,-1.5 L3,-1.5 M-3,1.5 L3,1.5" /></>
+        },
+        // A name tag: a new producer id.
+        MarkKind::ProducerStarted => {
+            html! { <path class="ring" d="M-6,-4 L2,-4 L6,0 L2,4 L-6,4 Z" /> }
+        }
     }
 }
 

@@ -1,127 +1,227 @@
-//! What the diagram's colours, lines and shapes mean. Every meaning has a shape or a line
-//! pattern as well as a colour.
+//! What the diagram's colours, lines and shapes mean: only what the run on screen draws.
+//! Every meaning has a shape or a line pattern as well as a colour.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-struct Entry {
-    class: &'static str,
-    label: &'static str,
-    /// An SVG fragment in a 28×14 box.
-    shape: fn() -> Html,
+use crate::sim::config::{BrokerMode, Workload};
+use crate::sim::trace::Outcome;
+
+use super::diagram_items::{arrow_class, mark_shape};
+use super::run_view::RunView;
+use super::timeline::{ArrowEnd, MarkKind, Timeline};
+
+/// Message looks, in the order the legend lists them: CSS class and meaning.
+const ARROWS: [(&str, &str); 13] = [
+    ("msg-request", "request"),
+    ("msg-ok", "2xx response"),
+    ("msg-error", "error response"),
+    ("msg-replayed", "replayed response"),
+    ("msg-charge", "provider call"),
+    ("msg-email", "email call"),
+    ("msg-publish", "publish"),
+    ("msg-ack", "publish acknowledgement"),
+    ("msg-record", "record to a consumer"),
+    ("msg-commit", "offset commit"),
+    ("msg-delete", "delete"),
+    ("msg-heartbeat", "visibility heartbeat"),
+    ("msg-ship", "warehouse call"),
+];
+
+/// Every mark the legend can list, in its order; kinds drawn alike share an entry.
+const MARKS: [MarkKind; 36] = [
+    MarkKind::OpStart,
+    MarkKind::OpEnd(Outcome::Succeeded),
+    MarkKind::OpEnd(Outcome::Failed),
+    MarkKind::OpEnd(Outcome::Unknown),
+    MarkKind::Crash,
+    MarkKind::Restart,
+    MarkKind::Timeout,
+    MarkKind::Retry,
+    MarkKind::KeyCheck,
+    MarkKind::KeySave,
+    MarkKind::KeyRelease,
+    MarkKind::DbRead,
+    MarkKind::DbWrite,
+    MarkKind::CasConflict,
+    MarkKind::Charge,
+    MarkKind::Deduplicated,
+    MarkKind::Refund,
+    MarkKind::EmailSent,
+    MarkKind::ProducerStarted,
+    MarkKind::Append,
+    MarkKind::Rebalance,
+    MarkKind::Assigned,
+    MarkKind::MemberRemoved,
+    MarkKind::OffsetCommit,
+    MarkKind::CommitRefused,
+    MarkKind::VisibilityExpired,
+    MarkKind::Deleted,
+    MarkKind::DeleteRefused,
+    MarkKind::DeadLettered,
+    MarkKind::DedupCheck,
+    MarkKind::DedupSkip,
+    MarkKind::DedupRecord,
+    MarkKind::Shipped,
+    MarkKind::ShipmentDeduplicated,
+    // Listed under the kinds they are drawn as.
+    MarkKind::ExternalTimeout,
+    MarkKind::OutboxWrite,
+];
+
+/// The legend entry a mark is listed under (an index into [`MARKS`]).
+fn slot(kind: MarkKind) -> usize {
+    match kind {
+        MarkKind::ExternalTimeout => slot(MarkKind::Timeout),
+        MarkKind::OutboxWrite => slot(MarkKind::DbWrite),
+        _ => MARKS.iter().position(|&k| k == kind).unwrap_or(0),
+    }
+}
+
+/// What a mark means, in the words of the run's workload.
+fn mark_label(kind: MarkKind, events: bool, queue: bool) -> &'static str {
+    match kind {
+        MarkKind::OpStart if events => "order placed",
+        MarkKind::OpStart => "operation start",
+        MarkKind::OpEnd(Outcome::Succeeded) => "operation done",
+        MarkKind::OpEnd(Outcome::Failed) => "operation failed",
+        MarkKind::OpEnd(Outcome::Unknown) => "outcome unknown",
+        MarkKind::Crash => "crash",
+        MarkKind::Restart => "restart",
+        MarkKind::Timeout | MarkKind::ExternalTimeout => "timeout",
+        MarkKind::Retry => "retry",
+        MarkKind::KeyCheck => "key check",
+        MarkKind::KeySave => "key saved",
+        MarkKind::KeyRelease => "key released",
+        MarkKind::DbRead => "database read",
+        MarkKind::DbWrite | MarkKind::OutboxWrite => "database write",
+        MarkKind::CasConflict => "write conflict",
+        MarkKind::Charge => "charge",
+        MarkKind::Deduplicated => "deduplicated",
+        MarkKind::Refund => "refund",
+        MarkKind::EmailSent => "email sent",
+        MarkKind::ProducerStarted => "new producer id",
+        MarkKind::Append if queue => "message queued",
+        MarkKind::Append => "record appended",
+        MarkKind::Rebalance => "rebalance",
+        MarkKind::Assigned => "partition assigned",
+        MarkKind::MemberRemoved => "removed from the group",
+        MarkKind::OffsetCommit => "offset committed",
+        MarkKind::CommitRefused => "stale commit refused",
+        MarkKind::VisibilityExpired => "visibility timeout ran out",
+        MarkKind::Deleted => "message deleted",
+        MarkKind::DeleteRefused => "stale delete refused",
+        MarkKind::DeadLettered => "dead-lettered",
+        MarkKind::DedupCheck => "dedup check: new id",
+        MarkKind::DedupSkip => "dedup check: skipped",
+        MarkKind::DedupRecord => "id recorded",
+        MarkKind::Shipped => "shipped",
+        MarkKind::ShipmentDeduplicated => "shipment deduplicated",
+    }
+}
+
+/// What a timeline draws: message looks (by [`ARROWS`] index), how messages end, marks
+/// (by [`MARKS`] index).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Drawn {
+    arrows: u32,
+    duplicate: bool,
+    lost: bool,
+    late: bool,
+    marks: u64,
+}
+
+impl Drawn {
+    pub fn of(timeline: &Timeline) -> Drawn {
+        let mut drawn = Drawn::default();
+        for arrow in &timeline.arrows {
+            let class = arrow_class(arrow);
+            if let Some(i) = ARROWS.iter().position(|(c, _)| *c == class) {
+                drawn.arrows |= 1 << i;
+            }
+            drawn.duplicate |= arrow.duplicate;
+            drawn.lost |= matches!(arrow.end, ArrowEnd::Lost(_));
+            drawn.late |= arrow.end == ArrowEnd::Late;
+        }
+        for mark in &timeline.marks {
+            drawn.marks |= 1 << slot(mark.kind);
+        }
+        drawn
+    }
 }
 
 fn arrow_line(class: &'static str) -> Html {
     html! { <g class={classes!("arrow", class)}><line class="shaft" x1="2" y1="7" x2="26" y2="7" /></g> }
 }
 
-const ENTRIES: [Entry; 12] = [
-    Entry {
-        class: "msg-request",
-        label: "request",
-        shape: || arrow_line("msg-request"),
-    },
-    Entry {
-        class: "msg-ok",
-        label: "2xx response",
-        shape: || arrow_line("msg-ok"),
-    },
-    Entry {
-        class: "msg-error",
-        label: "error response",
-        shape: || arrow_line("msg-error"),
-    },
-    Entry {
-        class: "msg-replayed",
-        label: "replayed response",
-        shape: || arrow_line("msg-replayed"),
-    },
-    Entry {
-        class: "msg-charge",
-        label: "provider call",
-        shape: || arrow_line("msg-charge"),
-    },
-    Entry {
-        class: "msg-email",
-        label: "email call",
-        shape: || arrow_line("msg-email"),
-    },
-    Entry {
-        class: "duplicate",
-        label: "network duplicate",
-        shape: || {
-            html! {
-                <g class="arrow msg-request duplicate"><line class="shaft" x1="2" y1="5.4" x2="26" y2="5.4" /><line class="shaft" x1="2" y1="8.6" x2="26" y2="8.6" /></g>
-            }
-        },
-    },
-    Entry {
-        class: "lost",
-        label: "lost message",
-        shape: || {
-            html! {
-                <g class="arrow msg-request lost"><line class="shaft" x1="2" y1="7" x2="20" y2="7" /><path class="lost-x" d="M18,3 l8,8 m0,-8 l-8,8" /></g>
-            }
-        },
-    },
-    Entry {
-        class: "mark-crash",
-        label: "crash",
-        shape: || {
-            html! {
-                <g class="mark mark-crash" transform="translate(14,7)"><path d="M2,-9 L-5,1 L0,1 L-2,9 L5,-1 L0,-1 Z" /></g>
-            }
-        },
-    },
-    Entry {
-        class: "mark-restart",
-        label: "restart",
-        shape: || {
-            html! {
-                <g class="mark mark-restart" transform="translate(14,7)"><path d="M0,-6 L6,5 L-6,5 Z" /></g>
-            }
-        },
-    },
-    Entry {
-        class: "mark-timeout",
-        label: "timeout",
-        shape: || {
-            html! {
-                <g class="mark mark-timeout" transform="translate(14,7)"><circle r="5.5" class="ring" /><path class="hand" d="M0,-3.5 L0,0 L2.5,1.5" /></g>
-            }
-        },
-    },
-    Entry {
-        class: "mark-retry",
-        label: "retry",
-        shape: || {
-            html! {
-                <g class="mark mark-retry" transform="translate(14,7)"><path d="M0,-5 L5,0 L0,5 L-5,0 Z" /></g>
-            }
-        },
-    },
-];
+fn entry(key: String, shape: Html, label: &'static str) -> Html {
+    html! {
+        <li key={key}>
+            <svg width="28" height="14" viewBox="0 0 28 14" aria-hidden="true">{ shape }</svg>
+            { label }
+        </li>
+    }
+}
 
-const MORE: [(&str, &str); 5] = [
-    ("mark-charge", "$ charge"),
-    ("mark-email", "email sent"),
-    ("mark-write", "database write"),
-    ("mark-key", "key check / save"),
-    ("mark-op-ok", "operation done"),
-];
+#[derive(Properties, PartialEq)]
+pub struct LegendProps {
+    pub run: Rc<RunView>,
+}
 
 #[component(Legend)]
-pub fn legend() -> Html {
+pub fn legend(props: &LegendProps) -> Html {
+    let drawn = use_memo(props.run.clone(), |run| Drawn::of(&run.timeline));
+    let scenario = &props.run.result.scenario;
+    let events = scenario.workload == Workload::Events;
+    let queue = events && scenario.messaging.mode == BrokerMode::Queue;
+    let arrows = ARROWS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| drawn.arrows & 1 << i != 0)
+        .map(|(_, &(class, label))| {
+            let label = match class {
+                "msg-record" if queue => "message to a consumer",
+                _ => label,
+            };
+            entry(class.to_string(), arrow_line(class), label)
+        });
+    let duplicate = drawn.duplicate.then(|| {
+        let shape = html! {
+            <g class="arrow msg-request duplicate"><line class="shaft" x1="2" y1="5.4" x2="26" y2="5.4" /><line class="shaft" x1="2" y1="8.6" x2="26" y2="8.6" /></g>
+        };
+        entry("duplicate".into(), shape, "network duplicate")
+    });
+    let lost = drawn.lost.then(|| {
+        let shape = html! {
+            <g class="arrow msg-request lost"><line class="shaft" x1="2" y1="7" x2="20" y2="7" /><path class="lost-x" d="M18,3 l8,8 m0,-8 l-8,8" /></g>
+        };
+        entry("lost".into(), shape, "lost message")
+    });
+    let late = drawn.late.then(|| {
+        let shape = html! {
+            <g class="arrow msg-ok"><line class="shaft" x1="2" y1="7" x2="20" y2="7" /><circle class="late-end" cx="22" cy="7" r="3.5" /></g>
+        };
+        entry("late".into(), shape, "arrived after the timeout")
+    });
+    let marks = MARKS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| drawn.marks & 1 << i != 0)
+        .map(|(_, &kind)| {
+            let shape = html! {
+                <g class={classes!("mark", kind.class())} transform="translate(14,7) scale(0.8)">{ mark_shape(kind) }</g>
+            };
+            let label = mark_label(kind, events, queue);
+            entry(format!("mark {label}"), shape, label)
+        });
     html! {
-        <ul class="legend" aria-label="Diagram legend">
-            { for ENTRIES.iter().map(|entry| html! {
-                <li key={entry.class}>
-                    <svg width="28" height="14" viewBox="0 0 28 14" aria-hidden="true">{ (entry.shape)() }</svg>
-                    { entry.label }
-                </li>
-            }) }
-            { for MORE.iter().map(|(class, label)| html! {
-                <li key={*class}><span class={classes!("legend-dot", *class)} aria-hidden="true"></span>{ *label }</li>
-            }) }
+        <ul class="legend" aria-label="Diagram legend" data-testid="legend">
+            { for arrows }
+            { for duplicate }
+            { for lost }
+            { for late }
+            { for marks }
         </ul>
     }
 }

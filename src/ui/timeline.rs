@@ -4,6 +4,7 @@
 
 mod builder;
 
+use crate::sim::config::BrokerMode;
 use crate::sim::trace::{Actor, DropReason, MessageKind, Outcome};
 use crate::sim::RunResult;
 
@@ -61,6 +62,30 @@ pub enum MarkKind {
     EmailSent,
     OutboxWrite,
     ExternalTimeout,
+    // The events workload's marks.
+    /// The broker appended a record (log) or took a message (queue).
+    Append,
+    /// The broker recorded an offset commit, or refused a stale one.
+    OffsetCommit,
+    CommitRefused,
+    /// The queue deleted a message, or refused a delete with a stale receipt.
+    Deleted,
+    DeleteRefused,
+    /// The group coordinator reassigned the partitions; a consumer took one.
+    Rebalance,
+    Assigned,
+    /// The group removed a consumer (drawn on the consumer's lane).
+    MemberRemoved,
+    VisibilityExpired,
+    DeadLettered,
+    /// The idempotent consumer looked an id up and found it new, or found it and skipped.
+    DedupCheck,
+    DedupSkip,
+    DedupRecord,
+    Shipped,
+    ShipmentDeduplicated,
+    /// A producer session started with a new producer id.
+    ProducerStarted,
 }
 
 impl MarkKind {
@@ -87,6 +112,22 @@ impl MarkKind {
             MarkKind::EmailSent => "mark-email",
             MarkKind::OutboxWrite => "mark-write",
             MarkKind::ExternalTimeout => "mark-timeout",
+            MarkKind::Append => "mark-append",
+            MarkKind::OffsetCommit => "mark-commit",
+            MarkKind::CommitRefused => "mark-commit-refused",
+            MarkKind::Deleted => "mark-deleted",
+            MarkKind::DeleteRefused => "mark-conflict",
+            MarkKind::Rebalance => "mark-rebalance",
+            MarkKind::Assigned => "mark-assigned",
+            MarkKind::MemberRemoved => "mark-removed",
+            MarkKind::VisibilityExpired => "mark-visibility",
+            MarkKind::DeadLettered => "mark-dead-letter",
+            MarkKind::DedupCheck => "mark-key",
+            MarkKind::DedupSkip => "mark-dedup",
+            MarkKind::DedupRecord => "mark-key",
+            MarkKind::Shipped => "mark-shipped",
+            MarkKind::ShipmentDeduplicated => "mark-ship-dedup",
+            MarkKind::ProducerStarted => "mark-producer",
         }
     }
 }
@@ -118,6 +159,9 @@ pub struct Timeline {
     /// (end event, arrow index), sorted by event: which message an arrival or loss ends.
     pub arrow_ends: Vec<(u32, u32)>,
     pub end_us: u64,
+    /// The events workload's broker mode (`None` for the HTTP workloads): what the
+    /// exported legend lists.
+    pub messaging: Option<BrokerMode>,
 }
 
 impl Timeline {

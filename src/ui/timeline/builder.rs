@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, Hasher};
 use std::mem::{discriminant, Discriminant};
 
+use crate::sim::config::Workload;
 use crate::sim::trace::{Actor, Detail, MessageKind, MessagingDetail, TraceEvent};
 use crate::sim::RunResult;
 
@@ -85,27 +86,38 @@ fn mark_kind(detail: &Detail) -> Option<MarkKind> {
     })
 }
 
-/// The mark of a messaging event (`None`: not drawn).
+/// The mark of a messaging event.
 fn messaging_mark(detail: MessagingDetail) -> Option<MarkKind> {
     Some(match detail {
-        MessagingDetail::Appended { .. } | MessagingDetail::OffsetCommitted { .. } => {
-            MarkKind::DbWrite
-        }
-        MessagingDetail::PublishDeduplicated { .. }
-        | MessagingDetail::ShipmentDeduplicated { .. } => MarkKind::Deduplicated,
+        MessagingDetail::Appended { .. } => MarkKind::Append,
+        MessagingDetail::PublishDeduplicated { .. } => MarkKind::Deduplicated,
         MessagingDetail::PublishAbandoned => MarkKind::ExternalTimeout,
+        MessagingDetail::ProducerStarted { .. } => MarkKind::ProducerStarted,
+        MessagingDetail::OffsetCommitted { accepted: true, .. } => MarkKind::OffsetCommit,
+        MessagingDetail::OffsetCommitted { .. } => MarkKind::CommitRefused,
+        MessagingDetail::Rebalance { .. } => MarkKind::Rebalance,
+        MessagingDetail::Assigned { .. } => MarkKind::Assigned,
+        MessagingDetail::MemberRemoved { .. } => MarkKind::MemberRemoved,
+        MessagingDetail::VisibilityExpired { .. } => MarkKind::VisibilityExpired,
+        MessagingDetail::DeadLettered { .. } => MarkKind::DeadLettered,
+        MessagingDetail::MessageDeleted { applied: true } => MarkKind::Deleted,
+        MessagingDetail::MessageDeleted { .. } => MarkKind::DeleteRefused,
+        MessagingDetail::DedupCheck { seen: false } => MarkKind::DedupCheck,
+        MessagingDetail::DedupCheck { .. } => MarkKind::DedupSkip,
+        MessagingDetail::DedupRecorded => MarkKind::DedupRecord,
+        MessagingDetail::Shipped { .. } => MarkKind::Shipped,
+        MessagingDetail::ShipmentDeduplicated { .. } => MarkKind::ShipmentDeduplicated,
         MessagingDetail::Crash { .. } => MarkKind::Crash,
-        MessagingDetail::MemberRemoved { .. }
-        | MessagingDetail::VisibilityExpired { .. }
-        | MessagingDetail::Rebalance { .. } => MarkKind::Timeout,
-        MessagingDetail::DedupCheck { .. } => MarkKind::KeyCheck,
-        MessagingDetail::DedupRecorded => MarkKind::KeySave,
-        MessagingDetail::MessageDeleted { .. } | MessagingDetail::DeadLettered { .. } => {
-            MarkKind::KeyRelease
-        }
-        MessagingDetail::Shipped { .. } => MarkKind::Charge,
-        MessagingDetail::ProducerStarted { .. } | MessagingDetail::Assigned { .. } => return None,
     })
+}
+
+/// The lane a mark goes on: its actor's, except a removal from the group, which happens
+/// to the consumer (the event's peer).
+fn mark_actor(event: &TraceEvent) -> Actor {
+    match event.detail {
+        Detail::Messaging(MessagingDetail::MemberRemoved { .. }) => event.peer,
+        _ => event.actor,
+    }
 }
 
 /// The actors that are neither clients nor replicas, each with a slot in [`LaneIndex`].
@@ -204,14 +216,24 @@ impl<'a> TimelineBuilder<'a> {
     /// Find the lanes.
     pub fn new(result: &'a RunResult) -> Self {
         let scenario = &result.scenario;
-        let (clients, replicas) = (scenario.clients, scenario.replicas);
+        // The events workload has no clients, balancer or replicas: its lanes are the
+        // actors its trace names.
+        let events = scenario.workload == Workload::Events;
+        let (clients, replicas, consumers) = if events {
+            (0, 0, scenario.messaging.consumers)
+        } else {
+            (scenario.clients, scenario.replicas, 0)
+        };
         let mut actors: BTreeSet<Actor> = (0..clients.min(u16::MAX as u32))
             .map(|c| Actor::Client(c as u16))
-            .chain([Actor::Balancer, Actor::Database])
+            .chain((!events).then_some(Actor::Balancer))
+            .chain([Actor::Database])
             .chain((0..replicas.min(u8::MAX as u32)).map(|r| Actor::Replica(r as u8)))
+            .chain((0..consumers.min(u8::MAX as u32)).map(|c| Actor::Consumer(c as u8)))
             .collect();
         // A set insertion per event made this pass the slowest part of a large run: only
-        // the services, and clients or replicas out of range (none in practice), can be new.
+        // the services, and clients, replicas or consumers out of range (none in practice),
+        // can be new.
         let mut services = [false; SERVICES.len()];
         for event in &result.trace {
             for actor in [event.actor, event.peer] {
@@ -219,6 +241,7 @@ impl<'a> TimelineBuilder<'a> {
                     (_, Some(slot)) => services[slot] = true,
                     (Actor::Client(c), _) if (c as u32) < clients => {}
                     (Actor::Replica(r), _) if (r as u32) < replicas => {}
+                    (Actor::Consumer(c), _) if (c as u32) < consumers => {}
                     (Actor::Nobody, _) => {}
                     _ => {
                         actors.insert(actor);
@@ -266,9 +289,10 @@ impl<'a> TimelineBuilder<'a> {
 
     fn fold(&mut self, id: u32, event: &TraceEvent) {
         let Some((msg, kind)) = event.detail.message() else {
-            if let (Some(mark), Some(lane)) =
-                (mark_kind(&event.detail), self.lane_of.get(event.actor))
-            {
+            if let (Some(mark), Some(lane)) = (
+                mark_kind(&event.detail),
+                self.lane_of.get(mark_actor(event)),
+            ) {
                 self.marks.push(Mark {
                     lane,
                     time_us: event.time,
@@ -364,6 +388,8 @@ impl<'a> TimelineBuilder<'a> {
             marks: self.marks,
             arrow_ends: self.arrow_ends,
             end_us: self.result.virtual_time_us,
+            messaging: (self.result.scenario.workload == Workload::Events)
+                .then_some(self.result.scenario.messaging.mode),
         }
     }
 }
