@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::config::thousands;
+use crate::sim::config::{thousands, Workload};
 use crate::sim::oracle::{format_time, AnomalyKind};
 
 use super::run_view::RunView;
@@ -18,6 +18,21 @@ pub struct AnomalyPanelProps {
     pub run: Rc<RunView>,
     pub selected: Option<usize>,
     pub on_select: Callback<usize>,
+}
+
+/// The events workload's anomalies, which only it can show (and it shows no other).
+const EVENT_ANOMALIES: [AnomalyKind; 3] = [
+    AnomalyKind::DuplicateEventEffect,
+    AnomalyKind::LostEvent,
+    AnomalyKind::DuplicateShipment,
+];
+
+/// The counters a run's workload can make count.
+fn kinds_of(run: &RunView) -> impl Iterator<Item = AnomalyKind> {
+    let events = run.result.scenario.workload == Workload::Events;
+    AnomalyKind::ALL
+        .into_iter()
+        .filter(move |kind| EVENT_ANOMALIES.contains(kind) == events)
 }
 
 fn count_of(run: &RunView, kind: AnomalyKind) -> u64 {
@@ -55,7 +70,7 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
                 { anomaly_summary(run) }
             </p>
             <ul class="counters">
-                { for AnomalyKind::ALL.iter().map(|&kind| {
+                { for kinds_of(run).map(|kind| {
                     let count = count_of(run, kind);
                     html! {
                         <li class={classes!("counter", if count > 0 { "bad" } else { "clean" })}

@@ -1,12 +1,15 @@
 //! The price of the protections: latency percentiles, rejections, key rows, round trips.
+//! The events workload has no clients waiting on responses: its run is told in orders,
+//! published events, ledger rows, shipments and redeliveries instead.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::config::thousands;
+use crate::sim::config::{thousands, BrokerDedup, BrokerMode, Workload};
 
 use crate::sim::oracle::format_time;
+use crate::sim::replay::messaging::MessagingReplay;
 
 use super::run_view::RunView;
 
@@ -15,13 +18,12 @@ pub struct CostsPanelProps {
     pub run: Rc<RunView>,
 }
 
-#[component(CostsPanel)]
-pub fn costs_panel(props: &CostsPanelProps) -> Html {
-    let summary = &props.run.summary;
+fn http_facts(run: &RunView) -> Vec<(&'static str, String)> {
+    let summary = &run.summary;
     let costs = &summary.costs;
     let outcomes = &summary.client_outcomes;
     let latency = &summary.latency_us;
-    let facts: Vec<(&str, String)> = vec![
+    vec![
         ("latency p50", format_time(latency.p50)),
         ("latency p95", format_time(latency.p95)),
         ("latency p99", format_time(latency.p99)),
@@ -49,10 +51,75 @@ pub fn costs_panel(props: &CostsPanelProps) -> Html {
                 thousands(outcomes.unknown)
             ),
         ),
+    ]
+}
+
+/// The events workload's run: what the ground truth counts, and what the broker and the
+/// protections did to get there.
+fn event_facts(run: &RunView) -> Vec<(&'static str, String)> {
+    let truth = &run.result.ground_truth;
+    let scenario = &run.result.scenario;
+    let replay = &run.messaging;
+    let queue = scenario.messaging.mode == BrokerMode::Queue;
+    let protections = &scenario.protections;
+    let count = |n: usize| thousands(n as u64);
+    let mut facts = vec![
+        ("orders committed", thousands(truth.orders)),
+        (
+            if queue {
+                "messages in the queue"
+            } else {
+                "records in the log"
+            },
+            thousands(truth.published_events),
+        ),
+        ("ledger rows", thousands(truth.applied_events)),
+        ("shipments", thousands(truth.shipments)),
+        ("redeliveries", count(replay.redeliveries())),
+        (
+            if queue {
+                "stale deletes"
+            } else {
+                "stale commits refused"
+            },
+            count(replay.stale_acknowledgements()),
+        ),
     ];
+    let deduplicated_publishes =
+        protections.idempotent_producer || (queue && protections.broker_dedup != BrokerDedup::Off);
+    if deduplicated_publishes {
+        facts.push((
+            "publishes deduplicated",
+            count(replay.publishes_deduplicated.len()),
+        ));
+    }
+    if protections.dedup_store.enabled {
+        facts.push(("duplicates skipped", count(replay.dedup_skips.len())));
+    }
+    if protections.key_propagation && scenario.messaging.warehouse_honours_keys {
+        facts.push((
+            "shipments recognised by key",
+            count(MessagingReplay::count_at(
+                &replay.shipments_deduplicated,
+                usize::MAX,
+            )),
+        ));
+    }
+    facts.push(("trace events", thousands(run.summary.events)));
+    facts
+}
+
+#[component(CostsPanel)]
+pub fn costs_panel(props: &CostsPanelProps) -> Html {
+    let events = props.run.result.scenario.workload == Workload::Events;
+    let facts = if events {
+        event_facts(&props.run)
+    } else {
+        http_facts(&props.run)
+    };
     html! {
         <section class="costs-panel" aria-labelledby="costs-title">
-            <h2 id="costs-title">{ "Costs" }</h2>
+            <h2 id="costs-title">{ if events { "Run totals" } else { "Costs" } }</h2>
             <dl class="costs">
                 { for facts.into_iter().map(|(label, value)| html! {
                     <div class="fact"><dt>{ label }</dt><dd>{ value }</dd></div>

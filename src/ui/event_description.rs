@@ -2,10 +2,10 @@
 //! event" readout and mark hovers, written as one `match` over the event's typed
 //! [`Detail`], and the names of messages and of the ways they get lost.
 
-use crate::sim::config::Workload;
+use crate::sim::config::{BrokerMode, Workload};
 use crate::sim::oracle::format_time;
 use crate::sim::trace::{
-    Actor, Detail, DropReason, MessageKind, Outcome, SavedKeyState, TimedStep, TraceEvent,
+    Actor, Detail, DropReason, MessageKind, Outcome, SavedKeyState, Table, TimedStep, TraceEvent,
 };
 use crate::sim::RunResult;
 
@@ -96,13 +96,11 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
     } else {
         String::new()
     };
-    let carries = if result.scenario.workload == Workload::Events {
-        "event"
-    } else {
-        "email"
-    };
+    let events = result.scenario.workload == Workload::Events;
+    let queue = events && result.scenario.messaging.mode == BrokerMode::Queue;
+    let carries = if events { "event" } else { "email" };
     match event.detail {
-        Detail::Messaging(detail) => describe_messaging(event, detail, &op),
+        Detail::Messaging(detail) => describe_messaging(event, detail, &op, queue),
         Detail::OpStart { .. } if event.actor == Actor::OrderService => {
             format!("{who} places{op}")
         }
@@ -133,6 +131,10 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
             message_name(message),
             drop_reason_text(reason)
         ),
+        // A producer's publish went unacknowledged for `request.timeout.ms`.
+        Detail::Timeout if matches!(event.actor, Actor::OrderService | Actor::Relay) => {
+            format!("{who} has no acknowledgement for{op} in time and publishes it again")
+        }
         Detail::Timeout => format!("{who} times out on{op}{attempt}"),
         Detail::Retry { backoff_us } => format!(
             "{who} will retry{op} as attempt {} after {}",
@@ -160,6 +162,18 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
             if rows == 1 { "" } else { "s" }
         ),
         Detail::DbRead { .. } => format!("{peer} reads a row for{op}"),
+        Detail::DbWrite {
+            table: Table::Ledger,
+            value,
+            ..
+        } => format!(
+            "{peer} writes a ledger row for{op} ({value} row{} for it now)",
+            if value == 1 { "" } else { "s" }
+        ),
+        Detail::DbWrite {
+            table: Table::Orders,
+            ..
+        } if event.peer == Actor::OrderService => format!("the order service commits{op}"),
         Detail::DbWrite { .. } => format!("{peer} writes to the database for{op}"),
         Detail::CasConflict { .. } => {
             format!("a version conflict stops {peer}'s write for{op}")

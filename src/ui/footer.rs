@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::config::thousands;
+use crate::sim::config::{thousands, Workload};
 
 use crate::sim::units::{format_exact, format_readout};
 
@@ -18,12 +18,13 @@ pub struct FooterProps {
 #[component(Footer)]
 pub fn footer(props: &FooterProps) -> Html {
     let summary = &props.run.summary;
+    let events = props.run.result.scenario.workload == Workload::Events;
     html! {
         <footer class="app-footer">
             <span>{ "Trace hash " }<code data-testid="trace-hash">{ summary.trace_hash.clone() }</code></span>
             <span>{ format!("seed {}", summary.seed) }</span>
             <span>{ format!("{} events", thousands(summary.events)) }</span>
-            <span>{ format!("{} operations", thousands(summary.operations)) }</span>
+            <span>{ format!("{} {}", thousands(summary.operations), if events { "orders" } else { "operations" }) }</span>
             <span data-testid="simulated-time" title={format_exact(summary.virtual_time_us)}>
                 { format!("{} simulated", format_readout(summary.virtual_time_us)) }
             </span>

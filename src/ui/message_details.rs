@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::sim::config::Workload;
 use crate::sim::oracle::format_time;
 use crate::sim::trace::MessageKind;
 
@@ -46,8 +47,12 @@ fn arrow_facts(run: &RunView, arrow: &Arrow) -> Vec<(&'static str, String)> {
             format!("{} → {}", lane(arrow.from_lane), lane(arrow.to_lane)),
         ),
     ];
+    let events = result.scenario.workload == Workload::Events;
     if let Some(operation) = result.operations.get(arrow.op as usize) {
-        facts.push(("operation", operation.title()));
+        facts.push((
+            if events { "order" } else { "operation" },
+            operation.title(),
+        ));
     }
     if arrow.attempt > 0 {
         facts.push(("attempt", arrow.attempt.to_string()));
@@ -100,6 +105,16 @@ fn arrow_facts(run: &RunView, arrow: &Arrow) -> Vec<(&'static str, String)> {
     facts
 }
 
+/// What hovering shows, in the run's terms: HTTP requests carry keys and statuses, the
+/// events workload's messages an order.
+fn hint(run: &RunView) -> &'static str {
+    if run.result.scenario.workload == Workload::Events {
+        " · hover a message for its order and fate, a mark for what happened; click a message to move the cursor there"
+    } else {
+        " · hover a message for its key, fingerprint and status; click it to move the cursor there"
+    }
+}
+
 #[component(MessageDetails)]
 pub fn message_details(props: &MessageDetailsProps) -> Html {
     match &props.hovered {
@@ -134,7 +149,7 @@ pub fn message_details(props: &MessageDetailsProps) -> Html {
                     <p>
                         <span class="current-label">{ label }</span>{ now }
                         if message.is_none() {
-                            <span class="hint">{ " · hover a message for its key, fingerprint and status; click it to move the cursor there" }</span>
+                            <span class="hint">{ hint(&props.run) }</span>
                         }
                     </p>
                     if let Some(arrow) = message {

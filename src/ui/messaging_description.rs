@@ -4,11 +4,20 @@
 use crate::sim::config::MessagingCrashPoint;
 use crate::sim::trace::{DedupBy, MessagingDetail, RebalanceReason, TraceEvent};
 
-/// The event as a sentence without its time; `op` is " o-3" or empty.
-pub fn describe_messaging(event: &TraceEvent, detail: MessagingDetail, op: &str) -> String {
+/// The event as a sentence without its time; `op` is " o-3" or empty; `queue`: the broker
+/// is a queue (its messages are numbered, not placed at offsets of partitions).
+pub fn describe_messaging(
+    event: &TraceEvent,
+    detail: MessagingDetail,
+    op: &str,
+    queue: bool,
+) -> String {
     let who = event.actor.label();
     let peer = event.peer.label();
     match detail {
+        MessagingDetail::Appended { offset, .. } if queue => {
+            format!("the queue takes{op} as message {offset}")
+        }
         MessagingDetail::Appended { partition, offset } => {
             format!("the broker appends{op} at offset {offset} of partition {partition}")
         }

@@ -21,6 +21,7 @@ mod knob;
 mod legend;
 mod message_details;
 mod messaging_description;
+mod messaging_tables;
 mod notices;
 pub mod permalink;
 mod preset_picker;

@@ -3,6 +3,7 @@
 
 use std::ops::ControlFlow;
 
+use crate::sim::replay::messaging::MessagingReplay;
 use crate::sim::replay::Replay;
 use crate::sim::report::Summary;
 use crate::sim::{run_observed, RunResult, ValidScenario};
@@ -19,6 +20,8 @@ pub struct RunView {
     pub result: RunResult,
     pub summary: Summary,
     pub replay: Replay,
+    /// The events workload's tables (empty for the HTTP workloads).
+    pub messaging: MessagingReplay,
     pub timeline: Timeline,
 }
 
@@ -54,11 +57,13 @@ impl RunView {
     pub fn new(result: RunResult, wall_ms: f64) -> RunView {
         let summary = Summary::new(&result, wall_ms);
         let replay = Replay::new(&result);
+        let messaging = MessagingReplay::new(&result);
         let timeline = Timeline::new(&result);
         RunView {
             result,
             summary,
             replay,
+            messaging,
             timeline,
         }
     }

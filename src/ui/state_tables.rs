@@ -1,19 +1,21 @@
 //! The tables at the time cursor: orders, provider charges, emails, outbox, key store rows
-//! and versioned rows, folded from the trace by `sim::replay`.
+//! and versioned rows, folded from the trace by `sim::replay`; the events workload's own
+//! tables are in `messaging_tables`.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::config::{KeyStoreLocation, Workload};
+use crate::sim::config::{thousands, KeyStoreLocation, Workload};
 use crate::sim::oracle::format_time;
 use crate::sim::replay::{KeyBadge, KeyScope, TablesAt};
 use crate::sim::trace::{replica_letter, Actor};
 
+use super::messaging_tables::messaging_tables;
 use super::run_view::RunView;
 
 /// Rows shown per table: the most recent ones.
-const RECENT_ROWS: usize = 8;
+pub(super) const RECENT_ROWS: usize = 8;
 
 #[derive(Properties, PartialEq)]
 pub struct StateTablesProps {
@@ -22,7 +24,7 @@ pub struct StateTablesProps {
     pub playhead_us: u64,
 }
 
-fn op_label(run: &RunView, op: u32) -> String {
+pub(super) fn op_label(run: &RunView, op: u32) -> String {
     run.result
         .operations
         .get(op as usize)
@@ -45,19 +47,39 @@ fn scope_name(scope: KeyScope) -> String {
     }
 }
 
-fn shown_of(shown: usize, total: usize) -> String {
+pub(super) fn shown_of(shown: usize, total: usize) -> String {
+    let rows = thousands(total as u64);
     if shown < total {
-        format!("{total} rows, latest {shown} shown")
+        format!("{rows} rows, latest {shown} shown")
     } else if total == 1 {
         "1 row".into()
     } else {
-        format!("{total} rows")
+        format!("{rows} rows")
     }
 }
 
-fn table_card(title: &str, note: String, headers: &[&str], rows: Html, empty: bool) -> Html {
+pub(super) fn table_card(
+    title: &str,
+    note: String,
+    headers: &[&str],
+    rows: Html,
+    empty: bool,
+) -> Html {
+    table_card_with("", title, note, headers, rows, empty)
+}
+
+/// A table card with more classes: `wide` spans the grid, `scrolls` scrolls sideways
+/// rather than cut a table too wide for it.
+pub(super) fn table_card_with(
+    class: &'static str,
+    title: &str,
+    note: String,
+    headers: &[&str],
+    rows: Html,
+    empty: bool,
+) -> Html {
     html! {
-        <div class="table-card">
+        <div class={classes!("table-card", class)}>
             <table>
                 <caption>{ title }<span class="table-note">{ note }</span></caption>
                 <thead><tr>{ for headers.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
@@ -73,7 +95,7 @@ fn table_card(title: &str, note: String, headers: &[&str], rows: Html, empty: bo
     }
 }
 
-fn badge(name: &'static str, class: &'static str) -> Html {
+pub(super) fn badge(name: &'static str, class: &'static str) -> Html {
     html! { <span class={classes!("badge", class)}>{ name }</span> }
 }
 
@@ -247,10 +269,20 @@ fn rows_table(run: &RunView, tables: &TablesAt) -> Html {
 #[component(StateTables)]
 pub fn state_tables(props: &StateTablesProps) -> Html {
     let run = &props.run;
+    let scenario = &run.result.scenario;
+    if scenario.workload == Workload::Events {
+        return html! {
+            <section class="state-tables panel" aria-labelledby="tables-title">
+                <h2 id="tables-title">{ format!("State at t={}", format_time(props.playhead_us)) }</h2>
+                <div class="tables-grid">
+                    { messaging_tables(run, props.cursor, props.playhead_us) }
+                </div>
+            </section>
+        };
+    }
     let tables = run
         .replay
         .tables_at(props.cursor, props.playhead_us, RECENT_ROWS);
-    let scenario = &run.result.scenario;
     let money = matches!(scenario.workload, Workload::Payment | Workload::Checkout);
     let checkout = scenario.workload == Workload::Checkout;
     let keys = scenario.protections.idempotency_key.enabled;

@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::platform::time::sleep;
 
+use crate::sim::replay::messaging::MessagingReplay;
 use crate::sim::replay::Replay;
 use crate::sim::report::Summary;
 use crate::sim::wire::{decode_events, decode_result, EVENT_BYTES};
@@ -138,6 +139,7 @@ pub(super) async fn assemble(
     }
     let started = now_ms();
     let replay = Replay::new(&result);
+    let messaging = MessagingReplay::new(&result);
     measure("idemlab:replay", started, now_ms());
     sleep(Duration::ZERO).await;
     if !still_wanted() {
@@ -168,6 +170,7 @@ pub(super) async fn assemble(
         result,
         summary,
         replay,
+        messaging,
         timeline,
     };
     let started = now_ms();
