@@ -43,6 +43,8 @@ pub struct Consumer {
     /// Removed from the group for exceeding the poll interval (log mode): it rejoins at
     /// its next poll.
     pub removed: bool,
+    /// The trace event of its latest crash.
+    pub crash_event: u32,
 }
 
 /// What a consumer does after a handler.
@@ -64,6 +66,7 @@ impl Consumer {
             work: None,
             memory: MemoryDedup::default(),
             removed: false,
+            crash_event: u32::MAX,
         }
     }
 
@@ -435,6 +438,7 @@ pub fn crash(c: &mut Consumer, point: C, out: &mut Out) -> Next {
         },
         event,
     );
+    c.crash_event = event;
     c.up = false;
     c.incarnation += 1;
     c.work = None;
@@ -469,12 +473,11 @@ pub fn on_commit_answered(c: &mut Consumer, op: u32, offset: u32) -> Next {
 }
 
 /// Still on `delivery` when the poll interval ran out: the group removes it.
-pub fn on_poll_deadline(c: &mut Consumer, op: u32, delivery: u32, out: &mut Out) -> bool {
-    let Some(work) = c.working_on(op, delivery) else {
-        return false;
-    };
+/// Returns the trace event of its removal.
+pub fn on_poll_deadline(c: &mut Consumer, op: u32, delivery: u32, out: &mut Out) -> Option<u32> {
+    let work = c.working_on(op, delivery)?;
     if c.removed {
-        return false;
+        return None;
     }
     c.removed = true;
     let detail = M::MemberRemoved {
@@ -488,7 +491,7 @@ pub fn on_poll_deadline(c: &mut Consumer, op: u32, delivery: u32, out: &mut Out)
         },
         event,
     );
-    true
+    Some(event)
 }
 
 /// Extend the visibility of the message in work, and again later.

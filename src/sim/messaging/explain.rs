@@ -2,8 +2,8 @@
 //! (and so from a trace event in the anomaly's chain) or from the scenario's settings.
 
 use crate::sim::config::{
-    BrokerDedup, BrokerMode, DedupLocation, DedupRecording, MessagingCrashPoint as C, Scenario,
-    FIFO_DEDUP_WINDOW_US,
+    BrokerDedup, BrokerMode, DedupLocation, DedupRecording, MessagingCrashPoint as C, OffsetCommit,
+    Scenario, FIFO_DEDUP_WINDOW_US,
 };
 use crate::sim::oracle::{format_time, Anomaly, AnomalyKind};
 use crate::sim::units::format_duration;
@@ -225,6 +225,49 @@ fn redelivery_cause(
             again(chain)
         );
     }
+    let refused = all(facts, |f| matches!(f, Fact::StaleAcknowledgement { .. }))
+        .find(|t| t.time >= e1.time.min(e2.time) && t.time <= e2.time);
+    if let (Some(t), false) = (refused, queue) {
+        chain.push(t.event);
+        return format!(
+            "its offset commit reached the broker after the group had rebalanced and was refused ({}), so the partition resumed from the last committed offset{}",
+            at(t),
+            again(chain)
+        );
+    }
+    let later = all(facts, |f| matches!(f, Fact::CrashedBeforeCommit { .. }))
+        .find(|t| t.time >= e1.time.min(e2.time) && t.time <= e2.time);
+    if let Some(t) = later {
+        chain.push(t.event);
+        let Fact::CrashedBeforeCommit { consumer, .. } = t.fact else {
+            unreachable!()
+        };
+        let before = match scenario.messaging.commit {
+            OffsetCommit::Auto => "before its next auto-commit passed it",
+            _ => "before its offset commit for it landed",
+        };
+        return format!(
+            "{} crashed ({}) {before}, so the group resumed from the last committed offset{}",
+            consumer_name(consumer),
+            at(t),
+            again(chain)
+        );
+    }
+    let removed = all(facts, |f| matches!(f, Fact::RemovedBeforeCommit { .. }))
+        .find(|t| t.time >= e1.time.min(e2.time) && t.time <= e2.time);
+    if let Some(t) = removed {
+        chain.push(t.event);
+        let Fact::RemovedBeforeCommit { consumer, .. } = t.fact else {
+            unreachable!()
+        };
+        return format!(
+            "{} took longer than the poll interval ({}) on a later record and the group removed it ({}) before its offset was committed past this one, so the group resumed from the last committed offset{}",
+            consumer_name(consumer),
+            format_duration(scenario.messaging.max_poll_interval_us),
+            at(t),
+            again(chain)
+        );
+    }
     format!(
         "it was delivered more than once{}",
         again(chain).replacen(" and", ",", 1)
@@ -354,9 +397,15 @@ fn lost(
     } else {
         ", and with no outbox nothing published it later"
     };
-    let cause = if let Some(t) = first(facts, |f| matches!(f, Fact::OrderServiceCrashed { .. })) {
+    // With the outbox, a crash of the order service loses nothing: the relay publishes.
+    let no_outbox = !scenario.protections.outbox;
+    let cause = if let Some(t) =
+        first(facts, |f| matches!(f, Fact::OrderServiceCrashed { .. })).filter(|_| no_outbox)
+    {
         format!("the order service crashed after committing it, before publishing its event ({}){outbox}", note(t, chain))
-    } else if let Some(t) = first(facts, |f| matches!(f, Fact::ProducerBufferLost { .. })) {
+    } else if let Some(t) =
+        first(facts, |f| matches!(f, Fact::ProducerBufferLost { .. })).filter(|_| no_outbox)
+    {
         format!("the order service crashed ({}) while its producer still held the unacknowledged event{outbox}", note(t, chain))
     } else if let (Some(d), Some(c)) = (
         first(facts, |f| matches!(f, Fact::DedupRecordedEarly { .. })),
@@ -389,8 +438,9 @@ fn lost(
         format!("an auto-commit (every {interval}) committed the offset past it while it was still being processed ({a_at}), and the consumer crashed ({c_at}), so the group resumed after it")
     } else if let Some(t) = first(facts, |f| matches!(f, Fact::DeadLettered { .. })) {
         let limit = scenario.messaging.max_receive_count;
+        let receives = if limit == 1 { "receive" } else { "receives" };
         format!(
-            "it moved to the dead-letter queue after {limit} receives ({})",
+            "it moved to the dead-letter queue after {limit} {receives} ({})",
             note(t, chain)
         )
     } else if let Some(t) = first(facts, |f| matches!(f, Fact::Abandoned { .. })) {

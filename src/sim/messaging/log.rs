@@ -129,6 +129,26 @@ impl Log {
         None
     }
 
+    /// A consumer crashed: the positions it held in memory are gone, so its partitions
+    /// resume at their committed offsets.
+    pub fn forget_positions(&mut self, consumer: u8) {
+        for p in &mut self.partitions {
+            if p.owner == Some(consumer) {
+                p.position = p.committed;
+            }
+        }
+    }
+
+    /// The events `consumer` was handed past its partitions' committed offsets.
+    pub fn uncommitted_of(&self, consumer: u8) -> Vec<u32> {
+        self.partitions
+            .iter()
+            .filter(|p| p.owner == Some(consumer))
+            .flat_map(|p| &p.records[p.committed as usize..p.position as usize])
+            .map(|r| r.op)
+            .collect()
+    }
+
     /// Ask for a rebalance; it completes once no member is busy.
     pub fn request_rebalance(&mut self, reason: RebalanceReason) {
         self.pending.get_or_insert(reason);
@@ -152,8 +172,14 @@ impl Log {
         }
         self.pending = None;
         if auto_commit {
+            let members = &self.members;
             for (index, p) in self.partitions.iter_mut().enumerate() {
-                if p.owner.is_some() && p.position > p.committed {
+                // Only a member that is polling commits as its partitions are revoked:
+                // a removed or crashed one has no say (its position died with it).
+                let polling = p
+                    .owner
+                    .is_some_and(|o| members[o as usize] && !busy[o as usize]);
+                if polling && p.position > p.committed {
                     p.committed = p.position;
                     let detail = M::OffsetCommitted {
                         partition: index as u8,

@@ -26,6 +26,8 @@ mod out;
 mod producer;
 mod relay;
 mod store;
+#[cfg(test)]
+mod tests;
 mod warehouse;
 mod world;
 

@@ -87,6 +87,16 @@ pub enum Fact {
         consumer: u8,
         point: MessagingCrashPoint,
     },
+    /// A consumer crashed after handling this event but before committing past it.
+    CrashedBeforeCommit {
+        op: u32,
+        consumer: u8,
+    },
+    /// A consumer was removed from the group before committing past this event.
+    RemovedBeforeCommit {
+        op: u32,
+        consumer: u8,
+    },
     PollTimeout {
         op: u32,
         consumer: u8,
@@ -125,6 +135,8 @@ impl Fact {
             | Fact::Shipped { op, .. }
             | Fact::ShipmentDeduplicated { op }
             | Fact::ConsumerCrashed { op, .. }
+            | Fact::CrashedBeforeCommit { op, .. }
+            | Fact::RemovedBeforeCommit { op, .. }
             | Fact::PollTimeout { op, .. }
             | Fact::VisibilityExpired { op }
             | Fact::DeadLettered { op }

@@ -22,6 +22,9 @@ pub struct Sinks {
     /// do not stretch it).
     pub last_active: u64,
     pub story: Story,
+    /// The latest arrival on each broker connection (from, to): messages between a
+    /// consumer and the broker travel over one TCP connection, so they arrive in order.
+    connections: Vec<(Actor, Actor, u64)>,
 }
 
 impl Sinks {
@@ -34,6 +37,7 @@ impl Sinks {
             next_msg: 0,
             last_active: 0,
             story: Story::new(scenario),
+            connections: Vec::new(),
         }
     }
 }
@@ -105,6 +109,10 @@ impl Out<'_> {
             },
         );
         match fate(self.scenario, link, identity) {
+            Some(delay) if link == MsgLink::Broker => {
+                let at = self.in_order(from, to, self.now + delay);
+                self.sinks.queue.push(at, Event::Arrive(envelope));
+            }
             Some(delay) => self.after(delay, Event::Arrive(envelope)),
             None => {
                 let network = &self.scenario.network;
@@ -142,6 +150,22 @@ impl Out<'_> {
                 reason: DropReason::Loss,
             },
         )
+    }
+
+    /// The arrival time of a message sent at `at` on the connection from → to, no
+    /// earlier than the one sent before it.
+    fn in_order(&mut self, from: Actor, to: Actor, at: u64) -> u64 {
+        let connections = &mut self.sinks.connections;
+        match connections.iter_mut().find(|c| c.0 == from && c.1 == to) {
+            Some(connection) => {
+                connection.2 = connection.2.max(at);
+                connection.2
+            }
+            None => {
+                connections.push((from, to, at));
+                at
+            }
+        }
     }
 
     pub fn after(&mut self, delay: u64, event: Event) {

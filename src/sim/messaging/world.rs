@@ -179,7 +179,11 @@ impl Actors {
                 delivery,
             } => {
                 let c = &mut self.consumers[consumer as usize];
-                if consumer::on_poll_deadline(c, op, delivery, out) {
+                if let Some(event) = consumer::on_poll_deadline(c, op, delivery, out) {
+                    // What it handled but had not committed goes back to the group.
+                    for op in self.broker.log.uncommitted_of(consumer) {
+                        out.fact(Fact::RemovedBeforeCommit { op, consumer }, event);
+                    }
                     self.broker.leave(consumer, RebalanceReason::PollTimeout);
                     self.broker.pump(out);
                 }
@@ -302,6 +306,12 @@ impl Actors {
             }
             Next::Crashed => {
                 self.broker.waiting[c as usize] = false;
+                // Records it processed but had not committed will be read again.
+                let event = self.consumers[c as usize].crash_event;
+                for op in self.broker.log.uncommitted_of(c) {
+                    out.fact(Fact::CrashedBeforeCommit { op, consumer: c }, event);
+                }
+                self.broker.log.forget_positions(c);
             }
         }
     }
