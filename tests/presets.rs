@@ -69,6 +69,22 @@ fn stressed(p: &Preset) -> Scenario {
         after_commit_before_response: 0.02,
         downtime_us: 200_000,
     };
+    // The messaging world's faults (read by the events workload only).
+    let m = &mut s.messaging;
+    m.publish_loss = m.publish_loss.max(0.1);
+    m.warehouse_loss = m.warehouse_loss.max(0.1);
+    m.slow_probability = m.slow_probability.max(0.05);
+    let c = &mut m.crash;
+    for p in [
+        &mut c.after_commit_before_publish,
+        &mut c.relay_before_ack,
+        &mut c.relay_before_mark_sent,
+        &mut c.consumer_after_receive,
+        &mut c.consumer_after_ship,
+        &mut c.consumer_after_apply,
+    ] {
+        *p = p.max(0.03);
+    }
     s
 }
 
