@@ -12,7 +12,8 @@ use crate::sim::trace::{
     Actor, Detail, MessageKind, MessagingDetail as M, Table, TimedStep, WriteFlags,
 };
 
-use super::events::{Body, Envelope, Event, Process};
+use super::consumer_lifecycle::{crash, heartbeat_every};
+use super::events::{Body, Envelope, Event};
 use super::faults::{crashes, delivery_identity, processing_time, warehouse_identity, MsgLink};
 use super::oracle::Fact;
 use super::out::Out;
@@ -75,7 +76,7 @@ impl Consumer {
     }
 
     /// The work on `op`'s `delivery`-th delivery, if that is what the consumer is doing.
-    fn working_on(&self, op: u32, delivery: u32) -> Option<Work> {
+    pub(super) fn working_on(&self, op: u32, delivery: u32) -> Option<Work> {
         self.work
             .filter(|w| self.up && w.op == op && w.delivery == delivery && !w.committing)
     }
@@ -419,111 +420,4 @@ fn commit(c: &Consumer, out: &mut Out) -> u32 {
         body,
         (work.offset + 1) as i64,
     )
-}
-
-/// The consumer crashes at `point`: its work and its memory are gone.
-pub fn crash(c: &mut Consumer, point: C, out: &mut Out) -> Next {
-    let op = c.work.map_or(crate::sim::trace::NO_OP, |w| w.op);
-    let event = out.event(
-        c.actor(),
-        Actor::Nobody,
-        op,
-        Detail::Messaging(M::Crash { point }),
-    );
-    out.fact(
-        Fact::ConsumerCrashed {
-            op,
-            consumer: c.index,
-            point,
-        },
-        event,
-    );
-    c.crash_event = event;
-    c.up = false;
-    c.incarnation += 1;
-    c.work = None;
-    c.memory.clear();
-    let m = &out.scenario.messaging;
-    out.after(
-        m.crash.downtime_us,
-        Event::Restart(Process::Consumer(c.index)),
-    );
-    if m.mode == BrokerMode::Log {
-        let (consumer, incarnation) = (c.index, c.incarnation);
-        out.after(
-            m.session_timeout_us,
-            Event::SessionTimeout {
-                consumer,
-                incarnation,
-            },
-        );
-    }
-    Next::Crashed
-}
-
-/// The broker answered the offset commit the consumer waits for: it polls again.
-pub fn on_commit_answered(c: &mut Consumer, op: u32, offset: u32) -> Next {
-    match c.work {
-        Some(w) if c.up && w.committing && w.op == op && w.offset + 1 == offset => {
-            c.work = None;
-            Next::Poll
-        }
-        _ => Next::Busy,
-    }
-}
-
-/// Still on `delivery` when the poll interval ran out: the group removes it.
-/// Returns the trace event of its removal.
-pub fn on_poll_deadline(c: &mut Consumer, op: u32, delivery: u32, out: &mut Out) -> Option<u32> {
-    let work = c.working_on(op, delivery)?;
-    if c.removed {
-        return None;
-    }
-    c.removed = true;
-    let detail = M::MemberRemoved {
-        reason: crate::sim::trace::RebalanceReason::PollTimeout,
-    };
-    let event = out.event(Actor::Broker, c.actor(), work.op, Detail::Messaging(detail));
-    out.fact(
-        Fact::PollTimeout {
-            op: work.op,
-            consumer: c.index,
-        },
-        event,
-    );
-    Some(event)
-}
-
-/// Extend the visibility of the message in work, and again later.
-pub fn on_heartbeat_due(c: &mut Consumer, op: u32, delivery: u32, out: &mut Out) {
-    let Some(work) = c.working_on(op, delivery) else {
-        return;
-    };
-    let body = Body::Heartbeat {
-        message: work.offset,
-        receipt: work.receipt,
-    };
-    out.send(
-        c.actor(),
-        Actor::Broker,
-        MessageKind::Heartbeat,
-        work.op,
-        MsgLink::Broker,
-        delivery_identity(work.op, work.delivery, 4 + out.now),
-        body,
-        0,
-    );
-    let consumer = c.index;
-    let beat = Event::HeartbeatDue {
-        consumer,
-        op,
-        delivery,
-    };
-    out.after(heartbeat_every(out), beat);
-}
-
-/// Heartbeats go at half the visibility timeout, so one lost to a slow network still
-/// leaves time for the next.
-fn heartbeat_every(out: &Out) -> u64 {
-    (out.scenario.messaging.visibility_timeout_us / 2).max(1_000)
 }

@@ -15,6 +15,7 @@
 
 mod broker;
 mod consumer;
+mod consumer_lifecycle;
 mod events;
 mod explain;
 mod faults;

@@ -280,7 +280,8 @@ fn a_producer_resends_with_its_sequence_and_a_restart_gets_a_new_id() {
 
 #[test]
 fn a_consumer_skips_a_message_its_dedup_store_has_and_polls_only_after_its_commit() {
-    use super::consumer::{on_commit_answered, on_record, Consumer, Next};
+    use super::consumer::{on_record, Consumer, Next};
+    use super::consumer_lifecycle::on_commit_answered;
     use super::store::Database;
 
     let mut s = scenario(BrokerMode::Log);

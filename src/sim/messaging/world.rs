@@ -11,6 +11,7 @@ use crate::sim::workload::generate_operations;
 
 use super::broker::Broker;
 use super::consumer::{self, Consumer, Next};
+use super::consumer_lifecycle;
 use super::events::{Body, Envelope, Event, Process, ProducerId};
 use super::oracle::{self, EventTruth, Fact};
 use super::order_service::{self, OrderService};
@@ -179,7 +180,7 @@ impl Actors {
                 delivery,
             } => {
                 let c = &mut self.consumers[consumer as usize];
-                if let Some(event) = consumer::on_poll_deadline(c, op, delivery, out) {
+                if let Some(event) = consumer_lifecycle::on_poll_deadline(c, op, delivery, out) {
                     // What it handled but had not committed goes back to the group.
                     for op in self.broker.log.uncommitted_of(consumer) {
                         out.fact(Fact::RemovedBeforeCommit { op, consumer }, event);
@@ -230,7 +231,7 @@ impl Actors {
                 delivery,
             } => {
                 let c = &mut self.consumers[consumer as usize];
-                consumer::on_heartbeat_due(c, op, delivery, out);
+                consumer_lifecycle::on_heartbeat_due(c, op, delivery, out);
             }
         }
         false
@@ -279,7 +280,7 @@ impl Actors {
             ) => {
                 self.broker.on_commit(&envelope, out);
                 let c = &mut self.consumers[consumer as usize];
-                let next = consumer::on_commit_answered(c, envelope.op, offset);
+                let next = consumer_lifecycle::on_commit_answered(c, envelope.op, offset);
                 self.after_consumer(consumer, next, out);
             }
             (Actor::Broker, Body::Delete { .. }) => self.broker.on_delete(&envelope, out),
