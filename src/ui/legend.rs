@@ -29,8 +29,9 @@ const ARROWS: [(&str, &str); 13] = [
     ("msg-ship", "warehouse call"),
 ];
 
-/// Every mark the legend can list, in its order; kinds drawn alike share an entry.
-const MARKS: [MarkKind; 36] = [
+/// Every mark the legend can list, in its order; kinds drawn alike share an entry (see
+/// [`listed_under`]).
+const MARKS: [MarkKind; 34] = [
     MarkKind::OpStart,
     MarkKind::OpEnd(Outcome::Succeeded),
     MarkKind::OpEnd(Outcome::Failed),
@@ -65,17 +66,14 @@ const MARKS: [MarkKind; 36] = [
     MarkKind::DedupRecord,
     MarkKind::Shipped,
     MarkKind::ShipmentDeduplicated,
-    // Listed under the kinds they are drawn as.
-    MarkKind::ExternalTimeout,
-    MarkKind::OutboxWrite,
 ];
 
-/// The legend entry a mark is listed under (an index into [`MARKS`]).
-fn slot(kind: MarkKind) -> usize {
+/// The kinds listed under a legend entry: the entry's own, and those drawn like it.
+fn listed_under(kind: MarkKind) -> u64 {
     match kind {
-        MarkKind::ExternalTimeout => slot(MarkKind::Timeout),
-        MarkKind::OutboxWrite => slot(MarkKind::DbWrite),
-        _ => MARKS.iter().position(|&k| k == kind).unwrap_or(0),
+        MarkKind::Timeout => kind.bit() | MarkKind::ExternalTimeout.bit(),
+        MarkKind::DbWrite => kind.bit() | MarkKind::OutboxWrite.bit(),
+        _ => kind.bit(),
     }
 }
 
@@ -144,8 +142,10 @@ impl Drawn {
             drawn.lost |= matches!(arrow.end, ArrowEnd::Lost(_));
             drawn.late |= arrow.end == ArrowEnd::Late;
         }
-        for mark in &timeline.marks {
-            drawn.marks |= 1 << slot(mark.kind);
+        for (i, &kind) in MARKS.iter().enumerate() {
+            if timeline.marks_drawn & listed_under(kind) != 0 {
+                drawn.marks |= 1 << i;
+            }
         }
         drawn
     }

@@ -89,6 +89,49 @@ pub enum MarkKind {
 }
 
 impl MarkKind {
+    /// A bit of its own per kind: what [`Timeline::marks_drawn`] is made of.
+    pub fn bit(self) -> u64 {
+        let index = match self {
+            MarkKind::OpStart => 0,
+            MarkKind::OpEnd(Outcome::Succeeded) => 1,
+            MarkKind::OpEnd(Outcome::Failed) => 2,
+            MarkKind::OpEnd(Outcome::Unknown) => 3,
+            MarkKind::Timeout => 4,
+            MarkKind::Retry => 5,
+            MarkKind::Crash => 6,
+            MarkKind::Restart => 7,
+            MarkKind::KeyCheck => 8,
+            MarkKind::KeySave => 9,
+            MarkKind::KeyRelease => 10,
+            MarkKind::DbRead => 11,
+            MarkKind::DbWrite => 12,
+            MarkKind::CasConflict => 13,
+            MarkKind::Charge => 14,
+            MarkKind::Deduplicated => 15,
+            MarkKind::Refund => 16,
+            MarkKind::EmailSent => 17,
+            MarkKind::OutboxWrite => 18,
+            MarkKind::ExternalTimeout => 19,
+            MarkKind::Append => 20,
+            MarkKind::OffsetCommit => 21,
+            MarkKind::CommitRefused => 22,
+            MarkKind::Deleted => 23,
+            MarkKind::DeleteRefused => 24,
+            MarkKind::Rebalance => 25,
+            MarkKind::Assigned => 26,
+            MarkKind::MemberRemoved => 27,
+            MarkKind::VisibilityExpired => 28,
+            MarkKind::DeadLettered => 29,
+            MarkKind::DedupCheck => 30,
+            MarkKind::DedupSkip => 31,
+            MarkKind::DedupRecord => 32,
+            MarkKind::Shipped => 33,
+            MarkKind::ShipmentDeduplicated => 34,
+            MarkKind::ProducerStarted => 35,
+        };
+        1 << index
+    }
+
     /// CSS class naming the mark's shape and colour.
     pub fn class(self) -> &'static str {
         match self {
@@ -159,6 +202,8 @@ pub struct Timeline {
     /// (end event, arrow index), sorted by event: which message an arrival or loss ends.
     pub arrow_ends: Vec<(u32, u32)>,
     pub end_us: u64,
+    /// Every kind of mark drawn ([`MarkKind::bit`]), for the legend.
+    pub marks_drawn: u64,
     /// The events workload's broker mode (`None` for the HTTP workloads): what the
     /// exported legend lists.
     pub messaging: Option<BrokerMode>,

@@ -119,20 +119,66 @@ pub struct MessagingReplay {
     pub shipments_deduplicated: Vec<u32>,
     pub publishes_deduplicated: Vec<u32>,
     /// Per order: the events that appended its event, wrote its ledger rows, shipped it.
-    pub appends_by_op: BTreeMap<u32, Vec<u32>>,
-    pub ledger_by_op: BTreeMap<u32, Vec<u32>>,
-    pub shipments_by_op: BTreeMap<u32, Vec<u32>>,
+    pub appends_by_op: PerOp,
+    pub ledger_by_op: PerOp,
+    pub shipments_by_op: PerOp,
     /// (event, order) of every event that placed, appended, applied or shipped an order.
     pub touches: Vec<(u32, u32)>,
-    /// Each order's row in `orders`.
-    pub order_of: BTreeMap<u32, usize>,
+    /// Each order's row in `orders` (`u32::MAX`: not placed).
+    pub order_of: Vec<u32>,
 }
 
-/// Adds `event` to `op`'s list and returns how many it had before.
-fn push_for(map: &mut BTreeMap<u32, Vec<u32>>, op: u32, event: u32) -> u32 {
-    let list = map.entry(op).or_default();
-    list.push(event);
-    list.len() as u32 - 1
+/// Event lists per order in one buffer: order `op`'s are `events[start[op]..start[op + 1]]`,
+/// in event order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PerOp {
+    start: Vec<u32>,
+    events: Vec<u32>,
+}
+
+impl PerOp {
+    /// From `(order, event)` pairs in event order, for orders below `orders`.
+    fn new(orders: usize, pairs: &[(u32, u32)]) -> PerOp {
+        let mut start = vec![0u32; orders + 1];
+        for &(op, _) in pairs {
+            start[op as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut next = start.clone();
+        let mut events = vec![0; pairs.len()];
+        for &(op, event) in pairs {
+            events[next[op as usize] as usize] = event;
+            next[op as usize] += 1;
+        }
+        PerOp { start, events }
+    }
+
+    /// Order `op`'s events.
+    pub fn of(&self, op: u32) -> &[u32] {
+        match (self.start.get(op as usize), self.start.get(op as usize + 1)) {
+            (Some(&from), Some(&to)) => &self.events[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// The lists per order being gathered: the pairs, and how many each order has so far.
+#[derive(Default)]
+struct Gathered {
+    pairs: Vec<(u32, u32)>,
+    counts: Vec<u32>,
+}
+
+impl Gathered {
+    /// Adds `event` to `op`'s list and returns how many it had before.
+    fn push(&mut self, op: u32, event: u32) -> u32 {
+        self.pairs.push((op, event));
+        let count = &mut self.counts[op as usize];
+        *count += 1;
+        *count - 1
+    }
 }
 
 impl MessagingReplay {
@@ -154,10 +200,28 @@ impl MessagingReplay {
             replay.partitions =
                 vec![PartitionHistory::default(); scenario.messaging.partitions as usize];
         }
-        let mut folder = Folder::default();
+        let orders = scenario.operations as usize;
+        let gathered = || Gathered {
+            pairs: Vec::new(),
+            counts: vec![0; orders],
+        };
+        let mut folder = Folder {
+            orders: orders as u32,
+            partition_of: vec![u8::MAX; orders],
+            last_message_of: vec![u32::MAX; orders],
+            live_in_database: vec![u32::MAX; orders],
+            appends: gathered(),
+            ledger: gathered(),
+            shipments: gathered(),
+            ..Folder::default()
+        };
+        replay.order_of = vec![u32::MAX; orders];
         for (index, event) in result.trace.iter().enumerate() {
             folder.fold(&mut replay, index as u32, event);
         }
+        replay.appends_by_op = PerOp::new(orders, &folder.appends.pairs);
+        replay.ledger_by_op = PerOp::new(orders, &folder.ledger.pairs);
+        replay.shipments_by_op = PerOp::new(orders, &folder.shipments.pairs);
         replay
     }
 }
@@ -165,21 +229,32 @@ impl MessagingReplay {
 /// What the fold remembers between events.
 #[derive(Default)]
 struct Folder {
-    /// Log mode: (order, offset) → (partition, record).
-    record_at: BTreeMap<(u32, u32), (usize, usize)>,
-    /// Queue mode: the messages of each order.
-    messages_of: BTreeMap<u32, Vec<usize>>,
-    /// Delete messages in flight → the queue message they delete.
-    deletes: BTreeMap<u32, u32>,
+    orders: u32,
+    /// Log mode: the partition of each order's records (`u8::MAX`: none yet). A record's
+    /// offset is its place in its partition.
+    partition_of: Vec<u8>,
+    /// Queue mode: each order's latest message, and each message's previous one of the
+    /// same order (`u32::MAX`: none).
+    last_message_of: Vec<u32>,
+    previous_message: Vec<u32>,
+    /// Delete messages in flight (message id, queue message): a few at a time.
+    deletes: Vec<(u32, u32)>,
     /// The delete the broker just received.
     delete_received: Option<u32>,
-    /// The live recording of each (store, id).
-    live_ids: BTreeMap<(DedupScope, u32), usize>,
+    /// The live recording of each id: in the database, and in each consumer's memory.
+    live_in_database: Vec<u32>,
+    live_in_memory: BTreeMap<(u8, u32), usize>,
+    appends: Gathered,
+    ledger: Gathered,
+    shipments: Gathered,
 }
 
 impl Folder {
     fn fold(&mut self, r: &mut MessagingReplay, id: u32, event: &TraceEvent) {
         let op = event.op;
+        // Every event this fold keeps belongs to an order, except the group's and the
+        // crashes' (which may carry none).
+        let of_order = op < self.orders;
         let effect = |id_field: u32, repeat: u32| EffectRow {
             id: id_field,
             op,
@@ -189,14 +264,13 @@ impl Folder {
             time_us: event.time,
         };
         match event.detail {
-            Detail::Messaging(M::Appended { partition, offset }) => {
+            Detail::Messaging(M::Appended { partition, offset }) if of_order => {
                 r.touches.push((id, op));
-                let repeat = push_for(&mut r.appends_by_op, op, id);
+                let repeat = self.appends.push(op, id);
                 if r.queue_mode {
-                    self.messages_of
-                        .entry(op)
-                        .or_default()
-                        .push(r.messages.len());
+                    let index = r.messages.len() as u32;
+                    let previous = std::mem::replace(&mut self.last_message_of[op as usize], index);
+                    self.previous_message.push(previous);
                     r.messages.push(QueueMessage {
                         id: offset,
                         op,
@@ -207,8 +281,7 @@ impl Folder {
                         stale_deletes: Vec::new(),
                     });
                 } else if let Some(p) = r.partitions.get_mut(partition as usize) {
-                    self.record_at
-                        .insert((op, offset), (partition as usize, p.records.len()));
+                    self.partition_of[op as usize] = partition;
                     p.records.push(LogRecord {
                         offset,
                         op,
@@ -231,13 +304,19 @@ impl Folder {
                         if let Some(m) = r.messages.get_mut(at as usize) {
                             m.changes.push((id, QueueState::InFlight { consumer: c }));
                         }
-                    } else if let Some(&(p, i)) = self.record_at.get(&(op, at)) {
-                        r.partitions[p].records[i].deliveries.push((id, c));
+                    } else if let Some(record) = self
+                        .partition_of
+                        .get(op as usize)
+                        .and_then(|&p| r.partitions.get_mut(p as usize))
+                        .and_then(|p| p.records.get_mut(at as usize))
+                        .filter(|record| record.op == op)
+                    {
+                        record.deliveries.push((id, c));
                     }
                 }
                 (MessageKind::Delete, _) => {
                     self.deletes
-                        .insert(msg, value.clamp(0, u32::MAX as i64) as u32);
+                        .push((msg, value.clamp(0, u32::MAX as i64) as u32));
                 }
                 _ => {}
             },
@@ -245,7 +324,15 @@ impl Folder {
                 msg,
                 message: MessageKind::Delete,
                 ..
-            } => self.delete_received = self.deletes.remove(&msg),
+            } => self.delete_received = self.take_delete(msg),
+            // A delete lost on the way never arrives.
+            Detail::Drop {
+                msg,
+                message: MessageKind::Delete,
+                ..
+            } => {
+                self.take_delete(msg);
+            }
             Detail::Messaging(M::MessageDeleted { applied }) => {
                 let message = self.delete_received.take();
                 if let Some(m) = message.and_then(|m| r.messages.get_mut(m as usize)) {
@@ -295,32 +382,46 @@ impl Folder {
             Detail::DbWrite {
                 table: Table::Ledger,
                 ..
-            } => {
+            } if of_order => {
                 r.touches.push((id, op));
-                let repeat = push_for(&mut r.ledger_by_op, op, id);
+                let repeat = self.ledger.push(op, id);
                 r.ledger.push(effect(op, repeat));
             }
             Detail::DbWrite {
                 table: Table::Orders,
                 ..
-            } => {
+            } if of_order => {
                 r.touches.push((id, op));
-                r.order_of.entry(op).or_insert(r.orders.len());
+                let row = &mut r.order_of[op as usize];
+                if *row == u32::MAX {
+                    *row = r.orders.len() as u32;
+                }
                 r.orders.push(effect(op, 0));
             }
-            Detail::Messaging(M::Shipped { shipment }) => {
+            Detail::Messaging(M::Shipped { shipment }) if of_order => {
                 r.touches.push((id, op));
-                let repeat = push_for(&mut r.shipments_by_op, op, id);
+                let repeat = self.shipments.push(op, id);
                 r.shipments.push(effect(shipment, repeat));
             }
             Detail::Messaging(M::ShipmentDeduplicated { .. }) => r.shipments_deduplicated.push(id),
             Detail::Messaging(M::DedupCheck { seen: true }) => r.dedup_skips.push(id),
-            Detail::Messaging(M::DedupRecorded) => {
-                let scope = match event.actor {
-                    Actor::Consumer(c) => DedupScope::Consumer(c),
-                    _ => DedupScope::Database,
+            Detail::Messaging(M::DedupRecorded) if of_order => {
+                let row = r.dedup.len();
+                let (scope, previous) = match event.actor {
+                    Actor::Consumer(c) => (
+                        DedupScope::Consumer(c),
+                        self.live_in_memory.insert((c, op), row),
+                    ),
+                    _ => {
+                        let live = &mut self.live_in_database[op as usize];
+                        let previous = std::mem::replace(live, row as u32);
+                        (
+                            DedupScope::Database,
+                            (previous != u32::MAX).then_some(previous as usize),
+                        )
+                    }
                 };
-                if let Some(previous) = self.live_ids.insert((scope, op), r.dedup.len()) {
+                if let Some(previous) = previous {
                     r.dedup[previous].ended_event = Some(id);
                 }
                 r.dedup.push(DedupRow {
@@ -335,18 +436,26 @@ impl Folder {
             Detail::Messaging(M::Crash { .. }) => {
                 // A consumer's memory, and the ids in it, are gone.
                 if let Actor::Consumer(c) = event.actor {
-                    let dedup = &mut r.dedup;
-                    self.live_ids.retain(|&(scope, _), &mut row| {
-                        let lost = scope == DedupScope::Consumer(c);
-                        if lost {
-                            dedup[row].ended_event = Some(id);
+                    let lost: Vec<(u8, u32)> = self
+                        .live_in_memory
+                        .range((c, 0)..=(c, u32::MAX))
+                        .map(|(&key, _)| key)
+                        .collect();
+                    for key in lost {
+                        if let Some(row) = self.live_in_memory.remove(&key) {
+                            r.dedup[row].ended_event = Some(id);
                         }
-                        !lost
-                    });
+                    }
                 }
             }
             _ => {}
         }
+    }
+
+    /// The queue message a delete message is about, forgotten once it arrived or was lost.
+    fn take_delete(&mut self, msg: u32) -> Option<u32> {
+        let i = self.deletes.iter().position(|&(m, _)| m == msg)?;
+        Some(self.deletes.swap_remove(i).1)
     }
 
     /// The message of order `op` that has had `receives` receives and is in flight (or
@@ -358,7 +467,13 @@ impl Folder {
         receives: u8,
         in_flight: bool,
     ) -> Option<usize> {
-        self.messages_of.get(&op)?.iter().copied().find(|&m| {
+        let mut m = *self.last_message_of.get(op as usize)?;
+        std::iter::from_fn(|| {
+            let here = (m != u32::MAX).then_some(m as usize)?;
+            m = self.previous_message[here];
+            Some(here)
+        })
+        .find(|&m| {
             let message = &r.messages[m];
             let state = message.changes.last().map(|&(_, s)| s);
             let received = message
@@ -570,10 +685,7 @@ impl MessagingReplay {
     /// Copies of `op`'s event in the broker, ledger rows and shipments after `cursor` events.
     pub fn effects_of(&self, op: u32, cursor: usize) -> (u32, u32, u32) {
         let cursor = self.happened(cursor);
-        let count = |map: &BTreeMap<u32, Vec<u32>>| {
-            map.get(&op)
-                .map_or(0, |events| before(events, cursor) as u32)
-        };
+        let count = |lists: &PerOp| before(lists.of(op), cursor) as u32;
         (
             count(&self.appends_by_op),
             count(&self.ledger_by_op),
@@ -599,7 +711,10 @@ impl MessagingReplay {
         let rows = ops
             .iter()
             .rev()
-            .filter_map(|op| self.order_of.get(op).map(|&i| self.orders[i]))
+            .filter_map(|&op| {
+                let row = *self.order_of.get(op as usize)?;
+                self.orders.get(row as usize).copied()
+            })
             .map(|row| {
                 let (copies, ledger_rows, shipments) = self.effects_of(row.op, cursor);
                 OrderAt {

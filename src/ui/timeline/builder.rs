@@ -208,6 +208,7 @@ pub struct TimelineBuilder<'a> {
     /// Arrows waiting for their end, by message id and kind: a request and its forward
     /// from the balancer share the message id.
     open: HashMap<(u32, Discriminant<MessageKind>), usize, BuildIdHasher>,
+    marks_drawn: u64,
     /// Events folded so far.
     next: usize,
 }
@@ -272,6 +273,7 @@ impl<'a> TimelineBuilder<'a> {
             marks: Vec::new(),
             arrow_ends: Vec::new(),
             open: HashMap::with_hasher(BuildIdHasher),
+            marks_drawn: 0,
             next: 0,
         }
     }
@@ -293,6 +295,7 @@ impl<'a> TimelineBuilder<'a> {
                 mark_kind(&event.detail),
                 self.lane_of.get(mark_actor(event)),
             ) {
+                self.marks_drawn |= mark.bit();
                 self.marks.push(Mark {
                     lane,
                     time_us: event.time,
@@ -388,6 +391,7 @@ impl<'a> TimelineBuilder<'a> {
             marks: self.marks,
             arrow_ends: self.arrow_ends,
             end_us: self.result.virtual_time_us,
+            marks_drawn: self.marks_drawn,
             messaging: (self.result.scenario.workload == Workload::Events)
                 .then_some(self.result.scenario.messaging.mode),
         }
