@@ -11,7 +11,7 @@ use super::{num, LEGEND_COLUMN, LEGEND_ROW};
 
 /// Message colours (as the light theme's), dash patterns, arrowhead ids and meanings, by
 /// CSS class: the HTTP workloads' first, then the events workload's.
-pub(super) const MESSAGE_LOOKS: [(&str, &str, &str, &str, &str); 13] = [
+pub(super) const MESSAGE_LOOKS: [Look; 13] = [
     ("msg-request", "#0072b2", "", "h0", "request"),
     ("msg-ok", "#007a58", "", "h1", "2xx response"),
     ("msg-error", "#c24f00", "7 3", "h2", "error response"),
@@ -32,9 +32,19 @@ pub(super) const MESSAGE_LOOKS: [(&str, &str, &str, &str, &str); 13] = [
     ),
     ("msg-ship", "#a86f00", "9 2 2 2", "h12", "warehouse call"),
 ];
-/// The HTTP workloads' message looks and the events workload's.
-const HTTP_LOOKS: (usize, usize) = (0, 6);
-const EVENT_LOOKS: (usize, usize) = (6, 13);
+/// The message looks of the HTTP workloads, and of the events workload with a log or a
+/// queue (indices into [`MESSAGE_LOOKS`]).
+const HTTP_LOOKS: [usize; 6] = [0, 1, 2, 3, 4, 5];
+const LOG_LOOKS: [usize; 5] = [6, 7, 8, 9, 12];
+const QUEUE_LOOKS: [usize; 6] = [6, 7, 8, 10, 11, 12];
+/// Class, colour, dash pattern, arrowhead id and meaning of a message look.
+type Look = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 /// Light orange behind the selected anomaly's causal chain (no transparency, so viewers agree).
 pub(super) const CHAIN_COLOUR: &str = "#f6c6a0";
 
@@ -236,8 +246,8 @@ const QUEUE_MARK_LABELS: [(&str, &str); 17] = [
 /// workload).
 #[derive(Clone, Copy)]
 pub(super) struct Palette {
-    /// The first and past-the-last of its [`MESSAGE_LOOKS`].
-    looks: (usize, usize),
+    /// Its message looks (indices into [`MESSAGE_LOOKS`]).
+    looks: &'static [usize],
     marks: &'static [(&'static str, &'static str)],
     events: bool,
     queue: bool,
@@ -247,7 +257,7 @@ impl Palette {
     pub(super) fn of(timeline: &Timeline) -> Palette {
         match timeline.messaging {
             None => Palette {
-                looks: HTTP_LOOKS,
+                looks: &HTTP_LOOKS,
                 marks: &MARK_LABELS,
                 events: false,
                 queue: false,
@@ -255,7 +265,7 @@ impl Palette {
             Some(mode) => {
                 let queue = mode == BrokerMode::Queue;
                 Palette {
-                    looks: EVENT_LOOKS,
+                    looks: if queue { &QUEUE_LOOKS } else { &LOG_LOOKS },
                     marks: if queue {
                         &QUEUE_MARK_LABELS
                     } else {
@@ -268,18 +278,8 @@ impl Palette {
         }
     }
 
-    fn looks(
-        &self,
-    ) -> impl Iterator<
-        Item = &'static (
-            &'static str,
-            &'static str,
-            &'static str,
-            &'static str,
-            &'static str,
-        ),
-    > {
-        MESSAGE_LOOKS[self.looks.0..self.looks.1].iter()
+    fn looks(&self) -> impl Iterator<Item = &'static Look> {
+        self.looks.iter().map(|&i| &MESSAGE_LOOKS[i])
     }
 
     /// The legend lists shape `id`.
@@ -460,7 +460,7 @@ pub(super) fn legend(out: &mut String, palette: Palette, top: f64, columns: usiz
 
 /// How many entries the legend has, to make room for it.
 pub(super) fn legend_entries(palette: Palette, chain: bool) -> usize {
-    palette.looks.1 - palette.looks.0
+    palette.looks.len()
         + 2
         + usize::from(!palette.events)
         + palette.marks.len()
