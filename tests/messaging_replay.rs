@@ -306,3 +306,23 @@ fn the_run_totals_count_redeliveries_and_stale_acknowledgements() {
         "the first receiver's late delete is stale"
     );
 }
+
+#[test]
+fn a_lost_event_shows_in_the_orders_table_when_its_redelivery_is_skipped() {
+    use idempotency_lab::sim::oracle::AnomalyKind;
+    let result = run_preset("dedup-before-processing");
+    let replay = MessagingReplay::new(&result);
+    let lost = result
+        .anomalies
+        .iter()
+        .find(|a| a.kind == AnomalyKind::LostEvent)
+        .expect("a lost event");
+    let cursor = *lost.events.iter().max().expect("a chain") as usize + 1;
+    let orders = replay.orders_at(cursor, 8);
+    let order = orders
+        .rows
+        .iter()
+        .find(|o| o.row.op == lost.op)
+        .expect("the order whose redelivery was just skipped is shown");
+    assert!(order.copies >= 1 && order.ledger_rows == 0, "{order:?}");
+}

@@ -57,7 +57,7 @@ fn partition_card(run: &RunView, p: &PartitionAt) -> Html {
         html! {
             <tr key={r.offset} class={classes!((r.repeat > 0).then_some("row-bad"))}>
                 <td>{ r.offset }</td>
-                <td>{ op_label(run, r.op) }if r.repeat > 0 { { badge("2nd copy", "badge-bad") } }</td>
+                <td>{ op_label(run, r.op) }if r.repeat > 0 { { badge("again", "badge-bad") } }</td>
                 <td>{ state }</td>
                 <td>{ count(r.deliveries, "badge-warn") }</td>
             </tr>
@@ -79,7 +79,7 @@ fn partition_card(run: &RunView, p: &PartitionAt) -> Html {
         ));
     }
     table_card_with(
-        "scrolls",
+        "wraps",
         &format!("Log · partition {}", p.partition),
         note,
         &["offset", "order", "state", "reads"],
@@ -101,7 +101,7 @@ fn queue_card(run: &RunView, replay: &MessagingReplay, cursor: usize) -> Html {
         html! {
             <tr key={m.id} class={classes!((m.repeat > 0).then_some("row-bad"))}>
                 <td>{ m.id }</td>
-                <td>{ op_label(run, m.op) }if m.repeat > 0 { { badge("2nd copy", "badge-bad") } }</td>
+                <td>{ op_label(run, m.op) }if m.repeat > 0 { { badge("again", "badge-bad") } }</td>
                 <td>{ state }if m.stale_deletes > 0 { { badge("stale delete", "badge-muted") } }</td>
                 <td>{ match m.state {
                     QueueState::InFlight { consumer } => format!("consumer {}", consumer + 1),
@@ -121,7 +121,7 @@ fn queue_card(run: &RunView, replay: &MessagingReplay, cursor: usize) -> Html {
     );
     // The queue is the run's main table: it takes the grid's whole width.
     table_card_with(
-        "scrolls wide",
+        "wraps wide",
         "Queue",
         note,
         &["id", "order", "state", "held by", "receives"],
@@ -144,7 +144,7 @@ fn ledger_card(run: &RunView, replay: &MessagingReplay, cursor: usize) -> Html {
         note.push_str(&format!(", {} repeated", thousands(ledger.repeated as u64)));
     }
     table_card_with(
-        "scrolls",
+        "wraps",
         "Ledger",
         note,
         &["order", "applied by", "at"],
@@ -178,7 +178,7 @@ fn shipments_card(run: &RunView, replay: &MessagingReplay, cursor: usize) -> Htm
         ));
     }
     table_card_with(
-        "scrolls",
+        "wraps",
         "Warehouse shipments",
         note,
         &["id", "order", "asked by", "at"],
@@ -216,7 +216,7 @@ fn dedup_card(run: &RunView, replay: &MessagingReplay, cursor: usize, time_us: u
         things(skipped, "duplicate", "duplicates"),
     );
     table_card_with(
-        "scrolls",
+        "wraps",
         "Dedup store",
         note,
         if in_memory {
@@ -229,21 +229,37 @@ fn dedup_card(run: &RunView, replay: &MessagingReplay, cursor: usize, time_us: u
     )
 }
 
-fn outbox_card(run: &RunView, cursor: usize, time_us: u64) -> Html {
-    let tables = run.replay.tables_at(cursor, time_us, RECENT_ROWS);
-    let rows = tables
-        .outbox
+fn outbox_card(run: &RunView, cursor: usize) -> Html {
+    let outbox = &run.replay.outbox;
+    let happened = |event: u32| (event as usize) < cursor;
+    let total = outbox.partition_point(|r| happened(r.created_event));
+    let sent = |r: &crate::sim::replay::OutboxRow| r.sent_event.is_some_and(happened);
+    let pending = outbox[..total].iter().filter(|r| !sent(r)).count();
+    // The rows from the oldest not yet sent: the relay's next work, and a row it published
+    // but did not mark sent (it crashed in between), which it will publish again.
+    let first_pending = outbox[..total]
+        .iter()
+        .position(|r| !sent(r))
+        .unwrap_or(total);
+    let start = first_pending.min(total.saturating_sub(RECENT_ROWS));
+    let shown = &outbox[start..(start + RECENT_ROWS).min(total)];
+    let copies = |r: &crate::sim::replay::OutboxRow| run.messaging.effects_of(r.op, cursor).0;
+    let unmarked = outbox[..total]
+        .iter()
+        .filter(|r| !sent(r) && copies(r) > 0)
+        .count();
+    let rows = shown
         .iter()
         .rev()
-        .map(|(row, sent)| {
-            let (copies, ..) = run.messaging.effects_of(row.op, cursor);
-            let state = match (*sent, copies) {
+        .map(|row| {
+            let copies = copies(row);
+            let state = match (sent(row), copies) {
                 (true, _) => badge("sent", "badge-ok"),
                 (false, 0) => badge("pending", "badge-warn"),
                 (false, _) => badge("published", "badge-bad"),
             };
             html! {
-                <tr key={row.created_event}>
+                <tr key={row.created_event} class={classes!((!sent(row) && copies > 0).then_some("row-bad"))}>
                     <td>{ row.id }</td>
                     <td>{ op_label(run, row.op) }</td>
                     <td>{ state }</td>
@@ -252,18 +268,20 @@ fn outbox_card(run: &RunView, cursor: usize, time_us: u64) -> Html {
             }
         })
         .collect::<Html>();
-    // A row the relay published but did not mark sent (it crashed in between) is published
-    // again after its restart.
-    let unmarked = run.replay.outbox[..tables.outbox_total]
-        .iter()
-        .filter(|r| r.sent_event.is_none_or(|e| e as usize >= cursor))
-        .filter(|r| run.messaging.effects_of(r.op, cursor).0 > 0)
-        .count();
-    let mut note = format!(
-        "{}, {} pending",
-        shown_of(tables.outbox.len(), tables.outbox_total),
-        thousands(tables.outbox_pending as u64)
-    );
+    let mut note = if shown.len() < total {
+        format!(
+            "{} rows, {} shown from the oldest pending, {} pending",
+            thousands(total as u64),
+            shown.len(),
+            thousands(pending as u64)
+        )
+    } else {
+        format!(
+            "{}, {} pending",
+            shown_of(shown.len(), total),
+            thousands(pending as u64)
+        )
+    };
     if unmarked > 0 {
         note.push_str(&format!(
             " ({} published but not marked sent)",
@@ -271,7 +289,7 @@ fn outbox_card(run: &RunView, cursor: usize, time_us: u64) -> Html {
         ));
     }
     table_card_with(
-        "scrolls",
+        "wraps",
         "Outbox",
         note,
         &[
@@ -285,7 +303,7 @@ fn outbox_card(run: &RunView, cursor: usize, time_us: u64) -> Html {
             },
         ],
         rows,
-        tables.outbox.is_empty(),
+        shown.is_empty(),
     )
 }
 
@@ -317,7 +335,7 @@ fn orders_card(run: &RunView, replay: &MessagingReplay, cursor: usize) -> Html {
         format!("{} placed", thousands(orders.total as u64))
     };
     table_card_with(
-        "scrolls",
+        "wraps",
         "Orders",
         note,
         &[
@@ -350,7 +368,7 @@ pub fn messaging_tables(run: &RunView, cursor: usize, time_us: u64) -> Html {
             { ledger_card(run, replay, cursor) }
             { shipments_card(run, replay, cursor) }
             if protections.dedup_store.enabled { { dedup_card(run, replay, cursor, time_us) } }
-            if protections.outbox { { outbox_card(run, cursor, time_us) } }
+            if protections.outbox { { outbox_card(run, cursor) } }
             { orders_card(run, replay, cursor) }
         </>
     }

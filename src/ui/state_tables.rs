@@ -68,8 +68,8 @@ pub(super) fn table_card(
     table_card_with("", title, note, headers, rows, empty)
 }
 
-/// A table card with more classes: `wide` spans the grid, `scrolls` scrolls sideways
-/// rather than cut a table too wide for it.
+/// A table card with more classes: `wide` spans the grid, `wraps` lets cells wrap and
+/// scrolls a table still too wide rather than cut it.
 pub(super) fn table_card_with(
     class: &'static str,
     title: &str,

@@ -122,7 +122,8 @@ pub struct MessagingReplay {
     pub appends_by_op: PerOp,
     pub ledger_by_op: PerOp,
     pub shipments_by_op: PerOp,
-    /// (event, order) of every event that placed, appended, applied or shipped an order.
+    /// (event, order) of every event that changed what became of an order's event (see
+    /// `touches_order`).
     pub touches: Vec<(u32, u32)>,
     /// Each order's row in `orders` (`u32::MAX`: not placed).
     pub order_of: Vec<u32>,
@@ -226,6 +227,31 @@ impl MessagingReplay {
     }
 }
 
+/// Whether an event of an order changes what became of its event: placed, published or
+/// recognised, handed to a consumer, checked, recorded, applied, shipped, crashed on,
+/// made visible again, deleted or dead-lettered. The orders table shows the latest.
+fn touches_order(detail: &Detail) -> bool {
+    match detail {
+        Detail::Send { message, .. } => *message == MessageKind::Record,
+        Detail::DbWrite { table, .. } => matches!(table, Table::Ledger | Table::Orders),
+        Detail::Messaging(m) => matches!(
+            m,
+            M::Appended { .. }
+                | M::PublishDeduplicated { .. }
+                | M::PublishAbandoned
+                | M::VisibilityExpired { .. }
+                | M::DeadLettered { .. }
+                | M::MessageDeleted { .. }
+                | M::DedupCheck { .. }
+                | M::DedupRecorded
+                | M::Shipped { .. }
+                | M::ShipmentDeduplicated { .. }
+                | M::Crash { .. }
+        ),
+        _ => false,
+    }
+}
+
 /// What the fold remembers between events.
 #[derive(Default)]
 struct Folder {
@@ -255,6 +281,9 @@ impl Folder {
         // Every event this fold keeps belongs to an order, except the group's and the
         // crashes' (which may carry none).
         let of_order = op < self.orders;
+        if of_order && touches_order(&event.detail) {
+            r.touches.push((id, op));
+        }
         let effect = |id_field: u32, repeat: u32| EffectRow {
             id: id_field,
             op,
@@ -265,7 +294,6 @@ impl Folder {
         };
         match event.detail {
             Detail::Messaging(M::Appended { partition, offset }) if of_order => {
-                r.touches.push((id, op));
                 let repeat = self.appends.push(op, id);
                 if r.queue_mode {
                     let index = r.messages.len() as u32;
@@ -383,7 +411,6 @@ impl Folder {
                 table: Table::Ledger,
                 ..
             } if of_order => {
-                r.touches.push((id, op));
                 let repeat = self.ledger.push(op, id);
                 r.ledger.push(effect(op, repeat));
             }
@@ -391,7 +418,6 @@ impl Folder {
                 table: Table::Orders,
                 ..
             } if of_order => {
-                r.touches.push((id, op));
                 let row = &mut r.order_of[op as usize];
                 if *row == u32::MAX {
                     *row = r.orders.len() as u32;
@@ -399,7 +425,6 @@ impl Folder {
                 r.orders.push(effect(op, 0));
             }
             Detail::Messaging(M::Shipped { shipment }) if of_order => {
-                r.touches.push((id, op));
                 let repeat = self.shipments.push(op, id);
                 r.shipments.push(effect(shipment, repeat));
             }
@@ -694,7 +719,7 @@ impl MessagingReplay {
     }
 
     /// The orders placed before the cursor, `limit` of them: those whose event something
-    /// happened to most recently (placed, published, applied or shipped), oldest first.
+    /// happened to most recently (see `touches_order`), oldest first.
     pub fn orders_at(&self, cursor: usize, limit: usize) -> Recent<OrderAt> {
         let happened = self.happened(cursor);
         let total = self.orders.partition_point(|r| r.event < happened);
