@@ -521,6 +521,7 @@ pub struct LogRecordAt {
     pub repeat: u32,
     /// Below the partition's committed offset.
     pub committed: bool,
+    /// Times the broker handed it to a consumer, and the last one it went to.
     pub deliveries: u32,
     pub last_consumer: Option<u8>,
 }
