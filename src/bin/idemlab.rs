@@ -1,7 +1,13 @@
 //! `idemlab`: run Idempotency Lab scenarios natively, for sweeps and benchmarks.
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "idemlab/analysis.rs"]
+mod analysis;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use super::analysis;
+
     /// `println!` that ignores a closed pipe (`idemlab keys | head`) instead of panicking.
     macro_rules! out {
         ($($arg:tt)*) => {{
@@ -22,6 +28,7 @@ mod cli {
     use idempotency_lab::sim::config::{self, KnobKind, Scenario, Workload, KNOBS};
     use idempotency_lab::sim::report::Summary;
     use idempotency_lab::sim::scenarios::{preset, presets};
+    use idempotency_lab::sim::sweep::SweepSpec;
     use idempotency_lab::sim::trace::json::{write_trace, TraceHeader};
 
     /// Deterministic simulator of retries, lossy networks and idempotency protections.
@@ -36,6 +43,53 @@ mod cli {
     enum Format {
         Text,
         Json,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum TableFormat {
+        Csv,
+        Json,
+    }
+
+    /// The scenario a command starts from: a preset or a file, a seed, overrides.
+    #[derive(clap::Args)]
+    struct Base {
+        /// A named preset (see `idemlab presets`).
+        #[arg(long, conflicts_with = "config", required_unless_present = "config")]
+        preset: Option<String>,
+        /// A scenario JSON file: one JSON object, at most 256 KB.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The seed (overrides the preset's or file's), 0 to 18446744073709551615.
+        #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+        seed: Option<u64>,
+        /// Override a setting (repeatable), as for `idemlab run`.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    }
+
+    impl Base {
+        fn scenario(&self) -> Result<Scenario, String> {
+            let mut scenario = load(self.preset.as_deref(), self.config.as_deref())?;
+            if let Some(seed) = self.seed {
+                scenario.seed = seed;
+            }
+            for assignment in &self.set {
+                scenario = scenario.with_override(assignment)?;
+            }
+            Ok(scenario)
+        }
+    }
+
+    /// A preset by name or a scenario file.
+    fn load(name: Option<&str>, config: Option<&Path>) -> Result<Scenario, String> {
+        match (name, config) {
+            (Some(name), _) => Ok(preset(name)
+                .ok_or_else(|| format!("no preset named '{name}' (run `idemlab presets`)"))?
+                .scenario),
+            (None, Some(path)) => read_config(path),
+            (None, None) => Err("give --preset NAME or --config FILE".into()),
+        }
     }
 
     #[derive(Subcommand)]
@@ -70,6 +124,46 @@ mod cli {
             /// Write the full trace as JSON to this file (max_events at most 3000000).
             #[arg(long)]
             trace: Option<PathBuf>,
+        },
+        /// List the named protection sets that sweep and compare take.
+        Protections {
+            #[arg(long, value_enum, default_value = "text")]
+            format: Format,
+        },
+        /// Sweep one numeric setting over a range under up to 4 protection sets, several
+        /// seeds per point; prints the anomaly rate per 1,000 operations and the costs.
+        Sweep {
+            #[command(flatten)]
+            base: Base,
+            /// The setting to sweep, e.g. network.response_loss (see `idemlab keys`).
+            #[arg(long)]
+            knob: String,
+            #[arg(long, allow_negative_numbers = true)]
+            from: f64,
+            #[arg(long, allow_negative_numbers = true)]
+            to: f64,
+            /// Points from --from to --to, both included (1 to 100).
+            #[arg(long, default_value_t = 11)]
+            steps: u32,
+            /// Seeds per point, from the scenario's seed on (1 to 1000).
+            #[arg(long, default_value_t = 10)]
+            seeds: u32,
+            /// Comma-separated protection sets (see `idemlab protections`), 1 to 4.
+            #[arg(long, value_delimiter = ',', default_value = "none,full")]
+            protections: Vec<String>,
+            #[arg(long, value_enum, default_value = "csv")]
+            format: TableFormat,
+        },
+        /// Run one seed under two protection sets and print them side by side.
+        Compare {
+            #[command(flatten)]
+            base: Base,
+            #[arg(long)]
+            a: String,
+            #[arg(long)]
+            b: String,
+            #[arg(long, value_enum, default_value = "text")]
+            format: Format,
         },
     }
 
@@ -267,17 +361,7 @@ mod cli {
                 format,
                 trace,
             } => {
-                let mut scenario = match (name, config) {
-                    (Some(name), _) => {
-                        preset(&name)
-                            .ok_or_else(|| {
-                                format!("no preset named '{name}' (run `idemlab presets`)")
-                            })?
-                            .scenario
-                    }
-                    (None, Some(path)) => read_config(&path)?,
-                    (None, None) => return Err("give --preset NAME or --config FILE".into()),
-                };
+                let mut scenario = load(name.as_deref(), config.as_deref())?;
                 if let Some(seed) = seed {
                     scenario.seed = seed;
                 }
@@ -329,6 +413,39 @@ mod cli {
                     ),
                     Format::Text => print_text(&summary),
                 }
+                Ok(())
+            }
+            Command::Protections { format } => {
+                out!(
+                    "{}",
+                    analysis::list_protections(matches!(format, Format::Json))?
+                );
+                Ok(())
+            }
+            Command::Sweep {
+                base,
+                knob,
+                from,
+                to,
+                steps,
+                seeds,
+                protections,
+                format,
+            } => {
+                let sets: Vec<&str> = protections.iter().map(|s| s.trim()).collect();
+                let spec = SweepSpec::new(base.scenario()?, &knob, from, to, steps, seeds, &sets)?;
+                out!(
+                    "{}",
+                    analysis::sweep(&spec, matches!(format, TableFormat::Json))?
+                );
+                Ok(())
+            }
+            Command::Compare { base, a, b, format } => {
+                let scenario = base.scenario()?;
+                out!(
+                    "{}",
+                    analysis::compare(&scenario, &a, &b, matches!(format, Format::Json))?
+                );
                 Ok(())
             }
         }

@@ -14,6 +14,7 @@ pub mod messaging;
 pub mod oracle;
 pub mod outcomes;
 pub mod progress;
+pub mod protection_sets;
 pub mod protections;
 pub mod queue;
 pub mod replay;
@@ -24,6 +25,7 @@ pub mod rng;
 pub mod scenarios;
 pub mod steps;
 pub mod stores;
+pub mod sweep;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod trace;
