@@ -252,7 +252,10 @@ fn every_kind_of_detail_survives_the_trip() {
                 generation: u32::MAX,
                 reason: RebalanceReason::SessionTimeout,
             },
-            MessagingDetail::DeadLettered { receives: u8::MAX },
+            MessagingDetail::DeadLettered {
+                message: u32::MAX,
+                receives: u8::MAX,
+            },
             MessagingDetail::Crash {
                 point: MessagingCrashPoint::ConsumerAfterApply,
             },

@@ -244,7 +244,7 @@ pub fn app() -> Html {
             <header class="app-header">
                 <div class="title-block">
                     <h1>{ "Idempotency Lab" }</h1>
-                    <p class="tagline">{ "Watch retries turn into double charges — and see which protection stops them." }</p>
+                    <p class="tagline">{ "Watch retries and redeliveries turn into double charges and duplicate events — and see which protection stops them." }</p>
                 </div>
                 <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
                     presentation={state.presentation} {on_notify} {on_import} {on_help} {on_present}

@@ -54,24 +54,28 @@ pub fn describe_messaging(
         MessagingDetail::Assigned { partition, offset } => format!(
             "{who} takes partition {partition} and resumes at offset {offset}, the last committed"
         ),
-        MessagingDetail::VisibilityExpired { receives } => format!(
+        MessagingDetail::VisibilityExpired { receives, .. } => format!(
             "the visibility timeout of{op} runs out after {receives} receive{}: it is visible again",
             plural(receives as u32)
         ),
-        MessagingDetail::DeadLettered { receives } => format!(
+        MessagingDetail::DeadLettered { receives, .. } => format!(
             "the queue moves{op} to the dead-letter queue after {receives} receive{}",
             plural(receives as u32)
         ),
-        MessagingDetail::MessageDeleted { applied: true } => {
+        MessagingDetail::MessageDeleted { applied: true, .. } => {
             format!("the queue deletes{op}")
         }
-        MessagingDetail::MessageDeleted { applied: false } => format!(
+        MessagingDetail::MessageDeleted { applied: false, .. } => format!(
             "{peer}'s delete of{op} no longer applies: the message was received again since"
         ),
-        MessagingDetail::DedupCheck { seen: true } => {
+        MessagingDetail::DedupCheck {
+            seen: true,
+            in_transaction: true,
+        } => format!("the ledger transaction's insert of{op}'s id fails: the dedup store has it, so the transaction rolls back"),
+        MessagingDetail::DedupCheck { seen: true, .. } => {
             format!("the dedup store has{op}'s id: {peer} skips it as processed")
         }
-        MessagingDetail::DedupCheck { seen: false } => {
+        MessagingDetail::DedupCheck { seen: false, .. } => {
             format!("the dedup store does not have{op}'s id")
         }
         MessagingDetail::DedupRecorded => format!("the dedup store records{op}'s id"),

@@ -468,7 +468,7 @@ pub fn choice_label(value: &str) -> Option<&'static str> {
         "checkout" => "Checkout",
         "wallet" => "Wallet",
         "profile" => "Profile",
-        "events" => "Events (broker and consumers)",
+        "events" => "Events (messaging)",
         "log" => "Partitioned log (Kafka)",
         "queue" => "Queue (SQS)",
         "before_processing" => "Before processing",

@@ -75,7 +75,7 @@ impl MessagingCrashPoint {
                 "after the warehouse shipped, before the ledger transaction"
             }
             MessagingCrashPoint::ConsumerAfterApply => {
-                "after the ledger transaction, before acknowledging the message"
+                "after the ledger transaction, before committing its offset or deleting the message"
             }
         }
     }

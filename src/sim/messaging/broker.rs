@@ -210,6 +210,7 @@ impl Broker {
                 self.queue.dead_letters += 1;
                 let op = message.op;
                 let detail = M::DeadLettered {
+                    message: id,
                     receives: receives - 1,
                 };
                 let event = out.event(Actor::Broker, Actor::Nobody, op, Detail::Messaging(detail));
@@ -276,7 +277,7 @@ impl Broker {
         if applied {
             m.state = MessageState::Deleted;
         }
-        let detail = M::MessageDeleted { applied };
+        let detail = M::MessageDeleted { message, applied };
         let event = out.event(
             Actor::Broker,
             envelope.from,
@@ -312,6 +313,7 @@ impl Broker {
         }
         self.queue.make_visible(message);
         let detail = M::VisibilityExpired {
+            message,
             receives: m.receives,
         };
         let event = out.event(

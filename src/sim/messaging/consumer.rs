@@ -143,7 +143,10 @@ pub fn on_record(c: &mut Consumer, db: &mut Database, envelope: &Envelope, out: 
             lane,
             c.actor(),
             op,
-            Detail::Messaging(M::DedupCheck { seen }),
+            Detail::Messaging(M::DedupCheck {
+                seen,
+                in_transaction: false,
+            }),
         );
         if seen {
             out.fact(
@@ -294,7 +297,10 @@ fn apply(c: &mut Consumer, db: &mut Database, work: Work, out: &mut Out) -> Next
     {
         // The processed_messages insert fails on its primary key: the transaction,
         // ledger row included, rolls back.
-        let detail = Detail::Messaging(M::DedupCheck { seen: true });
+        let detail = Detail::Messaging(M::DedupCheck {
+            seen: true,
+            in_transaction: true,
+        });
         let event = out.event(Actor::Database, c.actor(), op, detail);
         out.fact(
             Fact::DedupSkipped {

@@ -100,7 +100,7 @@ pub fn on_heartbeat_due(c: &mut Consumer, op: u32, delivery: u32, out: &mut Out)
         MsgLink::Broker,
         delivery_identity(work.op, work.delivery, 4 + out.now),
         body,
-        0,
+        work.offset as i64,
     );
     let consumer = c.index;
     let beat = Event::HeartbeatDue {

@@ -18,6 +18,8 @@ pub struct Database {
     pub outbox: Vec<OutboxRow>,
     pub ledger_rows: Vec<u8>,
     pub ledger_total: u64,
+    /// Orders with at least one ledger row: how far the consumers have got.
+    pub applied_orders: u64,
     /// `processed_messages`: message id → when it was recorded.
     pub processed: BTreeMap<u32, u64>,
 }
@@ -54,6 +56,7 @@ impl Database {
     /// Add a ledger row for `op`; returns how many it has now.
     pub fn apply(&mut self, op: u32) -> u8 {
         let rows = &mut self.ledger_rows[op as usize];
+        self.applied_orders += (*rows == 0) as u64;
         *rows = rows.saturating_add(1);
         self.ledger_total += 1;
         *rows

@@ -181,14 +181,20 @@ fn visibility_timeout_redelivers_and_an_old_receipt_no_longer_deletes() {
         },
     };
     broker.on_delete(&stale, &mut out);
-    assert!(details(out.sinks).contains(&M::MessageDeleted { applied: false }));
+    assert!(details(out.sinks).contains(&M::MessageDeleted {
+        message: 0,
+        applied: false
+    }));
     // A third receive is past max_receive_count: the dead-letter queue takes it.
     out.now = 2_000;
     broker.on_visibility_deadline(0, 2, &mut out);
     broker.waiting[0] = true;
     broker.pump(&mut out);
     assert_eq!(received(out.sinks), vec![]);
-    assert!(details(out.sinks).contains(&M::DeadLettered { receives: 2 }));
+    assert!(details(out.sinks).contains(&M::DeadLettered {
+        message: 0,
+        receives: 2
+    }));
 }
 
 #[test]
@@ -314,7 +320,10 @@ fn a_consumer_skips_a_message_its_dedup_store_has_and_polls_only_after_its_commi
         on_record(&mut consumer, &mut db, &record, &mut out),
         Next::Busy
     );
-    assert!(details(out.sinks).contains(&M::DedupCheck { seen: true }));
+    assert!(details(out.sinks).contains(&M::DedupCheck {
+        seen: true,
+        in_transaction: false
+    }));
     assert_eq!(db.ledger_rows[5], 0, "not applied again");
     assert_eq!(
         on_commit_answered(&mut consumer, 5, 2),

@@ -76,7 +76,8 @@ pub fn run(
         }
         if sinks.trace.count >= next_report {
             next_report = sinks.trace.count.saturating_add(every);
-            let ended = actors.db.ledger_total;
+            // Orders applied at least once: a duplicate does not count twice.
+            let ended = actors.db.applied_orders;
             if observe(Progress {
                 events: sinks.trace.count,
                 operations_ended: ended,

@@ -209,7 +209,6 @@ impl MessagingReplay {
         let mut folder = Folder {
             orders: orders as u32,
             partition_of: vec![u8::MAX; orders],
-            last_message_of: vec![u32::MAX; orders],
             live_in_database: vec![u32::MAX; orders],
             appends: gathered(),
             ledger: gathered(),
@@ -259,14 +258,6 @@ struct Folder {
     /// Log mode: the partition of each order's records (`u8::MAX`: none yet). A record's
     /// offset is its place in its partition.
     partition_of: Vec<u8>,
-    /// Queue mode: each order's latest message, and each message's previous one of the
-    /// same order (`u32::MAX`: none).
-    last_message_of: Vec<u32>,
-    previous_message: Vec<u32>,
-    /// Delete messages in flight (message id, queue message): a few at a time.
-    deletes: Vec<(u32, u32)>,
-    /// The delete the broker just received.
-    delete_received: Option<u32>,
     /// The live recording of each id: in the database, and in each consumer's memory.
     live_in_database: Vec<u32>,
     live_in_memory: BTreeMap<(u8, u32), usize>,
@@ -296,9 +287,6 @@ impl Folder {
             Detail::Messaging(M::Appended { partition, offset }) if of_order => {
                 let repeat = self.appends.push(op, id);
                 if r.queue_mode {
-                    let index = r.messages.len() as u32;
-                    let previous = std::mem::replace(&mut self.last_message_of[op as usize], index);
-                    self.previous_message.push(previous);
                     r.messages.push(QueueMessage {
                         id: offset,
                         op,
@@ -322,11 +310,11 @@ impl Folder {
             }
             Detail::Messaging(M::PublishDeduplicated { .. }) => r.publishes_deduplicated.push(id),
             Detail::Send {
-                msg,
-                message,
+                message: MessageKind::Record,
                 value,
-            } => match (message, event.peer) {
-                (MessageKind::Record, Actor::Consumer(c)) => {
+                ..
+            } => {
+                if let Actor::Consumer(c) = event.peer {
                     let at = value.clamp(0, u32::MAX as i64) as u32;
                     if r.queue_mode {
                         if let Some(m) = r.messages.get_mut(at as usize) {
@@ -342,28 +330,10 @@ impl Folder {
                         record.deliveries.push((id, c));
                     }
                 }
-                (MessageKind::Delete, _) => {
-                    self.deletes
-                        .push((msg, value.clamp(0, u32::MAX as i64) as u32));
-                }
-                _ => {}
-            },
-            Detail::Deliver {
-                msg,
-                message: MessageKind::Delete,
-                ..
-            } => self.delete_received = self.take_delete(msg),
-            // A delete lost on the way never arrives.
-            Detail::Drop {
-                msg,
-                message: MessageKind::Delete,
-                ..
-            } => {
-                self.take_delete(msg);
             }
-            Detail::Messaging(M::MessageDeleted { applied }) => {
-                let message = self.delete_received.take();
-                if let Some(m) = message.and_then(|m| r.messages.get_mut(m as usize)) {
+            // Queue messages are numbered in the order they were sent, as `r.messages` is.
+            Detail::Messaging(M::MessageDeleted { message, applied }) => {
+                if let Some(m) = r.messages.get_mut(message as usize) {
                     if applied {
                         m.changes.push((id, QueueState::Deleted));
                     } else {
@@ -371,15 +341,14 @@ impl Folder {
                     }
                 }
             }
-            Detail::Messaging(M::VisibilityExpired { receives }) => {
-                // The message of this order that is in flight after `receives` receives.
-                if let Some(m) = self.message_of(r, op, receives, true) {
-                    r.messages[m].changes.push((id, QueueState::Visible));
+            Detail::Messaging(M::VisibilityExpired { message, .. }) => {
+                if let Some(m) = r.messages.get_mut(message as usize) {
+                    m.changes.push((id, QueueState::Visible));
                 }
             }
-            Detail::Messaging(M::DeadLettered { receives }) => {
-                if let Some(m) = self.message_of(r, op, receives, false) {
-                    r.messages[m].changes.push((id, QueueState::DeadLettered));
+            Detail::Messaging(M::DeadLettered { message, .. }) => {
+                if let Some(m) = r.messages.get_mut(message as usize) {
+                    m.changes.push((id, QueueState::DeadLettered));
                 }
             }
             Detail::Messaging(M::OffsetCommitted {
@@ -429,7 +398,7 @@ impl Folder {
                 r.shipments.push(effect(shipment, repeat));
             }
             Detail::Messaging(M::ShipmentDeduplicated { .. }) => r.shipments_deduplicated.push(id),
-            Detail::Messaging(M::DedupCheck { seen: true }) => r.dedup_skips.push(id),
+            Detail::Messaging(M::DedupCheck { seen: true, .. }) => r.dedup_skips.push(id),
             Detail::Messaging(M::DedupRecorded) if of_order => {
                 let row = r.dedup.len();
                 let (scope, previous) = match event.actor {
@@ -475,41 +444,6 @@ impl Folder {
             }
             _ => {}
         }
-    }
-
-    /// The queue message a delete message is about, forgotten once it arrived or was lost.
-    fn take_delete(&mut self, msg: u32) -> Option<u32> {
-        let i = self.deletes.iter().position(|&(m, _)| m == msg)?;
-        Some(self.deletes.swap_remove(i).1)
-    }
-
-    /// The message of order `op` that has had `receives` receives and is in flight (or
-    /// visible): the one a visibility expiry or a dead-lettering is about.
-    fn message_of(
-        &self,
-        r: &MessagingReplay,
-        op: u32,
-        receives: u8,
-        in_flight: bool,
-    ) -> Option<usize> {
-        let mut m = *self.last_message_of.get(op as usize)?;
-        std::iter::from_fn(|| {
-            let here = (m != u32::MAX).then_some(m as usize)?;
-            m = self.previous_message[here];
-            Some(here)
-        })
-        .find(|&m| {
-            let message = &r.messages[m];
-            let state = message.changes.last().map(|&(_, s)| s);
-            let received = message
-                .changes
-                .iter()
-                .filter(|(_, s)| matches!(s, QueueState::InFlight { .. }))
-                .count();
-            received == receives as usize
-                && matches!(state, Some(QueueState::InFlight { .. })) == in_flight
-                && (in_flight || state == Some(QueueState::Visible))
-        })
     }
 }
 

@@ -68,21 +68,27 @@ pub enum MessagingDetail {
         partition: u8,
         offset: u32,
     },
-    /// A received message's visibility timeout ran out: it is visible again.
+    /// Queue `message`'s visibility timeout ran out: it is visible again.
     VisibilityExpired {
+        message: u32,
         receives: u8,
     },
-    /// A message moved to the dead-letter queue after `receives` receives.
+    /// Queue `message` moved to the dead-letter queue after `receives` receives.
     DeadLettered {
+        message: u32,
         receives: u8,
     },
-    /// The broker handled a delete; `applied` is false for a stale receipt.
+    /// The broker handled a delete of `message`; `applied` is false for a stale receipt.
     MessageDeleted {
+        message: u32,
         applied: bool,
     },
-    /// The idempotent consumer looked the message id up.
+    /// The idempotent consumer looked the message id up: when it received the message, or
+    /// (`in_transaction`) as the ledger transaction's insert of the id, which fails on a
+    /// duplicate and rolls the transaction back.
     DedupCheck {
         seen: bool,
+        in_transaction: bool,
     },
     /// The idempotent consumer recorded the message id.
     DedupRecorded,
@@ -167,10 +173,13 @@ impl MessagingDetail {
             MessagingDetail::ProducerStarted { pid } => (pid, 0),
             MessagingDetail::Rebalance { generation, reason } => (generation, reason as u32),
             MessagingDetail::MemberRemoved { reason } => (0, reason as u32),
-            MessagingDetail::VisibilityExpired { receives }
-            | MessagingDetail::DeadLettered { receives } => (0, receives as u32),
-            MessagingDetail::MessageDeleted { applied } => (0, applied as u32),
-            MessagingDetail::DedupCheck { seen } => (0, seen as u32),
+            MessagingDetail::VisibilityExpired { message, receives }
+            | MessagingDetail::DeadLettered { message, receives } => (message, receives as u32),
+            MessagingDetail::MessageDeleted { message, applied } => (message, applied as u32),
+            MessagingDetail::DedupCheck {
+                seen,
+                in_transaction,
+            } => (0, seen as u32 | (in_transaction as u32) << 8),
             MessagingDetail::Shipped { shipment }
             | MessagingDetail::ShipmentDeduplicated { shipment } => (shipment, 0),
             MessagingDetail::Crash { point } => (0, crash_index(point)),
@@ -220,10 +229,22 @@ impl MessagingDetail {
                 partition: a,
                 offset: id,
             },
-            8 => MessagingDetail::VisibilityExpired { receives: a },
-            9 => MessagingDetail::DeadLettered { receives: a },
-            10 => MessagingDetail::MessageDeleted { applied: flag(a)? },
-            11 => MessagingDetail::DedupCheck { seen: flag(a)? },
+            8 => MessagingDetail::VisibilityExpired {
+                message: id,
+                receives: a,
+            },
+            9 => MessagingDetail::DeadLettered {
+                message: id,
+                receives: a,
+            },
+            10 => MessagingDetail::MessageDeleted {
+                message: id,
+                applied: flag(a)?,
+            },
+            11 => MessagingDetail::DedupCheck {
+                seen: flag(a)?,
+                in_transaction: flag(b)?,
+            },
             12 => MessagingDetail::DedupRecorded,
             13 => MessagingDetail::Shipped { shipment: id },
             14 => MessagingDetail::ShipmentDeduplicated { shipment: id },
@@ -268,10 +289,17 @@ impl MessagingDetail {
             MessagingDetail::MemberRemoved { reason } => {
                 format!(",\"reason\":\"{}\"", reason.name())
             }
-            MessagingDetail::VisibilityExpired { receives }
-            | MessagingDetail::DeadLettered { receives } => format!(",\"receives\":{receives}"),
-            MessagingDetail::MessageDeleted { applied } => format!(",\"applied\":{applied}"),
-            MessagingDetail::DedupCheck { seen } => format!(",\"seen\":{seen}"),
+            MessagingDetail::VisibilityExpired { message, receives }
+            | MessagingDetail::DeadLettered { message, receives } => {
+                format!(",\"message\":{message},\"receives\":{receives}")
+            }
+            MessagingDetail::MessageDeleted { message, applied } => {
+                format!(",\"message\":{message},\"applied\":{applied}")
+            }
+            MessagingDetail::DedupCheck {
+                seen,
+                in_transaction,
+            } => format!(",\"seen\":{seen},\"in_transaction\":{in_transaction}"),
             MessagingDetail::Shipped { shipment }
             | MessagingDetail::ShipmentDeduplicated { shipment } => {
                 format!(",\"shipment\":{shipment}")
@@ -344,10 +372,22 @@ mod tests {
                 partition: 2,
                 offset: 0,
             },
-            MessagingDetail::VisibilityExpired { receives: 3 },
-            MessagingDetail::DeadLettered { receives: 4 },
-            MessagingDetail::MessageDeleted { applied: false },
-            MessagingDetail::DedupCheck { seen: true },
+            MessagingDetail::VisibilityExpired {
+                message: 7,
+                receives: 3,
+            },
+            MessagingDetail::DeadLettered {
+                message: u32::MAX,
+                receives: 4,
+            },
+            MessagingDetail::MessageDeleted {
+                message: 2,
+                applied: false,
+            },
+            MessagingDetail::DedupCheck {
+                seen: true,
+                in_transaction: true,
+            },
             MessagingDetail::DedupRecorded,
             MessagingDetail::Shipped { shipment: 8 },
             MessagingDetail::ShipmentDeduplicated { shipment: 8 },
