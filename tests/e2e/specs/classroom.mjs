@@ -46,6 +46,9 @@ export const tests = [
       await page.getByTestId("preset").selectOption("lost-response");
       assert((await workload.inputValue()) === "payment", `workload shows ${await workload.inputValue()} for lost-response`);
       await workload.selectOption("wallet");
+      // The edit is in the address bar before Back (a loaded machine may take a while).
+      await page.waitForFunction(() => document.querySelector("[data-testid=knob-workload]").value === "wallet");
+      await settledUrl(page);
       // Back to the oversell link: the app asks first (a scenario is being edited), then opens it.
       await page.goBack();
       await page.getByRole("button", { name: "Open the link" }).click();
