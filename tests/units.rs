@@ -123,6 +123,11 @@ fn the_usual_spellings_parse() {
         ("250 us", 250),
         ("250 µs", 250),
         ("250 μs", 250),
+        // Capitals: ASCII ones, and the Greek capital mu (the micro sign's uppercase).
+        ("250 US", 250),
+        ("250 µS", 250),
+        ("250 ΜS", 250),
+        ("250 Μs", 250),
         ("1m30s", 90_000_000),
         ("1 h 30 min", 5_400_000_000),
         ("2 min 0.5 s", 120_500_000),

@@ -259,6 +259,39 @@ mod settings {
         assert!(parse_value(ttl, "abc").is_err());
     }
 
+    /// A probability is read as Rust reads a number, though the browser parses it (Rust's
+    /// float parser stays out of the bundle): the same values, the same refusals.
+    #[wasm_bindgen_test]
+    fn probabilities_are_read_as_rust_reads_numbers() {
+        let loss = knob_by_path("network.request_loss").expect("a probability knob");
+        for raw in [
+            "0",
+            "1",
+            "0.3",
+            " 0.3 ",
+            ".5",
+            "1.",
+            "+0.25",
+            "-0",
+            "2.5e-1",
+            "5E-1",
+            "1e0",
+            "0.1e+1",
+            "0.30000000000000004",
+            "0.1000000000000000055511151231257827021181583404541015625",
+            "0.000000000000000000000000000000000000000000000000000000000000000000000000001",
+        ] {
+            let want: f64 = raw.trim().parse().expect("Rust reads it");
+            assert_eq!(parse_value(loss, raw), Ok(json!(want)), "{raw:?}");
+        }
+        for raw in [
+            "", ".", "+", "e1", ".e1", "1e", "1e+", "0.5x", "0,5", "0x1", "1_0", "nan", "inf",
+            "Infinity", "1.5", "-0.1", "0.5.1", "- 0.5",
+        ] {
+            assert!(parse_value(loss, raw).is_err(), "{raw:?}");
+        }
+    }
+
     #[wasm_bindgen_test]
     fn base64url_round_trips() {
         for text in ["", "a", "ab", "abc", "abcd", "{\"p\":\"lost-response\"}"] {

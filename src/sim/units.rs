@@ -81,7 +81,10 @@ fn short(piece: &str) -> String {
 
 /// The size of a unit in microseconds, by any of its usual spellings.
 fn unit_size(unit: &str) -> Option<u64> {
-    Some(match unit.to_lowercase().as_str() {
+    // ASCII lowercase, plus the one other capital a unit can start with (Greek capital mu,
+    // the micro sign's uppercase): the same as `to_lowercase` for every spelling below,
+    // without the Unicode case tables in the wasm bundle.
+    Some(match unit.to_ascii_lowercase().replace('Μ', "μ").as_str() {
         "µs" | "μs" | "us" | "usec" | "microsecond" | "microseconds" => 1,
         "ms" | "msec" | "millisecond" | "milliseconds" => MS,
         "s" | "sec" | "secs" | "second" | "seconds" => S,

@@ -45,7 +45,8 @@ pub fn anomaly_summary(run: &RunView) -> String {
         .iter()
         .filter_map(|&kind| {
             let count = count_of(run, kind);
-            (count > 0).then(|| format!("{} {}", kind.title().to_lowercase(), thousands(count)))
+            (count > 0)
+                .then(|| format!("{} {}", kind.title().to_ascii_lowercase(), thousands(count)))
         })
         .collect();
     let total = run.result.anomalies.len();

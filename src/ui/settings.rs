@@ -98,8 +98,8 @@ pub fn parse_value(knob: &Knob, raw: &str) -> Result<Value, String> {
             .find(|o| **o == raw)
             .map(|o| Value::String((*o).to_string()))
             .ok_or_else(|| format!("{label} must be one of: {}", options.join(", "))),
-        KnobKind::Probability => match raw.parse::<f64>() {
-            Ok(p) if (0.0..=1.0).contains(&p) => Ok(Value::from(p)),
+        KnobKind::Probability => match parse_decimal(raw) {
+            Some(p) if (0.0..=1.0).contains(&p) => Ok(Value::from(p)),
             _ => Err(format!("{label} is a probability: a number from 0 to 1")),
         },
         KnobKind::Duration { min, max } => parse_duration_in(label, raw, min, max).map(Value::from),
@@ -116,6 +116,36 @@ pub fn parse_value(knob: &Knob, raw: &str) -> Result<Value, String> {
             )),
         },
     }
+}
+
+/// A number written as Rust's `f64::from_str` reads one (sign, digits, point, exponent;
+/// `inf` and `nan` are not probabilities anyway), parsed by the browser: Rust's own float
+/// parser would add its power-of-five table and code to the wasm bundle (about 12 KB gzip)
+/// for this one input.
+fn parse_decimal(raw: &str) -> Option<f64> {
+    let bytes = raw.as_bytes();
+    let digits_from = |i: usize| bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut i = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
+    let whole = digits_from(i);
+    i += whole;
+    let mut fraction = 0;
+    if bytes.get(i) == Some(&b'.') {
+        fraction = digits_from(i + 1);
+        i += 1 + fraction;
+    }
+    if whole + fraction == 0 {
+        return None;
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        i += usize::from(matches!(bytes.get(i), Some(b'+' | b'-')));
+        let exponent = digits_from(i);
+        if exponent == 0 {
+            return None;
+        }
+        i += exponent;
+    }
+    (i == bytes.len()).then(|| js_sys::Number::parse_float(raw))
 }
 
 /// Set the value at a dotted path of a JSON object; the path must exist.

@@ -77,7 +77,9 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(speed) = select.value().parse::<f64>() {
+            // The option's value is one of SPEEDS written out (no float parser in the bundle).
+            let value = select.value();
+            if let Some(&speed) = SPEEDS.iter().find(|s| s.to_string() == value) {
                 on_action.emit(Action::SetSpeed(speed));
             }
         })
