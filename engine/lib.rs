@@ -1,0 +1,7 @@
+//! The simulation engine: the files of `src/sim`, compiled as a crate of their own so that
+//! the browser build (`[profile.wasm-release]` in the root Cargo.toml) can optimise the
+//! engine for speed and everything else for size. `idempotency-lab` re-exports it as
+//! `idempotency_lab::sim`; nothing in `src/sim` names anything outside it.
+
+#[path = "../src/sim/mod.rs"]
+pub mod sim;
