@@ -3,5 +3,5 @@
 //! engine for speed and everything else for size. `idempotency-lab` re-exports it as
 //! `idempotency_lab::sim`; nothing in `src/sim` names anything outside it.
 
-#[path = "../src/sim/mod.rs"]
+#[path = "../sim/mod.rs"]
 pub mod sim;
