@@ -63,7 +63,8 @@ mod cli {
         /// The seed (overrides the preset's or file's), 0 to 18446744073709551615.
         #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
         seed: Option<u64>,
-        /// Override a setting (repeatable), as for `idemlab run`.
+        /// Override a setting: `--set network.response_loss=0.2` (repeatable); a choice
+        /// may be bare or a JSON string: `network.delay=uniform`, `network.delay="uniform"`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     }
@@ -106,19 +107,8 @@ mod cli {
         },
         /// Run a scenario and print its summary.
         Run {
-            /// A named preset (see `idemlab presets`).
-            #[arg(long, conflicts_with = "config", required_unless_present = "config")]
-            preset: Option<String>,
-            /// A scenario JSON file: one JSON object, at most 256 KB.
-            #[arg(long)]
-            config: Option<PathBuf>,
-            /// The seed (overrides the preset's or file's), 0 to 18446744073709551615.
-            #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
-            seed: Option<u64>,
-            /// Override a setting: `--set network.response_loss=0.2` (repeatable); a choice
-            /// may be bare or a JSON string: `network.delay=uniform`, `network.delay="uniform"`.
-            #[arg(long = "set", value_name = "KEY=VALUE")]
-            set: Vec<String>,
+            #[command(flatten)]
+            base: Base,
             #[arg(long, value_enum, default_value = "text")]
             format: Format,
             /// Write the full trace as JSON to this file (max_events at most 3000000).
@@ -354,20 +344,11 @@ mod cli {
                 Ok(())
             }
             Command::Run {
-                preset: name,
-                config,
-                seed,
-                set,
+                base,
                 format,
                 trace,
             } => {
-                let mut scenario = load(name.as_deref(), config.as_deref())?;
-                if let Some(seed) = seed {
-                    scenario.seed = seed;
-                }
-                for assignment in &set {
-                    scenario = scenario.with_override(assignment)?;
-                }
+                let mut scenario = base.scenario()?;
                 let limit = MAX_TRACED_EVENTS;
                 if scenario.max_events > limit {
                     if trace.is_some() {

@@ -100,42 +100,26 @@ pub fn compare(base: &Scenario, a: &str, b: &str, json: bool) -> Result<String, 
         })
         .filter(|(_, x, y)| *x != 0.0 || *y != 0.0)
         .collect();
-    let p99 = |r: &RunResult| r.outcomes.latency.percentile(99.0) as f64 / 1000.0;
-    let c = |r: &RunResult| r.costs.clone();
-    rows.extend([
-        (
-            "anomalies in all".to_string(),
-            ra.anomaly_counts.total() as f64,
-            rb.anomaly_counts.total() as f64,
-        ),
-        ("events".into(), ra.events as f64, rb.events as f64),
-        ("p99 latency (ms)".into(), p99(ra), p99(rb)),
-        (
-            "database round trips".into(),
-            c(ra).db_round_trips as f64,
-            c(rb).db_round_trips as f64,
-        ),
-        (
-            "key-store rows (peak)".into(),
-            c(ra).key_rows_peak as f64,
-            c(rb).key_rows_peak as f64,
-        ),
-        (
-            "409 responses".into(),
-            c(ra).responses_409 as f64,
-            c(rb).responses_409 as f64,
-        ),
-        (
-            "client-visible errors".into(),
-            c(ra).client_visible_errors as f64,
-            c(rb).client_visible_errors as f64,
-        ),
-        (
-            "operations left unknown".into(),
-            ra.outcomes.unknown as f64,
-            rb.outcomes.unknown as f64,
-        ),
-    ]);
+    // Each cost, read the same way from both runs.
+    let costs: [(&str, Measure); 8] = [
+        ("anomalies in all", |r| r.anomaly_counts.total() as f64),
+        ("events", |r| r.events as f64),
+        ("p99 latency (ms)", |r| {
+            r.outcomes.latency.percentile(99.0) as f64 / 1000.0
+        }),
+        ("database round trips", |r| r.costs.db_round_trips as f64),
+        ("key-store rows (peak)", |r| r.costs.key_rows_peak as f64),
+        ("409 responses", |r| r.costs.responses_409 as f64),
+        ("client-visible errors", |r| {
+            r.costs.client_visible_errors as f64
+        }),
+        ("operations left unknown", |r| r.outcomes.unknown as f64),
+    ];
+    rows.extend(
+        costs
+            .iter()
+            .map(|(name, of)| (name.to_string(), of(ra), of(rb))),
+    );
     let divergence = first_divergence(&ra.trace, &rb.trace);
     if json {
         let rows: Vec<_> = rows
@@ -179,6 +163,9 @@ pub fn compare(base: &Scenario, a: &str, b: &str, json: bool) -> Result<String, 
     }
     Ok(text)
 }
+
+/// How a compare row reads one run.
+type Measure = fn(&RunResult) -> f64;
 
 /// The first event where the traces differ, with each side's event there (if any).
 fn first_divergence<'a>(

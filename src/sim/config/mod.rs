@@ -12,6 +12,7 @@
 //! - `valid`: the scenario checked against that table and the cross-field rules, which turns
 //!   it into a [`ValidScenario`], the only thing the engine runs.
 
+mod choice_labels;
 mod knob_table;
 mod knobs;
 pub mod limits;
@@ -27,7 +28,8 @@ mod valid;
 #[cfg(test)]
 mod tests;
 
-pub use knob_table::{choice_label, KNOBS};
+pub use choice_labels::choice_label;
+pub use knob_table::KNOBS;
 pub use knobs::{knob_by_path, Knob, KnobGroup, KnobKind};
 pub use messaging::{
     BrokerDedup, BrokerMode, DedupLocation, DedupRecording, DedupStoreConfig, MessagingConfig,

@@ -144,9 +144,8 @@ impl Broker {
     /// Hand a record or message to every waiting consumer that has one coming.
     pub fn pump(&mut self, out: &mut Out) {
         if self.mode == BrokerMode::Log {
-            let busy: Vec<bool> = self.waiting.iter().map(|w| !w).collect();
             let auto = out.scenario.messaging.commit == OffsetCommit::Auto;
-            self.log.try_rebalance(&busy, auto, out);
+            self.log.try_rebalance(&self.waiting, auto, out);
             if self.log.pending.is_some() {
                 return;
             }

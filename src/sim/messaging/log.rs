@@ -158,15 +158,15 @@ impl Log {
     /// dealt out in turn to the members, each resuming at the committed offset. Idle
     /// members' positions are committed first, as auto-commit does when partitions are
     /// revoked.
-    pub fn try_rebalance(&mut self, busy: &[bool], auto_commit: bool, out: &mut Out) -> bool {
+    pub fn try_rebalance(&mut self, polling: &[bool], auto_commit: bool, out: &mut Out) -> bool {
         let Some(reason) = self.pending else {
             return false;
         };
         if self
             .members
             .iter()
-            .zip(busy)
-            .any(|(&member, &busy)| member && busy)
+            .zip(polling)
+            .any(|(&member, &polling)| member && !polling)
         {
             return false;
         }
@@ -178,7 +178,7 @@ impl Log {
                 // a removed or crashed one has no say (its position died with it).
                 let polling = p
                     .owner
-                    .is_some_and(|o| members[o as usize] && !busy[o as usize]);
+                    .is_some_and(|o| members[o as usize] && polling[o as usize]);
                 if polling && p.position > p.committed {
                     p.committed = p.position;
                     let detail = M::OffsetCommitted {
