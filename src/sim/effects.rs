@@ -14,6 +14,7 @@
 
 use super::config::{Scenario, ValidScenario};
 use super::events::{Body, Event, Message};
+use super::fault_set::FaultId;
 use super::faults::{fate, Fate, Link, MessageIdentity};
 use super::oracle::Fact;
 use super::trace::{Actor, Detail, MessageKind};
@@ -66,6 +67,8 @@ pub enum Effect {
     Trace(PendingTrace),
     /// Put a new message on the network with its already decided fate.
     Send(PendingSend),
+    /// A fault drawn by the handler itself (a crash, a slow request).
+    Fault(FaultId),
     /// Queue an event after a delay.
     After {
         delay: u64,
@@ -137,6 +140,9 @@ pub trait Effects {
 
     fn fact(&mut self, fact: Fact);
 
+    /// A fault hit operation `op`'s `attempt`; trace event `event` shows it.
+    fn fault(&mut self, fault: FaultId, op: u32, attempt: u8, event: u32);
+
     fn cost(&mut self, cost: Cost);
 
     /// The key store now holds `rows` rows.
@@ -187,7 +193,7 @@ pub trait Effects {
 /// The fate of a message sent now over `link` (the balancer's hop when `None`).
 pub fn fate_of(cx: &Cx, link: Option<Link>, identity: MessageIdentity) -> Fate {
     match link {
-        Some(link) => fate(&cx.scenario().network, cx.seed(), link, identity, cx.now),
+        Some(link) => fate(cx.scenario(), link, identity, cx.now),
         None => Fate::Delivered {
             delay: BALANCER_HOP_US,
             copy_delay: None,
@@ -303,6 +309,10 @@ impl Effects for Out {
 
     fn fact(&mut self, fact: Fact) {
         self.effects.push(Effect::Fact(fact));
+    }
+
+    fn fault(&mut self, fault: FaultId, _op: u32, _attempt: u8, _event: u32) {
+        self.effects.push(Effect::Fault(fault));
     }
 
     fn cost(&mut self, cost: Cost) {

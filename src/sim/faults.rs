@@ -5,6 +5,7 @@
 
 use super::config::{CrashPoint, DelayKind, NetworkConfig, Scenario};
 use super::events::CallKind;
+use super::fault_set::{FaultId, FaultKind};
 use super::rng::{KeyedDraw, Purpose};
 
 /// Which link a message travels on; each has its own loss knob.
@@ -100,14 +101,10 @@ pub fn relay_call_identity(outbox: u32, call: u8, reply: bool) -> MessageIdentit
     ]
 }
 
-/// Decide a message's fate. Pure: same config, seed, identity and send time ⇒ same fate.
-pub fn fate(
-    config: &NetworkConfig,
-    seed: u64,
-    link: Link,
-    identity: MessageIdentity,
-    now: u64,
-) -> Fate {
+/// Decide a message's fate. Pure: same scenario, identity and send time ⇒ same fate. A
+/// fault the scenario does not allow (`only_faults`) is skipped as if not drawn.
+pub fn fate(scenario: &Scenario, link: Link, identity: MessageIdentity, now: u64) -> Fate {
+    let (config, seed) = (&scenario.network, scenario.seed);
     let (loss, can_duplicate) = match link {
         Link::Request => (config.request_loss, true),
         Link::Response => (config.response_loss, true),
@@ -119,15 +116,19 @@ pub fn fate(
             .partitions
             .iter()
             .any(|p| (p.start_us..p.end_us).contains(&now))
+        && scenario.allows(FaultKind::Partition, identity)
     {
         return Fate::Partitioned;
     }
-    if KeyedDraw::new(seed, Purpose::Loss, identity).chance(loss) {
+    if KeyedDraw::new(seed, Purpose::Loss, identity).chance(loss)
+        && scenario.allows(FaultKind::Loss, identity)
+    {
         return Fate::Lost;
     }
     let delay = delay(config, KeyedDraw::new(seed, Purpose::Delay, identity));
     let copy_delay = (can_duplicate
-        && KeyedDraw::new(seed, Purpose::Duplicate, identity).chance(config.duplication))
+        && KeyedDraw::new(seed, Purpose::Duplicate, identity).chance(config.duplication)
+        && scenario.allows(FaultKind::Duplicate, identity))
     .then(|| {
         self::delay(
             config,
@@ -150,25 +151,56 @@ pub fn lost_after(config: &NetworkConfig) -> u64 {
     config.delay_min_us + config.delay_mean_us
 }
 
-/// The compute time of one execution, including the "slow request" extra when it hits.
-pub fn processing_time(scenario: &Scenario, op: u32, attempt: u8, copy: u8) -> u64 {
+/// The faults a message's fate is made of (a duplicate is keyed like its original).
+pub fn faults_of(fate: Fate, identity: MessageIdentity) -> Option<FaultId> {
+    let kind = match fate {
+        Fate::Lost => FaultKind::Loss,
+        Fate::Partitioned => FaultKind::Partition,
+        Fate::Delivered {
+            copy_delay: Some(_),
+            ..
+        } => FaultKind::Duplicate,
+        Fate::Delivered { .. } => return None,
+    };
+    Some(FaultId::new(kind, identity))
+}
+
+/// The compute time of one execution, including the "slow request" extra when it hits,
+/// and the slow-request fault if it did.
+pub fn processing_time(
+    scenario: &Scenario,
+    op: u32,
+    attempt: u8,
+    copy: u8,
+) -> (u64, Option<FaultId>) {
     let server = &scenario.server;
     let identity = execution_identity(op, attempt, copy);
     let mut cost = server.processing_min_us
         + KeyedDraw::new(scenario.seed, Purpose::Processing, identity)
             .exponential(server.processing_mean_us);
-    if KeyedDraw::new(scenario.seed, Purpose::Slow, identity).chance(server.slow_probability) {
+    let slow = KeyedDraw::new(scenario.seed, Purpose::Slow, identity)
+        .chance(server.slow_probability)
+        && scenario.allows(FaultKind::Slow, identity);
+    if slow {
         cost += server.slow_us;
     }
-    cost
+    (cost, slow.then(|| FaultId::new(FaultKind::Slow, identity)))
 }
 
-/// Whether the replica running this execution crashes at `point`.
-pub fn crashes_at(scenario: &Scenario, op: u32, attempt: u8, copy: u8, point: CrashPoint) -> bool {
+/// The crash of the replica running this execution at `point`, if it crashes there.
+pub fn crash_at(
+    scenario: &Scenario,
+    op: u32,
+    attempt: u8,
+    copy: u8,
+    point: CrashPoint,
+) -> Option<FaultId> {
     let p = scenario.server.crash.probability(point);
     let mut identity = execution_identity(op, attempt, copy);
     identity[2] = point as u64;
-    KeyedDraw::new(scenario.seed, Purpose::Crash, identity).chance(p)
+    (KeyedDraw::new(scenario.seed, Purpose::Crash, identity).chance(p)
+        && scenario.allows(FaultKind::Crash, identity))
+    .then(|| FaultId::new(FaultKind::Crash, identity))
 }
 
 #[cfg(test)]
@@ -176,10 +208,19 @@ mod tests {
     use super::*;
     use crate::sim::config::Partition;
 
+    fn with_network(config: &NetworkConfig, seed: u64) -> Scenario {
+        Scenario {
+            network: config.clone(),
+            seed,
+            ..Scenario::default()
+        }
+    }
+
     fn stats(config: &NetworkConfig, link: Link, n: u64) -> (f64, f64, f64) {
         let (mut lost, mut dup, mut delay_sum, mut delivered) = (0u64, 0u64, 0u64, 0u64);
+        let scenario = with_network(config, 42);
         for i in 0..n {
-            match fate(config, 42, link, [i, 1, 0, 0], 0) {
+            match fate(&scenario, link, [i, 1, 0, 0], 0) {
                 Fate::Lost | Fate::Partitioned => lost += 1,
                 Fate::Delivered { delay, copy_delay } => {
                     delivered += 1;
@@ -230,15 +271,15 @@ mod tests {
             ..NetworkConfig::default()
         };
         assert_eq!(
-            fate(&config, 1, Link::Request, [1, 0, 0, 0], 150),
+            fate(&with_network(&config, 1), Link::Request, [1, 0, 0, 0], 150),
             Fate::Partitioned
         );
         assert_eq!(
-            fate(&config, 1, Link::Response, [1, 0, 0, 0], 199),
+            fate(&with_network(&config, 1), Link::Response, [1, 0, 0, 0], 199),
             Fate::Partitioned
         );
         assert!(matches!(
-            fate(&config, 1, Link::Request, [1, 0, 0, 0], 200),
+            fate(&with_network(&config, 1), Link::Request, [1, 0, 0, 0], 200),
             Fate::Delivered { .. }
         ));
     }

@@ -8,6 +8,7 @@ pub mod actors;
 pub mod config;
 pub mod effects;
 pub mod events;
+pub mod fault_set;
 pub mod faults;
 pub mod live;
 pub mod messaging;

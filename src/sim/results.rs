@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::Scenario;
+use super::fault_set::FaultRecord;
 use super::oracle::{Anomaly, AnomalyCounts};
 use super::outcomes::Outcomes;
 use super::trace::{Outcome, TraceEvent};
@@ -77,6 +78,8 @@ pub struct RunResult {
     pub unknown_took_effect_count: u64,
     /// The most state held at once: what memory follows.
     pub live: LiveSizes,
+    /// Every fault that happened, in order: with the trace on only.
+    pub faults: Vec<FaultRecord>,
 }
 
 /// The most entries held at once, per kind of state. With the trace off these are all

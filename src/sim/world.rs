@@ -21,6 +21,7 @@ use super::actors::replica::{self, Node, Replica};
 use super::config::{ValidScenario, Workload};
 use super::effects::{Cx, Effects};
 use super::events::{Body, Event, Message};
+use super::fault_set::FaultRecord;
 use super::messaging;
 use super::oracle::{Fact, Oracle};
 use super::progress::{Observed, Progress};
@@ -89,6 +90,9 @@ struct Sinks {
     trace: Trace,
     max_events: u64,
     record_key_rows: bool,
+    /// The faults that happened, recorded with the trace on.
+    record_faults: bool,
+    faults: Vec<FaultRecord>,
     oracle: Oracle,
     next_msg: u32,
     costs: Costs,
@@ -150,6 +154,8 @@ impl<'a> World<'a> {
                 trace: Trace::new(cfg.trace),
                 max_events: cfg.max_events,
                 record_key_rows: cfg.trace,
+                record_faults: cfg.trace,
+                faults: Vec::new(),
                 oracle: Oracle::new(cfg),
                 next_msg: 0,
                 costs: Costs::default(),
@@ -302,6 +308,7 @@ impl<'a> World<'a> {
             anomaly_counts: verdicts.counts,
             costs: sinks.costs,
             live,
+            faults: sinks.faults,
             scenario: scenario.clone(),
         }
     }

@@ -6,6 +6,7 @@ use super::messaging::MessagingConfig;
 use super::network::NetworkConfig;
 use super::protections::Protections;
 use super::server::ServerConfig;
+use crate::sim::fault_set::{FaultId, FaultKind, FaultSet};
 
 /// Microseconds of virtual time.
 pub type Micros = u64;
@@ -159,6 +160,20 @@ pub struct Scenario {
     pub max_events: u64,
     /// Record the full trace (off for sweeps: counts only).
     pub trace: bool,
+    /// When set, only these faults may happen (a shrunk run): any other fault that the
+    /// knobs would draw is ignored. Unset, every drawn fault happens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only_faults: Option<FaultSet>,
+}
+
+impl Scenario {
+    /// Whether the fault `kind` may hit what `identity` names (see `only_faults`).
+    #[inline]
+    pub fn allows(&self, kind: FaultKind, identity: [u64; 4]) -> bool {
+        self.only_faults
+            .as_ref()
+            .is_none_or(|only| only.contains(&FaultId::new(kind, identity)))
+    }
 }
 
 impl Default for Scenario {
@@ -178,6 +193,7 @@ impl Default for Scenario {
             messaging: MessagingConfig::default(),
             max_events: 2_000_000,
             trace: true,
+            only_faults: None,
         }
     }
 }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::knobs::knob_by_path;
 use super::valid::check_knob;
 use super::{Partition, Scenario};
+use crate::sim::fault_set::FaultSet;
 
 /// The most a configuration may hold.
 pub const MAX_CONFIG_BYTES: usize = 256 * 1024;
@@ -212,6 +213,8 @@ pub fn scenario_from_value(value: Value) -> Result<Scenario, String> {
         start_us: 0,
         end_us: 1,
     });
+    // …and a list of faults, so that `only_faults` is a known setting.
+    sample.only_faults = Some(FaultSet::default());
     let shape = serde_json::to_value(sample).map_err(|e| e.to_string())?;
     check_shape(&value, &shape, "")?;
     serde_json::from_value(value).map_err(|e| {

@@ -14,7 +14,7 @@ use crate::sim::trace::{
 
 use super::consumer_lifecycle::{crash, heartbeat_every};
 use super::events::{Body, Envelope, Event};
-use super::faults::{crashes, delivery_identity, processing_time, warehouse_identity, MsgLink};
+use super::faults::{delivery_identity, processing_time, warehouse_identity, MsgLink};
 use super::oracle::Fact;
 use super::out::Out;
 use super::store::{Database, MemoryDedup};
@@ -129,7 +129,7 @@ pub fn on_record(c: &mut Consumer, db: &mut Database, envelope: &Envelope, out: 
             out.fact(Fact::CommittedBeforeProcessing { op }, event);
         }
     }
-    if crashes(out.scenario, op, delivery, C::ConsumerAfterReceive) {
+    if out.crashes(op, delivery, C::ConsumerAfterReceive) {
         return crash(c, C::ConsumerAfterReceive, out);
     }
     let dedup = &out.scenario.protections.dedup_store;
@@ -163,12 +163,15 @@ pub fn on_record(c: &mut Consumer, db: &mut Database, envelope: &Envelope, out: 
             out.fact(Fact::DedupRecordedEarly { op }, event);
         }
     }
-    let time = processing_time(out.scenario, op, delivery);
+    let (time, slow) = processing_time(out.scenario, op, delivery);
     let detail = Detail::Step {
         step: TimedStep::Compute,
         duration_us: time,
     };
-    out.event(c.actor(), Actor::Nobody, op, detail);
+    let event = out.event(c.actor(), Actor::Nobody, op, detail);
+    if let Some(fault) = slow {
+        out.fault(fault, op, event);
+    }
     let consumer = c.index;
     out.after(
         time,
@@ -281,7 +284,7 @@ pub fn on_ship_reply(
     if let Some(w) = c.work.as_mut() {
         w.shipping = false;
     }
-    if crashes(out.scenario, work.op, delivery, C::ConsumerAfterShip) {
+    if out.crashes(work.op, delivery, C::ConsumerAfterShip) {
         return crash(c, C::ConsumerAfterShip, out);
     }
     apply(c, db, work, out)
@@ -329,7 +332,7 @@ fn apply(c: &mut Consumer, db: &mut Database, work: Work, out: &mut Out) -> Next
     if together {
         record(c, db, out);
     }
-    if crashes(out.scenario, op, work.delivery, C::ConsumerAfterApply) {
+    if out.crashes(op, work.delivery, C::ConsumerAfterApply) {
         return crash(c, C::ConsumerAfterApply, out);
     }
     if dedup.enabled && dedup.recording == DedupRecording::AfterEffect {

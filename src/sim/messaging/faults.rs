@@ -4,6 +4,7 @@
 //! crash point — so a run with protections on meets the same faults as one without.
 
 use crate::sim::config::{DelayKind, MessagingCrashPoint, Scenario};
+use crate::sim::fault_set::{FaultId, FaultKind};
 use crate::sim::rng::{KeyedDraw, Purpose};
 
 /// The links of the messaging world. Consumer↔broker traffic is delayed but never lost:
@@ -49,7 +50,9 @@ pub fn fate(scenario: &Scenario, link: MsgLink, identity: Identity) -> Option<u6
         MsgLink::Broker => 0.0,
         MsgLink::Warehouse => m.warehouse_loss,
     };
-    if KeyedDraw::new(scenario.seed, Purpose::Loss, identity).chance(loss) {
+    if KeyedDraw::new(scenario.seed, Purpose::Loss, identity).chance(loss)
+        && scenario.allows(FaultKind::Loss, identity)
+    {
         return None;
     }
     let network = &scenario.network;
@@ -61,23 +64,29 @@ pub fn fate(scenario: &Scenario, link: MsgLink, identity: Identity) -> Option<u6
     Some(network.delay_min_us + spread)
 }
 
-/// A consumer's compute time for the `delivery`-th processing of `op`.
-pub fn processing_time(scenario: &Scenario, op: u32, delivery: u32) -> u64 {
+/// A consumer's compute time for the `delivery`-th processing of `op`, and the slow
+/// fault if it hit.
+pub fn processing_time(scenario: &Scenario, op: u32, delivery: u32) -> (u64, Option<FaultId>) {
     let m = &scenario.messaging;
     let identity = delivery_identity(op, delivery, 0);
     let mut time = m.processing_min_us
         + KeyedDraw::new(scenario.seed, Purpose::Processing, identity)
             .exponential(m.processing_mean_us);
-    if KeyedDraw::new(scenario.seed, Purpose::Slow, identity).chance(m.slow_probability) {
+    let slow = KeyedDraw::new(scenario.seed, Purpose::Slow, identity).chance(m.slow_probability)
+        && scenario.allows(FaultKind::Slow, identity);
+    if slow {
         time += m.slow_us;
     }
-    time
+    (time, slow.then(|| FaultId::new(FaultKind::Slow, identity)))
 }
 
-/// Whether the process crashes at `point` while handling event `op` for the `n`-th time
-/// (its delivery number for consumers, its send number for the relay).
-pub fn crashes(scenario: &Scenario, op: u32, n: u32, point: MessagingCrashPoint) -> bool {
+/// The crash of the process at `point` while it handles event `op` for the `n`-th time
+/// (its delivery number for consumers, its send number for the relay), if it crashes.
+pub fn crash(scenario: &Scenario, op: u32, n: u32, point: MessagingCrashPoint) -> Option<FaultId> {
     let p = scenario.messaging.crash.probability(point);
     let identity = [0x40, op as u64, n as u64, point as u64];
-    p > 0.0 && KeyedDraw::new(scenario.seed, Purpose::Crash, identity).chance(p)
+    (p > 0.0
+        && KeyedDraw::new(scenario.seed, Purpose::Crash, identity).chance(p)
+        && scenario.allows(FaultKind::Crash, identity))
+    .then(|| FaultId::new(FaultKind::Crash, identity))
 }

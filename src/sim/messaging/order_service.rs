@@ -10,7 +10,6 @@ use crate::sim::trace::{Actor, Detail, MessagingDetail as M, Table, WriteFlags};
 
 use super::broker::Broker;
 use super::events::{Event, Process, ProducerId};
-use super::faults::crashes;
 use super::oracle::Fact;
 use super::out::Out;
 use super::producer::{Pending, Producer};
@@ -81,7 +80,7 @@ fn place(svc: &mut OrderService, db: &mut Database, op: u32, out: &mut Out) {
         out.event(Actor::Database, Actor::OrderService, op, detail);
     }
     out.fact(Fact::OrderCommitted { op }, event);
-    if crashes(out.scenario, op, 0, C::AfterCommitBeforePublish) {
+    if out.crashes(op, 0, C::AfterCommitBeforePublish) {
         crash(svc, op, out);
         return;
     }

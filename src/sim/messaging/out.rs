@@ -3,12 +3,13 @@
 //! for the oracle. Each effect is carried out as it is written, as in the HTTP world's
 //! applier (`sim/world/applier.rs`).
 
-use crate::sim::config::Scenario;
+use crate::sim::config::{MessagingCrashPoint, Scenario};
+use crate::sim::fault_set::{FaultId, FaultKind, FaultRecord};
 use crate::sim::queue::EventQueue;
 use crate::sim::trace::{Actor, Detail, DropReason, MessageKind, Trace, TraceEvent, NO_OP};
 
 use super::events::{Body, Envelope, Event};
-use super::faults::{fate, Identity, MsgLink};
+use super::faults::{crash, fate, Identity, MsgLink};
 use super::oracle::{Fact, Story};
 
 /// The queue, the trace and the oracle's story: what effects go into.
@@ -25,6 +26,8 @@ pub struct Sinks {
     /// The latest arrival on each broker connection (from, to): messages between a
     /// consumer and the broker travel over one TCP connection, so they arrive in order.
     connections: Vec<(Actor, Actor, u64)>,
+    /// The faults that happened, recorded with the trace on.
+    pub faults: Vec<FaultRecord>,
 }
 
 impl Sinks {
@@ -38,6 +41,7 @@ impl Sinks {
             last_active: 0,
             story: Story::new(scenario),
             connections: Vec::new(),
+            faults: Vec::new(),
         }
     }
 }
@@ -67,6 +71,32 @@ impl Out<'_> {
             peer,
             attempt: 0,
         })
+    }
+
+    /// A fault hit event `op`; trace event `event` shows it.
+    pub fn fault(&mut self, fault: FaultId, op: u32, event: u32) {
+        if self.scenario.trace {
+            self.sinks.faults.push(FaultRecord {
+                fault,
+                op,
+                attempt: 0,
+                time_us: self.now,
+                event,
+            });
+        }
+    }
+
+    /// Whether the process crashes at `point` while handling event `op` for the `n`-th
+    /// time; a crash is recorded as a fault.
+    pub fn crashes(&mut self, op: u32, n: u32, point: MessagingCrashPoint) -> bool {
+        match crash(self.scenario, op, n, point) {
+            Some(fault) => {
+                let event = self.sinks.trace.count.min(u32::MAX as u64) as u32;
+                self.fault(fault, op, event);
+                true
+            }
+            None => false,
+        }
     }
 
     /// An event of `actor` alone (no peer, no order).
@@ -115,6 +145,7 @@ impl Out<'_> {
             }
             Some(delay) => self.after(delay, Event::Arrive(envelope)),
             None => {
+                self.fault(FaultId::new(FaultKind::Loss, identity), op, sent);
                 let network = &self.scenario.network;
                 let shown = network.delay_min_us + network.delay_mean_us;
                 self.after(shown, Event::Lost(envelope));

@@ -8,7 +8,6 @@ use crate::sim::trace::{Actor, Detail, MessagingDetail as M};
 
 use super::broker::Broker;
 use super::events::{Envelope, Event, Process, ProducerId};
-use super::faults::crashes;
 use super::oracle::Fact;
 use super::out::Out;
 use super::producer::{Pending, Producer};
@@ -53,7 +52,7 @@ fn send_next(relay: &mut Relay, out: &mut Out) {
     let Some(flight) = relay.producer.in_flight else {
         return;
     };
-    if crashes(out.scenario, flight.pending.op, send, C::RelayBeforeAck) {
+    if out.crashes(flight.pending.op, send, C::RelayBeforeAck) {
         crash(relay, flight.pending.op, C::RelayBeforeAck, out);
     }
 }
@@ -68,7 +67,7 @@ pub fn on_ack(relay: &mut Relay, db: &mut Database, envelope: &Envelope, out: &m
         return;
     };
     let op = flight.pending.op;
-    if crashes(out.scenario, op, flight.send, C::RelayBeforeMarkSent) {
+    if out.crashes(op, flight.send, C::RelayBeforeMarkSent) {
         crash(relay, op, C::RelayBeforeMarkSent, out);
         return;
     }

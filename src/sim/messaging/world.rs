@@ -428,6 +428,7 @@ impl Actors {
             unknown_took_effect: Vec::new(),
             unknown_took_effect_count: 0,
             live: LiveSizes::default(),
+            faults: sinks.faults,
         }
     }
 }

@@ -7,8 +7,8 @@ use crate::sim::faults::processing_time;
 use crate::sim::trace::{Actor, Detail, TimedStep};
 
 pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) -> StepResult {
-    let duration_us = processing_time(cx.scenario(), x.op, x.attempt, x.copy);
-    out.event(
+    let (duration_us, slow) = processing_time(cx.scenario(), x.op, x.attempt, x.copy);
+    let event = out.event(
         node.actor(),
         Actor::Nobody,
         x.op,
@@ -18,5 +18,8 @@ pub fn run(node: &mut Node, cx: &Cx, x: &mut Execution, out: &mut impl Effects) 
             duration_us,
         },
     );
+    if let Some(fault) = slow {
+        out.fault(fault, x.op, x.attempt, event);
+    }
     StepResult::Next(duration_us)
 }

@@ -8,7 +8,7 @@ use crate::sim::actors::replica::{Execution, Node};
 use crate::sim::config::CrashPoint;
 use crate::sim::effects::{Cx, Effects};
 use crate::sim::events::Event;
-use crate::sim::faults::crashes_at;
+use crate::sim::faults::crash_at;
 use crate::sim::oracle::Fact;
 use crate::sim::trace::{Actor, Detail};
 
@@ -19,9 +19,9 @@ pub fn run(
     point: CrashPoint,
     out: &mut impl Effects,
 ) -> StepResult {
-    if !crashes_at(cx.scenario(), x.op, x.attempt, x.copy, point) {
+    let Some(fault) = crash_at(cx.scenario(), x.op, x.attempt, x.copy, point) else {
         return StepResult::Next(0);
-    }
+    };
     let event = out.event(
         node.actor(),
         Actor::Nobody,
@@ -29,6 +29,7 @@ pub fn run(
         x.attempt,
         Detail::Crash { point },
     );
+    out.fault(fault, x.op, x.attempt, event);
     let mut lost = node.replica.crash();
     lost.push(x.clone());
     node.keys.clear_memory(node.index);

@@ -4,6 +4,7 @@
 //! operations are generated again from the scenario, as the engine generates them.
 
 use crate::sim::config::Scenario;
+use crate::sim::fault_set::{FaultId, FaultKind, FaultRecord};
 use crate::sim::oracle::{Anomaly, AnomalyCounts, AnomalyKind};
 use crate::sim::outcomes::{Latencies, Outcomes};
 use crate::sim::results::{AttemptInfo, Costs, GroundTruth, LiveSizes, OpResult, RunResult};
@@ -86,6 +87,15 @@ pub fn encode_result(result: &RunResult) -> Vec<u8> {
     .into_iter()
     .for_each(|n| w.u64(n as u64));
     w.u64(l.late_facts);
+    w.count(result.faults.len());
+    for f in &result.faults {
+        w.u8(f.fault.kind as u8);
+        f.fault.identity.iter().for_each(|&word| w.u64(word));
+        w.u32(f.op);
+        w.u8(f.attempt);
+        w.u64(f.time_us);
+        w.u32(f.event);
+    }
     w.bytes
 }
 
@@ -176,6 +186,20 @@ pub fn decode_result(
         parked,
         late_facts: r.u64()?,
     };
+    let faults = r.list(50, |r| {
+        let code = r.u8()?;
+        let kind = *FaultKind::ALL
+            .get(code as usize)
+            .ok_or_else(|| format!("no fault kind has code {code}"))?;
+        let identity = [r.u64()?, r.u64()?, r.u64()?, r.u64()?];
+        Ok(FaultRecord {
+            fault: FaultId::new(kind, identity),
+            op: r.u32()?,
+            attempt: r.u8()?,
+            time_us: r.u64()?,
+            event: r.u32()?,
+        })
+    })?;
     r.finish()?;
     Ok(RunResult {
         operations: if with_operations {
@@ -200,6 +224,7 @@ pub fn decode_result(
         unknown_took_effect,
         unknown_took_effect_count,
         live,
+        faults,
     })
 }
 

@@ -6,7 +6,8 @@ use super::{Refund, Sinks};
 use crate::sim::config::ValidScenario;
 use crate::sim::effects::{fate_of, Cost, Cx, Effects, PendingTrace};
 use crate::sim::events::{Body, Event, Message};
-use crate::sim::faults::{lost_after, Fate, Link, MessageIdentity};
+use crate::sim::fault_set::{FaultId, FaultRecord};
+use crate::sim::faults::{faults_of, lost_after, Fate, Link, MessageIdentity};
 use crate::sim::oracle::Fact;
 use crate::sim::trace::{Actor, Detail, DropReason, MessageKind, TraceEvent};
 
@@ -87,7 +88,10 @@ impl Effects for Applier<'_> {
             message: kind,
             value,
         };
-        self.emit(from, to, op, attempt, detail);
+        let sent = self.emit(from, to, op, attempt, detail);
+        if let Some(fault) = faults_of(fate, identity) {
+            self.fault(fault, op, attempt, sent);
+        }
         match fate {
             Fate::Lost | Fate::Partitioned => {
                 let reason = if fate == Fate::Lost {
@@ -132,6 +136,18 @@ impl Effects for Applier<'_> {
     #[inline(always)]
     fn fact(&mut self, fact: Fact) {
         self.sinks.oracle.observe(fact, self.now);
+    }
+
+    fn fault(&mut self, fault: FaultId, op: u32, attempt: u8, event: u32) {
+        if self.sinks.record_faults {
+            self.sinks.faults.push(FaultRecord {
+                fault,
+                op,
+                attempt,
+                time_us: self.now,
+                event,
+            });
+        }
     }
 
     #[inline(always)]
