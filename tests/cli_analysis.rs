@@ -197,3 +197,69 @@ fn a_bad_sweep_or_compare_is_one_line_and_status_1() {
         );
     }
 }
+
+#[test]
+fn shrink_finds_the_one_lost_response_behind_a_double_charge() {
+    let dir = std::env::temp_dir().join(format!("idemlab-shrink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("shrunk.json");
+    let saved_arg = saved.to_str().unwrap();
+    let (code, out, err) = idemlab(&[
+        "shrink",
+        "--preset",
+        "lost-response",
+        "--anomaly",
+        "1",
+        "--out",
+        saved_arg,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("needs exactly one fault"), "{out}");
+    assert!(out.contains("was lost"), "{out}");
+    // The saved scenario reproduces the anomaly with that one fault.
+    let (code, run_out, err) = idemlab(&["run", "--config", saved_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(run_out.contains("double_charge 1"), "{run_out}");
+    let (code, json, _) = idemlab(&[
+        "shrink",
+        "--preset",
+        "lost-response",
+        "--anomaly",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["faults"].as_array().unwrap().len(), 1);
+    assert_eq!(report["minimal"], true);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn shrink_refuses_an_anomaly_the_run_does_not_have() {
+    for (preset, anomaly, expected) in [
+        ("lost-response", "0", "numbered from 1"),
+        ("lost-response", "999", "choose one from 1 to"),
+        ("lost-response-protected", "1", "no anomaly to shrink"),
+    ] {
+        let (code, _, err) = idemlab(&["shrink", "--preset", preset, "--anomaly", anomaly]);
+        assert_ne!(code, 0);
+        assert!(err.contains(expected), "{preset} {anomaly}: {err}");
+    }
+}
+
+#[test]
+fn compare_labels_each_differing_operation() {
+    let (code, out, err) = idemlab(&[
+        "compare",
+        "--preset",
+        "lost-response",
+        "--a",
+        "none",
+        "--b",
+        "full",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[same fault, different outcome]"), "{out}");
+}

@@ -210,6 +210,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     balancer,
                     max_events,
                     trace: true,
+                    only_faults: None,
                     client: ClientConfig {
                         timeout_us,
                         max_attempts,

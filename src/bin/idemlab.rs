@@ -9,9 +9,19 @@ mod analysis;
 mod config_file;
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "idemlab/shrink.rs"]
+mod shrink;
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "idemlab/summary_text.rs"]
+mod summary_text;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use super::analysis;
     use super::config_file::read_config;
+    use super::shrink::shrink_command;
+    use super::summary_text::print_text;
 
     /// `println!` that ignores a closed pipe (`idemlab keys | head`) instead of panicking.
     macro_rules! out {
@@ -147,6 +157,27 @@ mod cli {
             protections: Vec<String>,
             #[arg(long, value_enum, default_value = "csv")]
             format: TableFormat,
+        },
+        /// Find the fewest faults that still make one anomaly of a run (delta debugging
+        /// over the faults the run met, each switched off by its identity).
+        Shrink {
+            #[command(flatten)]
+            base: Base,
+            /// Which anomaly, counting from 1 in the order `idemlab run` lists them.
+            #[arg(long)]
+            anomaly: usize,
+            /// Stop after this many runs.
+            #[arg(long, default_value_t = 400)]
+            max_runs: u32,
+            /// Stop after this many seconds of wall time.
+            #[arg(long, default_value_t = 10.0)]
+            seconds: f64,
+            /// Also write the shrunk scenario (with its only_faults list) to this file, for
+            /// `idemlab run --config FILE`.
+            #[arg(long)]
+            out: Option<PathBuf>,
+            #[arg(long, value_enum, default_value = "text")]
+            format: Format,
         },
         /// Run one seed under two protection sets and print them side by side.
         Compare {
@@ -422,6 +453,25 @@ mod cli {
                 );
                 Ok(())
             }
+            Command::Shrink {
+                base,
+                anomaly,
+                max_runs,
+                seconds,
+                out,
+                format,
+            } => {
+                let scenario = base.scenario()?;
+                let json = matches!(format, Format::Json);
+                let (text, shrunk) = shrink_command(&scenario, anomaly, max_runs, seconds, json)?;
+                if let Some(path) = out {
+                    let body = serde_json::to_string_pretty(&shrunk).map_err(|e| e.to_string())?;
+                    std::fs::write(&path, body + "\n")
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+                out!("{text}");
+                Ok(())
+            }
             Command::Compare { base, a, b, format } => {
                 let scenario = base.scenario()?;
                 out!(
@@ -441,69 +491,6 @@ mod cli {
             KnobKind::Duration { min, max } => format!("{min}..={max} µs"),
             KnobKind::Signed { min, max } => format!("{min}..={max}"),
             KnobKind::Choice(options) => options.join("|"),
-        }
-    }
-
-    fn print_text(s: &Summary) {
-        out!(
-            "workload {}  seed {}  trace hash {}",
-            s.workload,
-            s.seed,
-            s.trace_hash
-        );
-        out!(
-            "{} events, {} operations, {} virtual time, {:.1} ms wall time{}",
-            s.events,
-            s.operations,
-            idempotency_lab::sim::units::format_readout(s.virtual_time_us),
-            s.wall_time_ms,
-            if s.stopped_at_event_limit {
-                " (stopped at the event limit)"
-            } else {
-                ""
-            }
-        );
-        if s.workload == Workload::Events.name() {
-            // No clients wait for answers here: what happened is in the ground truth.
-            let g = &s.ground_truth;
-            out!(
-                "orders: {} committed, {} records published, {} ledger rows, {} shipments",
-                g.orders,
-                g.published_events,
-                g.applied_events,
-                g.shipments
-            );
-        } else {
-            let o = &s.client_outcomes;
-            out!(
-                "clients: {} succeeded, {} failed, {} unknown",
-                o.succeeded,
-                o.failed,
-                o.unknown
-            );
-            out!(
-                "latency: p50 {} ms, p95 {} ms, p99 {} ms",
-                s.latency_us.p50 / 1000,
-                s.latency_us.p95 / 1000,
-                s.latency_us.p99 / 1000
-            );
-        }
-        let found: Vec<String> = s
-            .anomalies
-            .iter()
-            .filter(|(_, &n)| n > 0)
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        out!(
-            "anomalies: {}",
-            if found.is_empty() {
-                "none".into()
-            } else {
-                found.join(", ")
-            }
-        );
-        for e in &s.explanations {
-            out!("  - {}", e.narrative);
         }
     }
 }

@@ -5,10 +5,12 @@
 //! flows from the queue to a handler, to effects, to the trace and the oracle.
 
 pub mod actors;
+pub mod compare;
 pub mod config;
 pub mod effects;
 pub mod events;
 pub mod fault_set;
+pub mod fault_words;
 pub mod faults;
 pub mod live;
 pub mod messaging;
@@ -24,6 +26,7 @@ pub mod results;
 pub mod retry;
 pub mod rng;
 pub mod scenarios;
+pub mod shrink;
 pub mod steps;
 pub mod stores;
 pub mod sweep;

@@ -7,11 +7,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use idempotency_lab::sim::oracle::{format_time, AnomalyKind};
-use idempotency_lab::sim::protection_sets::{protection_set, PROTECTION_SETS};
+use idempotency_lab::sim::compare::{compare_sets, describe_event};
+use idempotency_lab::sim::protection_sets::PROTECTION_SETS;
 use idempotency_lab::sim::sweep::{summarize, to_csv, Sample, SweepSpec};
-use idempotency_lab::sim::trace::TraceEvent;
-use idempotency_lab::sim::{run, RunResult, Scenario};
+use idempotency_lab::sim::Scenario;
 
 /// Runs above which the sweep shows a progress bar (on a terminal only).
 const PROGRESS_FROM: usize = 200;
@@ -78,53 +77,18 @@ pub fn sweep(spec: &SweepSpec, json: bool) -> Result<String, String> {
 
 /// `idemlab compare`: the same seed and faults under two sets, side by side.
 pub fn compare(base: &Scenario, a: &str, b: &str, json: bool) -> Result<String, String> {
-    let (set_a, set_b) = (protection_set(a)?, protection_set(b)?);
-    let mut runs = Vec::new();
-    for set in [set_a, set_b] {
-        let mut s = set.apply(base);
-        s.trace = true;
-        s.max_events = s
-            .max_events
-            .min(idempotency_lab::sim::config::limits::MAX_TRACED_EVENTS);
-        runs.push(run(&s.validate()?));
-    }
-    let (ra, rb) = (&runs[0], &runs[1]);
-    let mut rows: Vec<(String, f64, f64)> = AnomalyKind::ALL
-        .iter()
-        .map(|&k| {
-            (
-                k.name().to_string(),
-                ra.anomaly_counts.get(k) as f64,
-                rb.anomaly_counts.get(k) as f64,
-            )
-        })
-        .filter(|(_, x, y)| *x != 0.0 || *y != 0.0)
-        .collect();
-    // Each cost, read the same way from both runs.
-    let costs: [(&str, Measure); 8] = [
-        ("anomalies in all", |r| r.anomaly_counts.total() as f64),
-        ("events", |r| r.events as f64),
-        ("p99 latency (ms)", |r| {
-            r.outcomes.latency.percentile(99.0) as f64 / 1000.0
-        }),
-        ("database round trips", |r| r.costs.db_round_trips as f64),
-        ("key-store rows (peak)", |r| r.costs.key_rows_peak as f64),
-        ("409 responses", |r| r.costs.responses_409 as f64),
-        ("client-visible errors", |r| {
-            r.costs.client_visible_errors as f64
-        }),
-        ("operations left unknown", |r| r.outcomes.unknown as f64),
-    ];
-    rows.extend(
-        costs
-            .iter()
-            .map(|(name, of)| (name.to_string(), of(ra), of(rb))),
-    );
-    let divergence = first_divergence(&ra.trace, &rb.trace);
+    let (_, _, comparison) = compare_sets(base, a, b)?;
+    let divergence = comparison.divergence.as_ref();
     if json {
-        let rows: Vec<_> = rows
+        let rows: Vec<_> = comparison
+            .rows
             .iter()
-            .map(|(name, x, y)| serde_json::json!({"measure": name, "a": x, "b": y, "difference": y - x}))
+            .map(|r| serde_json::json!({"measure": r.measure, "a": r.a, "b": r.b, "difference": r.difference()}))
+            .collect();
+        let differences: Vec<_> = comparison
+            .differences
+            .iter()
+            .map(|d| serde_json::json!({"op": d.op, "cause": d.cause.label(), "sentence": d.sentence}))
             .collect();
         let report = serde_json::json!({
             "workload": base.workload.name(),
@@ -132,7 +96,8 @@ pub fn compare(base: &Scenario, a: &str, b: &str, json: bool) -> Result<String, 
             "a": a,
             "b": b,
             "rows": rows,
-            "first_divergence": divergence.map(|(i, _, _)| i),
+            "first_divergence": divergence.map(|d| d.index),
+            "differences": differences,
         });
         return serde_json::to_string_pretty(&report).map_err(|e| e.to_string());
     }
@@ -145,53 +110,28 @@ pub fn compare(base: &Scenario, a: &str, b: &str, json: bool) -> Result<String, 
         "B",
         "B − A"
     );
-    for (name, x, y) in &rows {
+    for r in &comparison.rows {
         text.push_str(&format!(
-            "{name:<26} {:>12} {:>12} {:>12}\n",
-            number(*x),
-            number(*y),
-            signed(y - x)
+            "{:<26} {:>12} {:>12} {:>12}\n",
+            r.measure,
+            number(r.a),
+            number(r.b),
+            signed(r.difference())
         ));
     }
     match divergence {
         None => text.push_str("the two runs are identical event for event"),
-        Some((i, ea, eb)) => text.push_str(&format!(
-            "first divergence at event {i}: A {}, B {}",
-            describe(ea),
-            describe(eb)
+        Some(d) => text.push_str(&format!(
+            "first divergence at event {}: A {}, B {}",
+            d.index,
+            describe_event(d.a.as_ref()),
+            describe_event(d.b.as_ref())
         )),
     }
-    Ok(text)
-}
-
-/// How a compare row reads one run.
-type Measure = fn(&RunResult) -> f64;
-
-/// The first event where the traces differ, with each side's event there (if any).
-fn first_divergence<'a>(
-    a: &'a [TraceEvent],
-    b: &'a [TraceEvent],
-) -> Option<(usize, Option<&'a TraceEvent>, Option<&'a TraceEvent>)> {
-    let i = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i))?;
-    Some((i, a.get(i), b.get(i)))
-}
-
-fn describe(event: Option<&TraceEvent>) -> String {
-    match event {
-        None => "has no more events".into(),
-        Some(e) => {
-            let kind = serde_json::to_value(e.kind())
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            format!(
-                "t={} {} {}",
-                format_time(e.time),
-                e.actor.label(),
-                kind.replace('_', " ")
-            )
-        }
+    for d in &comparison.differences {
+        text.push_str(&format!("\n  - [{}] {}", d.cause.label(), d.sentence));
     }
+    Ok(text)
 }
 
 fn number(x: f64) -> String {
