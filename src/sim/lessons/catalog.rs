@@ -1,0 +1,238 @@
+//! Lessons 1–7: idempotent operations, the lost response, and idempotency keys done right
+//! (per operation, stored, locked while in flight, shared, kept long enough, fingerprinted).
+//! Terms follow the IETF Idempotency-Key draft and Stripe's API.
+
+use super::{Claim, Cost, Cursor, Lesson, Show, Step};
+use crate::sim::fault_set::FaultKind;
+use crate::sim::oracle::AnomalyKind as A;
+
+pub const LESSONS: [Lesson; 7] = [
+    Lesson {
+        id: "idempotent-operations",
+        number: 1,
+        title: "Idempotent and non-idempotent operations",
+        seed: 1,
+        steps: &[
+            Step {
+                title: "An increment applied twice",
+                text: "Each deposit is sent as `balance = balance + x`, and 30% of responses are lost. Here a deposit was applied twice: a double apply. An increment, like a POST that creates something, is not idempotent: doing it twice is not the same as doing it once.",
+                show: Show::preset("retried-increment"),
+                cursor: Cursor::Anomaly(A::DoubleApply),
+                claim: Claim::Shows(A::DoubleApply),
+            },
+            Step {
+                title: "Where it started",
+                text: "The first attempt had already been applied when its response was lost. The client cannot tell a lost response from a lost request, so after its timeout it sent the deposit again, and the server added the amount a second time.",
+                show: Show::preset("retried-increment"),
+                cursor: Cursor::FaultBehind(A::DoubleApply, FaultKind::Loss),
+                claim: Claim::Shows(A::DoubleApply),
+            },
+            Step {
+                title: "PUT and DELETE are idempotent",
+                text: "The same lost responses on profiles, written with PUT (replace the whole profile) and DELETE: a retried PUT writes the same profile again and a retried DELETE deletes what is already gone. Repeating them changes nothing, so retries are safe and no anomaly appears.",
+                show: Show {
+                    preset: "retried-increment",
+                    protections: None,
+                    set: &["workload=profile"],
+                },
+                cursor: Cursor::End,
+                claim: Claim::Clean,
+            },
+            Step {
+                title: "Idempotent is not order-proof",
+                text: "Idempotence is about repeats, not order. Here the network duplicates and reorders profile updates: a late copy of an older PUT arrives after a newer one and overwrites it, although the client was told the newer one succeeded — a lost write.",
+                show: Show::preset("reordered-requests"),
+                cursor: Cursor::Anomaly(A::LostWrite),
+                claim: Claim::Shows(A::LostWrite),
+            },
+            Step {
+                title: "Versions and keys",
+                text: "With every protection on, late copies change nothing. Each PUT is conditional on the version the client last saw (CAS), so a copy based on an older version fails its check instead of overwriting; and each update carries an idempotency key, so a copy of an update that already completed gets the stored response replayed. No lost write remains.",
+                show: Show::preset("reordered-requests-protected"),
+                cursor: Cursor::End,
+                claim: Claim::Clean,
+            },
+            Step {
+                title: "Making the increment safe",
+                text: "Back to the deposits. Each now carries an idempotency key, stored with the deposit in one transaction: the retry after a lost response is answered from the stored result, and the amount is added once. The cost is one key row per deposit.",
+                show: Show::preset("retried-increment-protected"),
+                cursor: Cursor::Replay,
+                claim: Claim::CleanAt(Cost::KeyRows),
+            },
+        ],
+        summary: "Retries are only safe for operations that are idempotent: doing them twice has the same effect as doing them once. SET, PUT and DELETE are; INCREMENT and a POST that charges or creates are not. Idempotence does not protect against reordering: an old copy can still overwrite a newer value, which versioned (conditional) writes prevent. Everything else in these lessons is about making non-idempotent operations safe to retry.",
+        builds_on: &[],
+        terms: &["idempotent", "at-least-once", "CAS"],
+    },
+    Lesson {
+        id: "lost-response",
+        number: 2,
+        title: "The lost response and the double charge",
+        seed: 1,
+        steps: &[
+            Step {
+                title: "Charged twice",
+                text: "Each payment is a POST /payments that charges the card at the payment provider. 30% of responses are lost and nothing protects the server. Here a customer's card was charged twice for one payment.",
+                show: Show::preset("lost-response"),
+                cursor: Cursor::Anomaly(A::DoubleCharge),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "The response was lost",
+                text: "The first attempt worked: the provider charged the card and the server answered. That answer was lost on its way back. The client only sees silence until its timeout, so it retries — and without any way to recognise the retry, the server charges again.",
+                show: Show::preset("lost-response"),
+                cursor: Cursor::FaultBehind(A::DoubleCharge, FaultKind::Loss),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "An idempotency key",
+                text: "Now each payment carries an Idempotency-Key header, one per payment and reused by its retries. The server stores the key with the payment and its response. The retry finds the completed record and gets the stored response replayed, without a second charge.",
+                show: Show::with("lost-response", "idempotency-keys"),
+                cursor: Cursor::Replay,
+                claim: Claim::CleanAt(Cost::KeyRows),
+            },
+        ],
+        summary: "A client cannot distinguish a lost request from a lost response, so it must retry, and a retried POST runs twice. An idempotency key names the logical operation: the server records it with the result and answers a retry from that record. The cost is a key row per operation and a lookup per request.",
+        builds_on: &["idempotent-operations"],
+        terms: &["idempotency key", "at-least-once"],
+    },
+    Lesson {
+        id: "keys-done-right",
+        number: 3,
+        title: "Idempotency keys done right",
+        seed: 1,
+        steps: &[
+            Step {
+                title: "A new key every attempt",
+                text: "The server checks idempotency keys, yet cards are charged twice: the client makes a fresh key for every attempt, so each retry looks like a new payment to the server.",
+                show: Show::preset("key-per-attempt"),
+                cursor: Cursor::Anomaly(A::DoubleCharge),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "The retry after a lost response",
+                text: "The response to an attempt was lost; the retry that followed carried a different key, found no record, and charged again.",
+                show: Show::preset("key-per-attempt"),
+                cursor: Cursor::FaultBehind(A::DoubleCharge, FaultKind::Loss),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "One key per operation",
+                text: "The key belongs to the operation, not to the attempt: the client generates it once (a UUID, say) and sends the same key on every retry. The server stores it in the database with the payment, and here replays the stored response to a retry, marked as replayed.",
+                show: Show::preset("key-per-attempt-protected"),
+                cursor: Cursor::Replay,
+                claim: Claim::CleanAt(Cost::KeyRows),
+            },
+        ],
+        summary: "An idempotency key identifies one logical operation and must be reused, unchanged, by all of its retries; it is generated by the client before the first attempt and stored by the server together with the operation's result. A key per attempt, or one key shared by different operations, defeats it.",
+        builds_on: &["lost-response"],
+        terms: &["idempotency key"],
+    },
+    Lesson {
+        id: "in-flight-lock",
+        number: 4,
+        title: "The impatient client and the in-flight lock (409)",
+        seed: 1,
+        steps: &[
+            Step {
+                title: "Retrying while the first attempt runs",
+                text: "The client's timeout (100 ms) is shorter than the handler (at least 150 ms), so it retries while the first attempt is still running. Keys are on, but without an in-flight lock the retry finds no completed record and runs too: both attempts charge.",
+                show: Show::preset("impatient-client"),
+                cursor: Cursor::Anomaly(A::DoubleCharge),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "409 Conflict",
+                text: "With the in-flight lock, the key record is created as \"in progress\" when the first attempt starts. A retry that finds it gets 409 Conflict, as the IETF draft specifies, and tries again later; once the first attempt completes, the retry gets its stored response. No second charge — at the price of 409 answers and extra round trips.",
+                show: Show::preset("impatient-client-protected"),
+                cursor: Cursor::Status(409),
+                claim: Claim::CleanAt(Cost::Responses409),
+            },
+        ],
+        summary: "A key lookup alone does not stop two attempts that overlap in time. The first attempt must claim the key before doing anything (an \"in progress\" record, or a lock); a concurrent retry is answered 409 and retries later. The lock needs a timeout so that a crashed attempt does not block its key forever.",
+        builds_on: &["keys-done-right"],
+        terms: &["idempotency key", "in-flight lock"],
+    },
+    Lesson {
+        id: "key-store-location",
+        number: 5,
+        title: "Where the key store lives",
+        seed: 1,
+        steps: &[
+            Step {
+                title: "Keys in a replica's memory",
+                text: "Three replicas behind a load balancer keep their idempotency keys in memory. A retry that the balancer sends to another replica finds no record there, and charges again.",
+                show: Show::preset("memory-key-store"),
+                cursor: Cursor::Anomaly(A::DoubleCharge),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "The lost response behind it",
+                text: "As always, it starts with a response that never reached the client.",
+                show: Show::preset("memory-key-store"),
+                cursor: Cursor::FaultBehind(A::DoubleCharge, FaultKind::Loss),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "A shared, durable store",
+                text: "With the keys in the shared database, every replica sees every key, and a replica that crashes or restarts loses none of them: the retry gets the stored response wherever it lands.",
+                show: Show::preset("memory-key-store-protected"),
+                cursor: Cursor::Replay,
+                claim: Claim::CleanAt(Cost::KeyRows),
+            },
+        ],
+        summary: "The key store must be shared by every server that can receive a retry, and must survive crashes: a replica's memory is neither. Keep the keys in the database the operation writes to (or a shared store with the same durability).",
+        builds_on: &["keys-done-right"],
+        terms: &["idempotency key"],
+    },
+    Lesson {
+        id: "ttl",
+        number: 6,
+        title: "TTL and the retry horizon",
+        seed: 1,
+        steps: &[
+            Step {
+                title: "The key expired",
+                text: "Idempotency keys expire after 200 ms, but clients wait 400 ms between retries. By the time the retry arrives its key is gone, the server treats it as new, and the card is charged again.",
+                show: Show::preset("short-ttl"),
+                cursor: Cursor::Anomaly(A::DoubleCharge),
+                claim: Claim::Shows(A::DoubleCharge),
+            },
+            Step {
+                title: "Keys that outlive every retry",
+                text: "Here keys are kept for 24 hours, longer than any client keeps retrying: every retry finds its record. Stripe removes keys once they are at least 24 hours old; the IETF draft asks servers to publish their expiry policy so clients know how long they may retry.",
+                show: Show::preset("short-ttl-protected"),
+                cursor: Cursor::Replay,
+                claim: Claim::CleanAt(Cost::KeyRows),
+            },
+        ],
+        summary: "A key protects only the retries that arrive before it expires. The TTL must exceed the client's whole retry horizon (every timeout and backoff); the price is storage, one row per operation for as long as the TTL.",
+        builds_on: &["keys-done-right"],
+        terms: &["idempotency key", "TTL"],
+    },
+    Lesson {
+        id: "fingerprints",
+        number: 7,
+        title: "The same key with a different payload",
+        seed: 1,
+        steps: &[
+            Step {
+                title: "Someone else's response",
+                text: "The client reuses one key for different payments, and the server does not compare payloads. Every later payment under that key gets the first payment's stored response replayed: a wrong replay, and the payment the client believes succeeded was never made.",
+                show: Show::preset("key-reuse-no-fingerprint"),
+                cursor: Cursor::Anomaly(A::WrongReplay),
+                claim: Claim::Shows(A::WrongReplay),
+            },
+            Step {
+                title: "422 for a different payload",
+                text: "With the fingerprint check, the server stores a hash of the request with the key. A request with the same key and a different payload is refused with 422 Unprocessable Content, as the IETF draft specifies: the client is told about its bug instead of being lied to.",
+                show: Show::preset("key-reuse"),
+                cursor: Cursor::Status(422),
+                claim: Claim::CleanAt(Cost::Responses422),
+            },
+        ],
+        summary: "A key must be used for one operation only. The server should store a fingerprint of the request with the key and refuse a different payload under the same key (422), rather than replay a response that belongs to another request.",
+        builds_on: &["keys-done-right"],
+        terms: &["idempotency key", "fingerprint"],
+    },
+];
