@@ -114,3 +114,16 @@ fn over_many_seeds_the_lesson_starts_with_its_anomaly_and_ends_without_any() {
         }
     }
 }
+
+#[test]
+fn every_term_a_lesson_uses_is_in_the_glossary() {
+    for l in lessons() {
+        for name in l.terms {
+            assert!(
+                idempotency_lab::sim::glossary::term(name).is_some(),
+                "{}: '{name}' is not in the glossary",
+                l.id
+            );
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod events;
 pub mod fault_set;
 pub mod fault_words;
 pub mod faults;
+pub mod glossary;
 pub mod lessons;
 pub mod live;
 pub mod messaging;

@@ -2,7 +2,10 @@
 //! `<name>-protected` variant keeps the same seed and faults and applies the full
 //! protection set, which makes it vanish.
 
+mod groups;
 mod messaging;
+
+pub use groups::{preset_title, PresetGroup, GROUPS};
 
 use super::config::*;
 use super::oracle::AnomalyKind;
