@@ -13,6 +13,7 @@ pub mod fault_set;
 pub mod fault_words;
 pub mod faults;
 pub mod glossary;
+pub mod interview;
 pub mod lessons;
 pub mod live;
 pub mod messaging;

@@ -101,6 +101,17 @@ pub const PROTECTION_SETS: &[ProtectionSet] = &[
     },
 ];
 
+/// `scenario` with the protections of every set in `sets` together, instead of its own.
+pub fn combine(sets: &[&ProtectionSet], scenario: &Scenario) -> Scenario {
+    let mut s = scenario.clone();
+    s.protections = Protections::default();
+    s.client.key_policy = KeyPolicy::None;
+    for set in sets {
+        (set.apply)(&mut s);
+    }
+    s
+}
+
 /// The set called `name`.
 pub fn protection_set(name: &str) -> Result<&'static ProtectionSet, String> {
     PROTECTION_SETS
