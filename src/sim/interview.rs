@@ -201,11 +201,10 @@ pub fn score(q: &Question, answer: &Answer) -> Result<Score, String> {
         .filter(|k| said(k) && !actual.contains(k))
         .collect();
     let judged = actual.len() + false_alarms.len();
-    let prediction_points = if judged == 0 {
-        50
-    } else {
-        (50 * predicted_right.len() / judged) as u32
-    };
+    // Nothing to find and nothing claimed is a right prediction.
+    let prediction_points = (50 * predicted_right.len())
+        .checked_div(judged)
+        .unwrap_or(50) as u32;
     let yours = trial(&q.scenario, &answer.protections)?;
     let cheapest = cheapest(&q.scenario)?;
     let works = yours.anomalies == 0;

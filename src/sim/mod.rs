@@ -16,6 +16,7 @@ pub mod glossary;
 pub mod interview;
 pub mod lessons;
 pub mod live;
+pub mod mermaid;
 pub mod messaging;
 pub mod oracle;
 pub mod outcomes;
