@@ -1,9 +1,10 @@
-//! The preset picker: every preset with its description.
+//! The preset picker: every preset by its plain title, grouped by the problem it shows,
+//! each followed by its protected twin; the preset's description below it.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::sim::scenarios::Preset;
+use crate::sim::scenarios::{preset_title, Preset, GROUPS};
 
 use super::controlled::use_controlled_value;
 use super::settings::{catalog, find_preset};
@@ -16,16 +17,27 @@ pub struct PresetPickerProps {
     pub on_select: Callback<String>,
 }
 
-/// The picker's groups: the presets that show a problem, then their protected variants.
-const GROUPS: [(&str, bool); 2] = [
-    ("Problems", false),
-    ("The same, with every protection on", true),
-];
+/// The presets of one group, each problem followed by its protected twin, with their
+/// plain titles; presets no group lists (none, normally) come last under "Other".
+fn options_of(names: &[&'static str], selected: Option<&str>) -> Html {
+    html! {
+        { for names.iter().filter_map(|&name| find_preset(name)).flat_map(|p| {
+            let twin = format!("{}-protected", p.name);
+            std::iter::once(p).chain(find_preset(&twin))
+        }).map(|preset| html! {
+            <option value={preset.name} selected={selected == Some(preset.name)}>
+                { preset_title(preset.name).unwrap_or_else(|| preset.name.to_string()) }
+            </option>
+        }) }
+    }
+}
 
-fn presets_in_group(protected: bool) -> impl Iterator<Item = &'static Preset> {
+fn ungrouped() -> Vec<&'static str> {
     catalog()
         .iter()
-        .filter(move |p| p.name.ends_with("-protected") == protected)
+        .map(|p: &Preset| p.name)
+        .filter(|name| !name.ends_with("-protected") && preset_title(name).is_none())
+        .collect()
 }
 
 #[component(PresetPicker)]
@@ -47,15 +59,13 @@ pub fn preset_picker(props: &PresetPickerProps) -> Html {
                 if props.selected.is_none() {
                     <option value="" selected=true disabled=true>{ "custom" }</option>
                 }
-                { for GROUPS.iter().map(|&(label, protected)| html! {
-                    <optgroup {label}>
-                        { for presets_in_group(protected).map(|preset| html! {
-                            <option value={preset.name} selected={props.selected == Some(preset.name)}>
-                                { preset.name }
-                            </option>
-                        }) }
-                    </optgroup>
+                { for GROUPS.iter().map(|group| {
+                    let names: Vec<&'static str> = group.presets.iter().map(|&(name, _)| name).collect();
+                    html! { <optgroup label={group.title}>{ options_of(&names, props.selected) }</optgroup> }
                 }) }
+                if !ungrouped().is_empty() {
+                    <optgroup label="Other">{ options_of(&ungrouped(), props.selected) }</optgroup>
+                }
             </select>
             <p id="preset-description" class="preset-description">
                 if props.modified { <span class="badge badge-info">{ "modified" }</span>{ " " } }
