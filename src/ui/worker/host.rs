@@ -137,7 +137,7 @@ fn retire(worker: Worker, handlers: Handlers) {
 }
 
 /// The page's wasm-bindgen glue, as boot.js found it (Trunk names it in a `<meta>`).
-fn glue_url() -> Option<String> {
+pub(super) fn glue_url() -> Option<String> {
     let document = web_sys::window()?.document()?;
     let loader = document
         .query_selector("meta[name=app-loader]")

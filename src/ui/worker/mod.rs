@@ -14,19 +14,28 @@
 //! | worker | `progress` | `seq`, `fraction` (0 to 1) |
 //! | worker | `done` | `seq`, `trace` and `rest` (transferred `ArrayBuffer`s, see `sim::wire`), `timings` |
 //! | worker | `failed` | `seq`, `message` |
+//! | page | `sweep` | `seq`, the sweep (`scenario` JSON, `knob`, `from`, `to`, `steps`, `seeds`, `sets` comma-separated), `first`, `count`: run jobs `first..first + count` |
+//! | worker | `samples` | `seq`, `first`, `samples`: a transferred `Float64Array`, five numbers per job (see `sweep_jobs`) |
 //!
 //! Cancelling, or a newer run while one is running, terminates the worker and starts a
 //! fresh one: a run cannot be interrupted from outside, and only the latest is wanted.
+//! A sweep has workers of its own (`sweep_host`: one per core, at most four), handed a
+//! chunk of jobs at a time; a sweep failing in a worker answers `failed`, and cancelling
+//! it terminates them.
 
 mod assemble;
 mod host;
 mod serve;
+mod sweep_host;
+mod sweep_jobs;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 pub use host::{HostEvent, RunHost};
 pub use serve::serve;
+pub use sweep_host::{SweepEvent, SweepHost, SweepProgress};
+pub use sweep_jobs::{samples_from_js, samples_to_js, sweep_sample, SpecMessage};
 
 /// Engine progress is checked every this many events; the worker posts at most every
 /// [`PROGRESS_MS`].

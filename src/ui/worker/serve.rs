@@ -12,6 +12,7 @@ use crate::sim::wire::{encode_result, encode_trace};
 use crate::sim::{run_observed, Scenario};
 use crate::ui::settings::validate_for_browser;
 
+use super::sweep_jobs::run_chunk;
 use super::{get, get_f64, message, set, PROGRESS_EVENTS, PROGRESS_MS};
 
 /// Milliseconds since the page's time origin: absolute, so the page can tell how long a
@@ -29,10 +30,14 @@ pub fn serve() {
         let scope = scope.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            if get(&data, "type").as_string().as_deref() == Some("run") {
-                let seq = get_f64(&data, "seq") as u32;
-                let scenario = get(&data, "scenario").as_string().unwrap_or_default();
-                simulate(&scope, seq, &scenario);
+            let seq = get_f64(&data, "seq") as u32;
+            match get(&data, "type").as_string().as_deref() {
+                Some("run") => {
+                    let scenario = get(&data, "scenario").as_string().unwrap_or_default();
+                    simulate(&scope, seq, &scenario);
+                }
+                Some("sweep") => run_chunk(&scope, seq, &data),
+                _ => {}
             }
         })
     };
