@@ -13,6 +13,8 @@ use yew::prelude::*;
 
 use super::anomaly_panel::AnomalyPanel;
 use super::browser;
+use super::compare_menu::CompareMenu;
+use super::compare_view::CompareView;
 use super::control_panel::ControlPanel;
 use super::costs_panel::CostsPanel;
 use super::diagram::Diagram;
@@ -20,14 +22,17 @@ use super::footer::Footer;
 use super::help_overlay::HelpOverlay;
 use super::legend::Legend;
 use super::notices::Notices;
-use super::permalink::{self, Moment};
+use super::permalink::{self, Moment, View};
 use super::run_status::RunStatus;
 use super::run_view::now_ms;
 use super::shortcuts::{shortcut, FocusOrigin};
 use super::state::{Action, AppState, NoticeLevel};
 use super::state_tables::StateTables;
+use super::sweep_view::SweepView;
 use super::time_controls::TimeControls;
 use super::toolbar::Toolbar;
+use super::view_tabs::ViewTabs;
+use super::view_workers::{use_compare_worker, use_sweep_worker};
 use super::worker::{HostEvent, RunHost};
 
 /// Playback timer period: about 30 frames a second.
@@ -93,6 +98,10 @@ pub fn app() -> Html {
             }
         });
     }
+
+    let sweep_progress = use_sweep_worker(dispatcher.clone(), state.sweep.running.clone());
+    // B's progress is not shown: "Running B…" says enough beside A's own status.
+    let _ = use_compare_worker(dispatcher.clone(), state.compare.pending.clone());
 
     // The one timer: it exists while playing and is dropped (cancelled) on pause.
     {
@@ -163,12 +172,22 @@ pub fn app() -> Html {
             state.cursor,
             state.playing,
             state.selected_anomaly,
+            state.views(),
         ),
         |_| state.permalink_fragment(),
     );
-    let configuration = use_memo((state.preset, state.scenario.clone()), |_| {
-        permalink::encode(state.preset, &state.scenario, Moment::default())
-    });
+    // A change of view, sweep or comparison is written at once, like the configuration.
+    let configuration = use_memo(
+        (state.preset, state.scenario.clone(), state.views()),
+        |_| {
+            permalink::encode(
+                state.preset,
+                &state.scenario,
+                Moment::default(),
+                &state.views(),
+            )
+        },
+    );
     {
         let shown = state
             .address_hold
@@ -226,7 +245,14 @@ pub fn app() -> Html {
     let on_select_anomaly = forward(&dispatcher, Action::SelectAnomaly);
     // Stable across renders, so the diagram's items are not re-rendered for a new callback.
     let on_cancel_run = forward(&dispatcher, |()| Action::CancelRun);
-    let on_seek = use_callback(dispatcher, |cursor: usize, dispatcher| {
+    let on_view = forward(&dispatcher, Action::ShowView);
+    let on_compare = forward(&dispatcher, Action::Compare);
+    let on_compare_menu = on_compare.clone();
+    let on_sweep_change = forward(&dispatcher, Action::SetSweep);
+    let on_run_sweep = forward(&dispatcher, |()| Action::RunSweep);
+    let on_cancel_sweep = forward(&dispatcher, |()| Action::CancelSweep);
+    let on_seek_time = forward(&dispatcher, Action::SeekTime);
+    let on_seek = use_callback(dispatcher.clone(), |cursor: usize, dispatcher| {
         dispatcher.dispatch(Action::Seek(cursor))
     });
 
@@ -236,31 +262,28 @@ pub fn app() -> Html {
         fragment
     ));
     let run = state.run.clone();
-    let window =
-        super::diagram::visible_window(state.playhead_us, state.window_us, run.timeline.end_us);
-    html! {
-        <div class={classes!("app", state.help_open.then_some("help-open"), state.presentation.then_some("presenting"))}>
-            <a class="skip-link" href="#play-button" onclick={skip_to_playback}>{ "Skip to playback" }</a>
-            <header class="app-header">
-                <div class="title-block">
-                    <h1>{ "Idempotency Lab" }</h1>
-                    <p class="tagline">{ "Watch retries and redeliveries turn into double charges and duplicate events — and see which protection stops them." }</p>
-                </div>
-                <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
-                    presentation={state.presentation} {on_notify} {on_import} {on_help} {on_present}
-                    preset={state.preset} {window} chain={chain.clone()} />
-            </header>
-            <Notices notices={state.notices.all().to_vec()} {on_dismiss} {on_choose} />
+    let window = super::diagram::visible_window(state.playhead_us, state.window_us, state.end_us());
+    let controls = html! {
+        <ControlPanel preset={state.preset} scenario={state.scenario.clone()}
+            errors={state.knob_errors.clone()} drafts={state.drafts.clone()}
+            {on_select_preset} {on_knob} />
+    };
+    let run_status = html! {
+        <RunStatus running={state.pending.is_some()} {progress} on_cancel={on_cancel_run} />
+    };
+    let time_controls = html! {
+        <TimeControls playing={state.playing} cursor={state.cursor} event_count={run.event_count()}
+            playhead_us={state.playhead_us} end_us={state.end_us()} speed={state.speed}
+            window_us={state.window_us} has_anomalies={!run.result.anomalies.is_empty()}
+            on_action={on_action.clone()} />
+    };
+    let main = match state.view {
+        View::Run => html! {
             <main class="layout">
-                <ControlPanel preset={state.preset} scenario={state.scenario.clone()}
-                    errors={state.knob_errors.clone()} drafts={state.drafts.clone()}
-                    {on_select_preset} {on_knob} />
+                { controls }
                 <div class="centre" aria-busy={state.pending.is_some().to_string()}>
-                    <RunStatus running={state.pending.is_some()} {progress} on_cancel={on_cancel_run} />
-                    <TimeControls playing={state.playing} cursor={state.cursor} event_count={run.event_count()}
-                        playhead_us={state.playhead_us} end_us={run.timeline.end_us} speed={state.speed}
-                        window_us={state.window_us} has_anomalies={!run.result.anomalies.is_empty()}
-                        on_action={on_action.clone()} />
+                    { run_status }
+                    { time_controls }
                     <Diagram run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us}
                         window_us={state.window_us} chain={chain.clone()} {on_seek} />
                     <Legend run={run.clone()} />
@@ -272,6 +295,49 @@ pub fn app() -> Html {
                     <CostsPanel run={run.clone()} />
                 </aside>
             </main>
+        },
+        View::Compare => html! {
+            <main class="layout layout-view">
+                { controls }
+                <div class="view-main" aria-busy={(state.pending.is_some() || state.compare.pending.is_some()).to_string()}>
+                    { run_status }
+                    <CompareView a={run.clone()} compare={state.compare.clone()} scenario={state.scenario.clone()}
+                        cursor={state.cursor} playhead_us={state.playhead_us} window_us={state.window_us}
+                        {on_seek} on_seek_time={on_seek_time} {on_compare}>
+                        { time_controls }
+                    </CompareView>
+                </div>
+            </main>
+        },
+        View::Sweep => html! {
+            <main class="layout layout-view">
+                { controls }
+                <div class="view-main">
+                    <SweepView settings={state.sweep.settings.clone()} scenario={state.scenario.clone()}
+                        running={state.sweep.running.is_some()} outcome={state.sweep.outcome.clone()}
+                        progress={sweep_progress} on_change={on_sweep_change} on_run={on_run_sweep}
+                        on_cancel={on_cancel_sweep} on_notify={on_notify.clone()} />
+                </div>
+            </main>
+        },
+    };
+    html! {
+        <div class={classes!("app", state.help_open.then_some("help-open"), state.presentation.then_some("presenting"))}>
+            <a class="skip-link" href="#play-button" onclick={skip_to_playback}>{ "Skip to playback" }</a>
+            <header class="app-header">
+                <div class="title-block">
+                    <h1>{ "Idempotency Lab" }</h1>
+                    <p class="tagline">{ "Watch retries and redeliveries turn into double charges and duplicate events — and see which protection stops them." }</p>
+                </div>
+                <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
+                    presentation={state.presentation} on_notify={on_notify.clone()} {on_import} {on_help} {on_present}
+                    preset={state.preset} {window} chain={chain.clone()} />
+            </header>
+            <Notices notices={state.notices.all().to_vec()} {on_dismiss} {on_choose} />
+            <ViewTabs view={state.view} {on_view}>
+                <CompareMenu scenario={state.scenario.clone()} on_compare={on_compare_menu} />
+            </ViewTabs>
+            { main }
             <Footer run={run} />
             if state.help_open {
                 <HelpOverlay on_close={on_close_help} />

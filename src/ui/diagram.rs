@@ -39,6 +39,18 @@ pub struct DiagramProps {
     /// Trace event ids of the selected anomaly's causal chain, sorted.
     pub chain: Rc<Vec<u32>>,
     pub on_seek: Callback<usize>,
+    /// The end of the shared time axis when two runs are drawn one above the other (the
+    /// later of their ends); the run's own end otherwise.
+    #[prop_or_default]
+    pub end_us: Option<u64>,
+    /// Names the diagram when there are two ("Run A: …"), and makes its ids its own.
+    #[prop_or_default]
+    pub name: Option<AttrValue>,
+    #[prop_or_default]
+    pub id: AttrValue,
+    /// The time of the first event where two compared runs part, drawn as a line.
+    #[prop_or_default]
+    pub divergence_us: Option<u64>,
 }
 
 /// The visible window `[start, start + width]` for a playhead.
@@ -204,7 +216,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let run = &props.run;
     let timeline = &run.timeline;
     let cursor = props.cursor as u32;
-    let (start_us, end_us) = visible_window(props.playhead_us, props.window_us, timeline.end_us);
+    let axis_end = props.end_us.unwrap_or(timeline.end_us);
+    let (start_us, end_us) = visible_window(props.playhead_us, props.window_us, axis_end);
     let lanes = timeline.lanes.len();
     let svg_width = size.width.max(MIN_WIDTH);
     let scale = scale_for(
@@ -260,17 +273,21 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let current = hovered.as_ref().copied();
     let px = |value: f64| format!("{value:.1}");
 
+    let title_id = format!("diagram-title{}", props.id);
+    let clip_id = format!("plot-clip{}", props.id);
     // Text sizes in the stylesheet are in em of the SVG's font-size, set here from the lanes.
     html! {
-        <section class="diagram-panel panel" aria-labelledby="diagram-title">
-            <h2 id="diagram-title" class="visually-hidden">{ "Space-time diagram" }</h2>
+        <section class="diagram-panel panel" aria-labelledby={title_id.clone()}>
+            <h2 id={title_id} class={classes!(props.name.is_none().then_some("visually-hidden"), "diagram-name")}>
+                { props.name.clone().unwrap_or_else(|| AttrValue::from("Space-time diagram")) }
+            </h2>
             <div class="diagram-scroll" ref={container} tabindex="0" role="region"
                 aria-label="Diagram: use ← and → to step through events, n for the next anomaly">
                 <svg data-testid="diagram" class="diagram" role="img" aria-label={summary}
                     width={format!("{svg_width:.0}")} height={format!("{height:.0}")}
                     viewBox={format!("0 0 {svg_width:.0} {height:.0}")} font-size={px(scale.font)}>
                     <defs>
-                        <clipPath id="plot-clip">
+                        <clipPath id={clip_id.clone()}>
                             <rect x={px(label_width)} y="0" width={px(plot_width.max(0.0))} height={format!("{height:.0}")} />
                         </clipPath>
                     </defs>
@@ -298,7 +315,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
                     </g>
                     <rect class="future-shade" x={px(shade_x)} y={px(axis)}
                         width={px((plot_right - shade_x).max(0.0))} height={px(height - axis)} />
-                    <g class="plot" clip-path="url(#plot-clip)">
+                    <g class="plot" clip-path={format!("url(#{clip_id})")}>
                         <g transform={format!("translate({shift:.1},0)")}>
                             <g class="arrows">
                                 { for arrows.iter().map(|arrow| arrow_item(arrow, cursor, props, geometry, &on_hover)) }
@@ -308,6 +325,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
                             </g>
                         </g>
                     </g>
+                    if let Some(x) = props.divergence_us.filter(|t| (start_us..=end_us).contains(t)).map(screen_x) {
+                        <g class="divergence" data-testid="divergence">
+                            <line x1={px(x)} y1={px(axis)} x2={px(x)} y2={px(height - 2.0)} />
+                            <text x={px(x + 4.0)} y={px(axis + scale.font)}>{ "runs part" }</text>
+                        </g>
+                    }
                     <line class="playhead" x1={px(playhead_x)} y1={px(axis * 0.7)} x2={px(playhead_x)} y2={px(height - 2.0)} />
                 </svg>
             </div>

@@ -1,8 +1,10 @@
 //! Permalinks: the whole configuration and seed in the URL fragment, compact and versioned.
 //!
 //! Format `#v1=<base64url of JSON>`, the JSON being `{"p": preset name, "d": {path: value},
-//! "c": time cursor, "a": selected anomaly}` with only the settings that differ from the
-//! preset (or from the engine default when there is no preset), and `c`/`a` only when set.
+//! "c": time cursor, "a": selected anomaly, "v": view, "s": sweep, "x": compare}` with only
+//! the settings that differ from the preset (or from the engine default when there is no
+//! preset), and the others only when set: `v` is `"sweep"` or `"compare"`, `s` the sweep
+//! form (`SweepSettings::to_link`), `x` run B of the compare view (`CompareB::name`).
 //! Values are the scenario's own JSON values, so decoding reproduces the scenario exactly,
 //! and with it the trace hash. The JSON is read strictly: no key twice, every value named
 //! by its setting when it is wrong.
@@ -13,7 +15,9 @@ use crate::sim::config::{scenario_from_value, strict_value, thousands, value_at,
 use crate::sim::Scenario;
 
 use super::adapt::adapt_for_browser;
+use super::compare_settings::CompareB;
 use super::settings::{base_scenario, find_preset, set_path, validate_for_browser};
+use super::sweep_settings::SweepSettings;
 
 const VERSION_PREFIX: &str = "v1=";
 /// Settings outside the knob table that a link still carries.
@@ -30,14 +34,45 @@ pub struct Moment {
     pub anomaly: Option<usize>,
 }
 
+/// What the page shows: the run, two runs side by side, or a sweep.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Run,
+    Compare,
+    Sweep,
+}
+
+impl View {
+    fn name(self) -> &'static str {
+        match self {
+            View::Run => "run",
+            View::Compare => "compare",
+            View::Sweep => "sweep",
+        }
+    }
+}
+
+/// The views' part of a link.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Views {
+    pub view: View,
+    pub sweep: Option<SweepSettings>,
+    pub compare: Option<CompareB>,
+}
+
 /// A configuration read from a link.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkedScenario {
     pub preset: Option<&'static str>,
     pub scenario: Scenario,
     pub moment: Moment,
+    pub views: Views,
     /// What was changed to run the link's scenario in the browser, one sentence each.
     pub changes: Vec<String>,
+    /// Parts of the link about the views that could not be used, each with its reason;
+    /// the scenario still opens.
+    pub view_problems: Vec<String>,
 }
 
 fn all_paths() -> impl Iterator<Item = &'static str> {
@@ -45,7 +80,7 @@ fn all_paths() -> impl Iterator<Item = &'static str> {
 }
 
 /// The fragment (without `#`) for a configuration and a moment of its run.
-pub fn encode(preset: Option<&str>, scenario: &Scenario, moment: Moment) -> String {
+pub fn encode(preset: Option<&str>, scenario: &Scenario, moment: Moment, views: &Views) -> String {
     let base = serde_json::to_value(base_scenario(preset)).unwrap_or(Value::Null);
     let current = serde_json::to_value(scenario).unwrap_or(Value::Null);
     let diff: Map<String, Value> = all_paths()
@@ -66,6 +101,15 @@ pub fn encode(preset: Option<&str>, scenario: &Scenario, moment: Moment) -> Stri
     }
     if let Some(anomaly) = moment.anomaly {
         link.insert("a".into(), Value::from(anomaly));
+    }
+    if views.view != View::Run {
+        link.insert("v".into(), Value::from(views.view.name()));
+    }
+    if let Some(sweep) = &views.sweep {
+        link.insert("s".into(), sweep.to_link());
+    }
+    if let Some(compare) = views.compare {
+        link.insert("x".into(), Value::from(compare.name()));
     }
     let json = Value::Object(link).to_string();
     format!("{VERSION_PREFIX}{}", base64url_encode(json.as_bytes()))
@@ -116,7 +160,7 @@ pub fn decode(fragment: &str) -> Result<Option<LinkedScenario>, String> {
     };
     if let Some(unknown) = link
         .keys()
-        .find(|k| !["p", "d", "c", "a"].contains(&k.as_str()))
+        .find(|k| !["p", "d", "c", "a", "v", "s", "x"].contains(&k.as_str()))
     {
         return Err(format!(
             "the link has a part '{}' this version of the app does not know",
@@ -152,6 +196,7 @@ pub fn decode(fragment: &str) -> Result<Option<LinkedScenario>, String> {
     let scenario = scenario_from_value(json)?;
     let (scenario, changes) = adapt_for_browser(scenario);
     let valid = validate_for_browser(scenario)?;
+    let (views, view_problems) = decode_views(&link, valid.scenario());
     Ok(Some(LinkedScenario {
         preset,
         scenario: valid.scenario().clone(),
@@ -159,8 +204,44 @@ pub fn decode(fragment: &str) -> Result<Option<LinkedScenario>, String> {
             cursor: index_field(&link, "c", "time cursor")?,
             anomaly: index_field(&link, "a", "anomaly number")?,
         },
+        views,
         changes,
+        view_problems,
     }))
+}
+
+/// The link's view, sweep and comparison; a part that cannot be used is left out and
+/// said why, so the scenario still opens.
+fn decode_views(link: &Map<String, Value>, scenario: &Scenario) -> (Views, Vec<String>) {
+    let mut views = Views::default();
+    let mut problems = Vec::new();
+    match link.get("v") {
+        None => {}
+        Some(value) => match [View::Run, View::Compare, View::Sweep]
+            .into_iter()
+            .find(|v| value.as_str() == Some(v.name()))
+        {
+            Some(view) => views.view = view,
+            None => problems.push("the view it names does not exist".to_string()),
+        },
+    }
+    if let Some(sweep) = link.get("s") {
+        match SweepSettings::from_link(sweep, scenario) {
+            Ok(settings) => views.sweep = Some(settings),
+            Err(e) => problems.push(e),
+        }
+    }
+    if let Some(compare) = link.get("x") {
+        match compare
+            .as_str()
+            .ok_or_else(|| "the comparison is not a name".to_string())
+            .and_then(|name| CompareB::parse(name, scenario))
+        {
+            Ok(b) => views.compare = Some(b),
+            Err(e) => problems.push(format!("the comparison: {e}")),
+        }
+    }
+    (views, problems)
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

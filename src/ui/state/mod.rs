@@ -3,9 +3,11 @@
 //! run (presets, settings, links, imports) is in `opening`; how a run is computed and
 //! lands (at once, or from the worker) in `running`; the notices in `notices`.
 
+mod comparing;
 mod notices;
 mod opening;
 mod running;
+mod sweeping;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -14,14 +16,19 @@ use yew::Reducible;
 
 use crate::sim::{Scenario, ValidScenario};
 
-use super::permalink::{self, Moment};
+use super::compare_settings::CompareB;
+use super::permalink::{self, Moment, View, Views};
 use super::run_view::RunView;
 use super::settings::{find_preset, validate_for_browser, DEFAULT_PRESET};
+use super::sweep_settings::SweepSettings;
+use crate::sim::sweep::Sample;
 
+pub use comparing::{CompareState, PendingCompare};
 pub use notices::{Notice, NoticeChoice, NoticeLevel, NoticeList, MAX_NOTICES};
 pub use opening::ImportedFile;
 use running::Landing;
 pub use running::{PendingRun, Runner};
+pub use sweeping::{SweepOutcome, SweepRunning, SweepState};
 
 /// Playback speeds offered, as multiples of [`VIRTUAL_US_PER_MS_AT_1X`].
 pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -74,6 +81,10 @@ pub struct AppState {
     pub address_epoch: u32,
     /// A link that arrived while the scenario was being edited, waiting for an answer.
     pending_link: Option<String>,
+    /// The run, the compare view or the sweep view.
+    pub view: View,
+    pub sweep: SweepState,
+    pub compare: CompareState,
 }
 
 pub enum Action {
@@ -124,6 +135,31 @@ pub enum Action {
     },
     /// Stop the pending run: the run on screen and its settings stay.
     CancelRun,
+    ShowView(View),
+    /// The sweep form's settings (valid for the scenario).
+    SetSweep(SweepSettings),
+    RunSweep,
+    SweepDone {
+        seq: u32,
+        samples: Vec<Sample>,
+    },
+    SweepFailed {
+        seq: u32,
+        message: String,
+    },
+    CancelSweep,
+    /// Open the compare view with this run B beside the run on screen.
+    Compare(CompareB),
+    CompareFinished {
+        seq: u32,
+        run: Rc<RunView>,
+    },
+    CompareFailed {
+        seq: u32,
+        message: String,
+    },
+    /// Move the cursor to a virtual time (a click in the compare view's run B).
+    SeekTime(u64),
 }
 
 /// The cursor at which an anomaly is complete: just after the last event of its chain.
@@ -175,6 +211,9 @@ impl AppState {
             address_hold: None,
             address_epoch: 0,
             pending_link: None,
+            view: View::Run,
+            sweep: SweepState::new(valid.scenario()),
+            compare: CompareState::new(valid.scenario()),
         }
     }
 
@@ -195,7 +234,28 @@ impl AppState {
     /// The link of the run on screen at this moment. While playing, the cursor is left
     /// out, so the address bar does not change thirty times a second.
     pub fn permalink_fragment(&self) -> String {
-        permalink::encode(self.preset, &self.scenario, self.moment())
+        permalink::encode(self.preset, &self.scenario, self.moment(), &self.views())
+    }
+
+    /// The views' part of the link: the sweep form once it is in use or differs from its
+    /// defaults, run B while comparing.
+    pub fn views(&self) -> Views {
+        let sweep_in_use =
+            self.view == View::Sweep || self.sweep.outcome.is_some() || self.sweep.chosen;
+        Views {
+            view: self.view,
+            sweep: sweep_in_use.then(|| self.sweep.settings.clone()),
+            compare: (self.view == View::Compare).then_some(self.compare.b),
+        }
+    }
+
+    /// Where playback ends: the later of the runs on screen.
+    pub fn end_us(&self) -> u64 {
+        let b = match (&self.compare.run, self.view) {
+            (Some(run), View::Compare) => run.timeline.end_us,
+            _ => 0,
+        };
+        self.run.timeline.end_us.max(b)
     }
 
     /// The moment on screen; none while another configuration runs (the cursor is in the
@@ -228,10 +288,10 @@ impl AppState {
             .map_or(0.0, |last| (now_ms - last).clamp(0.0, MAX_TICK_MS));
         self.last_tick_ms = Some(now_ms);
         let advance = (elapsed * self.speed * VIRTUAL_US_PER_MS_AT_1X).round() as u64;
-        let end = self.run.timeline.end_us;
+        let end = self.end_us();
         self.playhead_us = (self.playhead_us + advance).min(end);
         self.cursor = self.run.cursor_at(self.playhead_us);
-        if self.cursor >= self.run.event_count() {
+        if self.playhead_us >= end {
             self.playing = false;
             self.last_tick_ms = None;
         }
@@ -307,7 +367,7 @@ impl Reducible for AppState {
             Action::TogglePlay => {
                 state.playing = !state.playing;
                 state.last_tick_ms = None;
-                if state.playing && state.cursor >= state.run.event_count() {
+                if state.playing && state.playhead_us >= state.end_us() {
                     state.seek(0);
                 }
             }
@@ -358,6 +418,31 @@ impl Reducible for AppState {
             Action::RunFinished { seq, run } => state.run_finished(seq, run),
             Action::RunFailed { seq, message } => state.run_failed(seq, &message),
             Action::CancelRun => state.cancel_run(),
+            Action::ShowView(view) => state.view = view,
+            Action::SetSweep(settings) => state.set_sweep(settings),
+            Action::RunSweep => state.run_sweep(),
+            Action::SweepDone { seq, samples } => state.sweep_done(seq, &samples),
+            Action::SweepFailed { seq, message } => state.sweep_failed(seq, &message),
+            Action::CancelSweep => state.cancel_sweep(),
+            Action::Compare(b) => {
+                state.view = View::Compare;
+                state.compare.b = b;
+            }
+            Action::CompareFinished { seq, run } => state.compare_finished(seq, run),
+            Action::CompareFailed { seq, message } => state.compare_failed(seq, &message),
+            Action::SeekTime(time_us) => {
+                state.playing = false;
+                state.playhead_us = time_us.min(state.end_us());
+                state.cursor = state.run.cursor_at(state.playhead_us);
+            }
+        }
+        // Only what changes the configuration, the view or run B: not every tick.
+        if state.scenario != self.scenario
+            || state.view != self.view
+            || state.compare.b != self.compare.b
+        {
+            state.fit_sweep();
+            state.refresh_compare();
         }
         Rc::new(state)
     }

@@ -6,10 +6,11 @@ use crate::sim::trace::file_head::{read_trace_head, TraceFileHead};
 use crate::sim::Scenario;
 
 use super::super::adapt::{adapt_for_browser, describe_changes};
-use super::super::permalink::{self, LinkedScenario, Moment};
+use super::super::permalink::{self, LinkedScenario, Moment, Views};
 use super::super::settings::{
     base_scenario, find_preset, knob, validate_for_browser, with_knob, DEFAULT_PRESET,
 };
+use super::super::sweep_settings::SweepSettings;
 use super::{AppState, Landing, NoticeChoice, NoticeLevel, Runner};
 
 /// A file the user chose to import: its name, its size, and its text (the whole file up
@@ -81,6 +82,7 @@ impl AppState {
                     if !self.land_pending_at(linked.moment) {
                         self.go_to_moment(linked.moment);
                     }
+                    self.open_views(linked.views, &linked.view_problems);
                 } else if arrival == Arrival::WhileOpen && self.is_edited() {
                     self.ask_before_opening(fragment);
                 } else {
@@ -106,6 +108,30 @@ impl AppState {
         if let Some(changes) = describe_changes(&linked.changes) {
             self.notify(NoticeLevel::Info, format!("Opened the link. {changes}"));
         }
+        self.open_views(linked.views, &linked.view_problems);
+    }
+
+    /// The link's view, sweep form and comparison; what could not be used is said.
+    fn open_views(&mut self, views: Views, problems: &[String]) {
+        self.view = views.view;
+        self.sweep.chosen = views.sweep.is_some();
+        self.sweep.settings = views
+            .sweep
+            .unwrap_or_else(|| SweepSettings::default_for(&self.scenario));
+        if let Some(b) = views.compare {
+            self.compare.b = b;
+        }
+        if !problems.is_empty() {
+            self.notify(
+                NoticeLevel::Error,
+                format!(
+                    "Part of this link could not be used: {}. The scenario opened; what could not be read shows its defaults.",
+                    problems.join("; ")
+                ),
+            );
+        }
+        self.fit_sweep();
+        self.refresh_compare();
     }
 
     /// Select the link's anomaly and put the cursor where the link had it.
