@@ -181,6 +181,26 @@ fn check_sentences(r: &RunResult, context: &str) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
+    /// Faults by name: a run allowed exactly the faults it met is the same run, and a run
+    /// allowed none meets none (the shrinker and the compare view rely on both).
+    #[test]
+    fn a_run_allowed_exactly_its_faults_is_the_same_run(s in events_scenario()) {
+        let r = run(&s.clone().validate().expect("a valid scenario"));
+        let mut met: Vec<_> = r.faults.iter().map(|f| f.fault).collect();
+        met.sort();
+        met.dedup();
+        let mut only = s.clone();
+        only.only_faults = Some(idempotency_lab::sim::fault_set::FaultSet::new(met));
+        let same = run(&only.validate().expect("a valid scenario"));
+        let context = serde_json::to_string(&s).unwrap();
+        prop_assert_eq!(&same.trace_hash, &r.trace_hash, "{}", context);
+        prop_assert_eq!(&same.faults, &r.faults, "{}", context);
+        let mut none = s.clone();
+        none.only_faults = Some(idempotency_lab::sim::fault_set::FaultSet::default());
+        let quiet = run(&none.validate().expect("a valid scenario"));
+        prop_assert!(quiet.faults.is_empty(), "{:?} {}", quiet.faults, context);
+    }
+
     #[test]
     fn reported_anomalies_are_the_ground_truth_of_the_trace(s in events_scenario(), protected in any::<bool>()) {
         let s = if protected { protect(s) } else { s };

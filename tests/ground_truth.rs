@@ -235,6 +235,26 @@ fn check_counts_against_the_trace(s: &Scenario) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
+    /// Faults by name: a run allowed exactly the faults it met is the same run, and a run
+    /// allowed none meets none (the shrinker and the compare view rely on both).
+    #[test]
+    fn a_run_allowed_exactly_its_faults_is_the_same_run(s in any_protections()) {
+        let r = run(&s.clone().validate().expect("a valid scenario"));
+        let mut met: Vec<_> = r.faults.iter().map(|f| f.fault).collect();
+        met.sort();
+        met.dedup();
+        let mut only = s.clone();
+        only.only_faults = Some(idempotency_lab::sim::fault_set::FaultSet::new(met));
+        let same = run(&only.validate().expect("a valid scenario"));
+        let context = serde_json::to_string(&s).unwrap();
+        prop_assert_eq!(&same.trace_hash, &r.trace_hash, "{}", context);
+        prop_assert_eq!(&same.faults, &r.faults, "{}", context);
+        let mut none = s.clone();
+        none.only_faults = Some(idempotency_lab::sim::fault_set::FaultSet::default());
+        let quiet = run(&none.validate().expect("a valid scenario"));
+        prop_assert!(quiet.faults.is_empty(), "{:?} {}", quiet.faults, context);
+    }
+
     #[test]
     fn the_full_protection_set_leaves_no_anomaly(s in scenario()) {
         let s = fully_protected(s);

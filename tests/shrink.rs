@@ -5,9 +5,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use idempotency_lab::sim::compare::{compare_runs, compare_sets, Cause};
-use idempotency_lab::sim::fault_set::{FaultId, FaultSet};
+use idempotency_lab::sim::fault_set::{FaultId, FaultKind, FaultSet};
 use idempotency_lab::sim::scenarios::presets;
 use idempotency_lab::sim::shrink::{shrink, MAX_SHRINK_RUNS};
+use idempotency_lab::sim::trace::{Detail, MessagingDetail};
 use idempotency_lab::sim::{run, RunResult, Scenario};
 
 fn run_with(scenario: &Scenario, only: Option<Vec<FaultId>>) -> RunResult {
@@ -53,7 +54,19 @@ fn allowing_exactly_the_faults_met_gives_the_same_run_and_allowing_none_gives_no
         // Every recorded fault points at the trace event that shows it.
         for f in &original.faults {
             assert!((f.event as usize) < original.trace.len(), "{name}: {f:?}");
-            assert_eq!(original.trace[f.event as usize].op, f.op, "{name}: {f:?}");
+            let e = &original.trace[f.event as usize];
+            assert_eq!(e.op, f.op, "{name}: {f:?}");
+            let shows = match f.fault.kind {
+                FaultKind::Loss | FaultKind::Partition | FaultKind::Duplicate => {
+                    matches!(e.detail, Detail::Send { .. })
+                }
+                FaultKind::Crash => matches!(
+                    e.detail,
+                    Detail::Crash { .. } | Detail::Messaging(MessagingDetail::Crash { .. })
+                ),
+                FaultKind::Slow => matches!(e.detail, Detail::Step { .. }),
+            };
+            assert!(shows, "{name}: {f:?} points at {e:?}");
         }
     }
     assert!(
