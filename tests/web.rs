@@ -351,6 +351,7 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
         run,
         selected: Some(0),
         on_select: yew::Callback::noop(),
+        on_shrink: None,
     };
     yew::Renderer::<AnomalyPanel>::with_root_and_props(root.clone(), props).render();
     wait_for(&root, "[data-testid=anomaly-duplicate_order].bad")

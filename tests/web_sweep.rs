@@ -160,7 +160,7 @@ fn a_link_with_a_bad_sweep_opens_its_scenario_and_says_why() {
         );
     }
     let state = AppState::from_fragment(&link(
-        r#"{"p":"lost-response","v":"compare","x":"toggle:protections.dedup_store.enabled"}"#,
+        r#"{"p":"lost-response","v":"compare","b":"toggle:protections.dedup_store.enabled"}"#,
     ));
     assert!(state
         .notices

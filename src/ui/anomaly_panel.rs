@@ -1,5 +1,6 @@
 //! The right panel: a counter per anomaly kind, and the one-sentence explanations.
-//! Clicking an explanation moves the time cursor to it and highlights its causal chain.
+//! Clicking an explanation moves the time cursor to it and highlights its causal chain;
+//! the selected one can be shrunk to the fewest faults that still make it.
 
 use std::rc::Rc;
 
@@ -18,6 +19,9 @@ pub struct AnomalyPanelProps {
     pub run: Rc<RunView>,
     pub selected: Option<usize>,
     pub on_select: Callback<usize>,
+    /// Shrink an anomaly to its fewest faults (offered for the selected one).
+    #[prop_or_default]
+    pub on_shrink: Option<Callback<usize>>,
 }
 
 /// The events workload's anomalies, which only it can show (and it shows no other).
@@ -99,6 +103,13 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
                                     </span>
                                     <span class="narrative">{ anomaly.narrative.clone() }</span>
                                 </button>
+                                if let (true, Some(on_shrink)) = (selected, props.on_shrink.clone()) {
+                                    <button type="button" class="shrink-button" data-testid="shrink"
+                                        title="Find the fewest faults that still make this anomaly, and run with only those"
+                                        onclick={Callback::from(move |_: MouseEvent| on_shrink.emit(index))}>
+                                        { "Shrink to its fewest faults" }
+                                    </button>
+                                }
                             </li>
                         }
                     }) }

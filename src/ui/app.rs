@@ -26,6 +26,8 @@ use super::permalink::{self, Moment, View};
 use super::run_status::RunStatus;
 use super::run_view::now_ms;
 use super::shortcuts::{shortcut, FocusOrigin};
+use super::shrink_banner::ShrinkBanner;
+use super::shrink_worker::use_shrink_worker;
 use super::state::{Action, AppState, NoticeLevel};
 use super::state_tables::StateTables;
 use super::sweep_view::SweepView;
@@ -100,6 +102,7 @@ pub fn app() -> Html {
     }
 
     let sweep_progress = use_sweep_worker(dispatcher.clone(), state.sweep.running.clone());
+    use_shrink_worker(dispatcher.clone(), state.shrink.pending.clone());
     // B's progress is not shown: "Running B…" says enough beside A's own status.
     let _ = use_compare_worker(dispatcher.clone(), state.compare.pending.clone());
 
@@ -252,6 +255,9 @@ pub fn app() -> Html {
     let on_run_sweep = forward(&dispatcher, |()| Action::RunSweep);
     let on_cancel_sweep = forward(&dispatcher, |()| Action::CancelSweep);
     let on_seek_time = forward(&dispatcher, Action::SeekTime);
+    let on_shrink = forward(&dispatcher, Action::Shrink);
+    let on_cancel_shrink = forward(&dispatcher, |()| Action::CancelShrink);
+    let on_unshrink = forward(&dispatcher, |()| Action::Unshrink);
     let on_seek = use_callback(dispatcher.clone(), |cursor: usize, dispatcher| {
         dispatcher.dispatch(Action::Seek(cursor))
     });
@@ -283,6 +289,9 @@ pub fn app() -> Html {
                 { controls }
                 <div class="centre" aria-busy={state.pending.is_some().to_string()}>
                     { run_status }
+                    <ShrinkBanner pending={state.shrink.pending.clone()}
+                        found={state.shrink.shown(&state.scenario).cloned()}
+                        on_cancel={on_cancel_shrink} on_back={on_unshrink} />
                     { time_controls }
                     <Diagram run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us}
                         window_us={state.window_us} chain={chain.clone()} {on_seek} />
@@ -291,7 +300,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="side panel" aria-label="Anomalies and costs">
                     <AnomalyPanel run={run.clone()} selected={state.selected_anomaly}
-                        on_select={on_select_anomaly} />
+                        on_select={on_select_anomaly} on_shrink={Some(on_shrink)} />
                     <CostsPanel run={run.clone()} />
                 </aside>
             </main>
@@ -322,7 +331,7 @@ pub fn app() -> Html {
         },
     };
     html! {
-        <div class={classes!("app", state.help_open.then_some("help-open"), state.presentation.then_some("presenting"))}>
+        <div class={classes!("app", state.help_open.then_some("help-open"), (state.presentation && state.view == View::Run).then_some("presenting"))}>
             <a class="skip-link" href="#play-button" onclick={skip_to_playback}>{ "Skip to playback" }</a>
             <header class="app-header">
                 <div class="title-block">
@@ -332,11 +341,11 @@ pub fn app() -> Html {
                 <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
                     presentation={state.presentation} on_notify={on_notify.clone()} {on_import} {on_help} {on_present}
                     preset={state.preset} {window} chain={chain.clone()} />
+                <ViewTabs view={state.view} {on_view}>
+                    <CompareMenu scenario={state.scenario.clone()} on_compare={on_compare_menu} />
+                </ViewTabs>
             </header>
             <Notices notices={state.notices.all().to_vec()} {on_dismiss} {on_choose} />
-            <ViewTabs view={state.view} {on_view}>
-                <CompareMenu scenario={state.scenario.clone()} on_compare={on_compare_menu} />
-            </ViewTabs>
             { main }
             <Footer run={run} />
             if state.help_open {

@@ -34,6 +34,8 @@ pub mod run_view;
 mod seed_input;
 pub mod settings;
 mod shortcuts;
+mod shrink_banner;
+mod shrink_worker;
 pub mod state;
 mod state_tables;
 mod sweep_chart;

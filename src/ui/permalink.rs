@@ -1,10 +1,10 @@
 //! Permalinks: the whole configuration and seed in the URL fragment, compact and versioned.
 //!
 //! Format `#v1=<base64url of JSON>`, the JSON being `{"p": preset name, "d": {path: value},
-//! "c": time cursor, "a": selected anomaly, "v": view, "s": sweep, "x": compare}` with only
+//! "c": time cursor, "a": selected anomaly, "v": view, "s": sweep, "b": compare}` with only
 //! the settings that differ from the preset (or from the engine default when there is no
 //! preset), and the others only when set: `v` is `"sweep"` or `"compare"`, `s` the sweep
-//! form (`SweepSettings::to_link`), `x` run B of the compare view (`CompareB::name`).
+//! form (`SweepSettings::to_link`), `b` run B of the compare view (`CompareB::name`).
 //! Values are the scenario's own JSON values, so decoding reproduces the scenario exactly,
 //! and with it the trace hash. The JSON is read strictly: no key twice, every value named
 //! by its setting when it is wrong.
@@ -20,8 +20,9 @@ use super::settings::{base_scenario, find_preset, set_path, validate_for_browser
 use super::sweep_settings::SweepSettings;
 
 const VERSION_PREFIX: &str = "v1=";
-/// Settings outside the knob table that a link still carries.
-const EXTRA_PATHS: [&str; 1] = ["network.partitions"];
+/// Settings outside the knob table that a link still carries (`only_faults`: a shrunk
+/// run's faults).
+const EXTRA_PATHS: [&str; 2] = ["network.partitions", "only_faults"];
 /// Longer fragments are refused before decoding.
 const MAX_FRAGMENT_BYTES: usize = 64 * 1024;
 
@@ -109,7 +110,7 @@ pub fn encode(preset: Option<&str>, scenario: &Scenario, moment: Moment, views: 
         link.insert("s".into(), sweep.to_link());
     }
     if let Some(compare) = views.compare {
-        link.insert("x".into(), Value::from(compare.name()));
+        link.insert("b".into(), Value::from(compare.name()));
     }
     let json = Value::Object(link).to_string();
     format!("{VERSION_PREFIX}{}", base64url_encode(json.as_bytes()))
@@ -160,7 +161,7 @@ pub fn decode(fragment: &str) -> Result<Option<LinkedScenario>, String> {
     };
     if let Some(unknown) = link
         .keys()
-        .find(|k| !["p", "d", "c", "a", "v", "s", "x"].contains(&k.as_str()))
+        .find(|k| !["p", "d", "c", "a", "v", "s", "b"].contains(&k.as_str()))
     {
         return Err(format!(
             "the link has a part '{}' this version of the app does not know",
@@ -231,7 +232,7 @@ fn decode_views(link: &Map<String, Value>, scenario: &Scenario) -> (Views, Vec<S
             Err(e) => problems.push(e),
         }
     }
-    if let Some(compare) = link.get("x") {
+    if let Some(compare) = link.get("b") {
         match compare
             .as_str()
             .ok_or_else(|| "the comparison is not a name".to_string())

@@ -149,12 +149,18 @@ fn parse_decimal(raw: &str) -> Option<f64> {
 }
 
 /// Set the value at a dotted path of a JSON object; the path must exist.
+/// Set the setting at `path` of a scenario's JSON. A last part that is absent is added
+/// (`only_faults` is left out of a scenario that has none); the caller checks the path.
 pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
-    let slot = path
+    let unknown = || format!("unknown setting '{path}'");
+    let (parents, last) = path.rsplit_once('.').map_or(("", path), |(p, l)| (p, l));
+    let parent = parents
         .split('.')
+        .filter(|part| !part.is_empty())
         .try_fold(root, |v, part| v.get_mut(part))
-        .ok_or_else(|| format!("unknown setting '{path}'"))?;
-    *slot = value;
+        .and_then(Value::as_object_mut)
+        .ok_or_else(unknown)?;
+    parent.insert(last.to_string(), value);
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod comparing;
 mod notices;
 mod opening;
 mod running;
+mod shrinking;
 mod sweeping;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use super::permalink::{self, Moment, View, Views};
 use super::run_view::RunView;
 use super::settings::{find_preset, validate_for_browser, DEFAULT_PRESET};
 use super::sweep_settings::SweepSettings;
+use super::worker::ShrinkReport;
 use crate::sim::sweep::Sample;
 
 pub use comparing::{CompareState, PendingCompare};
@@ -28,6 +30,7 @@ pub use notices::{Notice, NoticeChoice, NoticeLevel, NoticeList, MAX_NOTICES};
 pub use opening::ImportedFile;
 use running::Landing;
 pub use running::{PendingRun, Runner};
+pub use shrinking::{PendingShrink, ShrinkState, Shrunk};
 pub use sweeping::{SweepOutcome, SweepRunning, SweepState};
 
 /// Playback speeds offered, as multiples of [`VIRTUAL_US_PER_MS_AT_1X`].
@@ -85,6 +88,8 @@ pub struct AppState {
     pub view: View,
     pub sweep: SweepState,
     pub compare: CompareState,
+    /// Shrinking an anomaly to its fewest faults.
+    pub shrink: ShrinkState,
 }
 
 pub enum Action {
@@ -160,6 +165,20 @@ pub enum Action {
     },
     /// Move the cursor to a virtual time (a click in the compare view's run B).
     SeekTime(u64),
+    /// Shrink anomaly `n` of the run on screen to its fewest faults.
+    Shrink(usize),
+    ShrinkDone {
+        seq: u32,
+        scenario: Box<Scenario>,
+        report: ShrinkReport,
+    },
+    ShrinkFailed {
+        seq: u32,
+        message: String,
+    },
+    CancelShrink,
+    /// Back from a shrunk run to the run it was shrunk from.
+    Unshrink,
 }
 
 /// The cursor at which an anomaly is complete: just after the last event of its chain.
@@ -214,6 +233,7 @@ impl AppState {
             view: View::Run,
             sweep: SweepState::new(valid.scenario()),
             compare: CompareState::new(valid.scenario()),
+            shrink: ShrinkState::default(),
         }
     }
 
@@ -405,7 +425,13 @@ impl Reducible for AppState {
             }
             Action::ToggleHelp => state.help_open = !state.help_open,
             Action::CloseHelp => state.help_open = false,
-            Action::TogglePresentation => state.presentation = !state.presentation,
+            Action::TogglePresentation => {
+                state.presentation = !state.presentation;
+                // Presentation mode shows the run: the views beside it have no such layout.
+                if state.presentation {
+                    state.view = View::Run;
+                }
+            }
             Action::Escape => {
                 if state.help_open {
                     state.help_open = false;
@@ -415,7 +441,10 @@ impl Reducible for AppState {
                     return self;
                 }
             }
-            Action::RunFinished { seq, run } => state.run_finished(seq, run),
+            Action::RunFinished { seq, run } => {
+                state.run_finished(seq, run);
+                state.select_shrunk_anomaly();
+            }
             Action::RunFailed { seq, message } => state.run_failed(seq, &message),
             Action::CancelRun => state.cancel_run(),
             Action::ShowView(view) => state.view = view,
@@ -435,6 +464,15 @@ impl Reducible for AppState {
                 state.playhead_us = time_us.min(state.end_us());
                 state.cursor = state.run.cursor_at(state.playhead_us);
             }
+            Action::Shrink(index) => state.start_shrink(index),
+            Action::ShrinkDone {
+                seq,
+                scenario,
+                report,
+            } => state.shrink_done(seq, *scenario, report),
+            Action::ShrinkFailed { seq, message } => state.shrink_failed(seq, &message),
+            Action::CancelShrink => state.cancel_shrink(),
+            Action::Unshrink => state.unshrink(),
         }
         // Only what changes the configuration, the view or run B: not every tick.
         if state.scenario != self.scenario

@@ -16,16 +16,21 @@
 //! | worker | `failed` | `seq`, `message` |
 //! | page | `sweep` | `seq`, the sweep (`scenario` JSON, `knob`, `from`, `to`, `steps`, `seeds`, `sets` comma-separated), `first`, `count`: run jobs `first..first + count` |
 //! | worker | `samples` | `seq`, `first`, `samples`: a transferred `Float64Array`, five numbers per job (see `sweep_jobs`) |
+//! | page | `shrink` | `seq`, `scenario` (JSON), `anomaly`: its index in the run's list |
+//! | worker | `shrunk` | `seq`, `scenario` (JSON, with `only_faults`), `summary`, `sentence`, `descriptions` (the kept faults in words), `runs` |
 //!
 //! Cancelling, or a newer run while one is running, terminates the worker and starts a
 //! fresh one: a run cannot be interrupted from outside, and only the latest is wanted.
 //! A sweep has workers of its own (`sweep_host`: one per core, at most four), handed a
 //! chunk of jobs at a time; a sweep failing in a worker answers `failed`, and cancelling
-//! it terminates them.
+//! it terminates them. A shrink has one worker of its own (`shrink_host`), terminated to
+//! cancel it.
 
 mod assemble;
 mod host;
 mod serve;
+mod shrink_host;
+mod shrink_job;
 mod sweep_host;
 mod sweep_jobs;
 
@@ -34,6 +39,7 @@ use wasm_bindgen::JsValue;
 
 pub use host::{HostEvent, RunHost};
 pub use serve::serve;
+pub use shrink_host::{ShrinkEvent, ShrinkHost, ShrinkReport};
 pub use sweep_host::{SweepEvent, SweepHost, SweepProgress};
 pub use sweep_jobs::{samples_from_js, samples_to_js, sweep_sample, SpecMessage};
 
