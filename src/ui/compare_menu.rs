@@ -1,6 +1,8 @@
 //! "Compare…": one click makes the run on screen A and opens B beside it with the
 //! protection picked here toggled, or under a named protection set.
 
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::sim::protection_sets::PROTECTION_SETS;
@@ -14,21 +16,52 @@ pub struct CompareMenuProps {
     pub on_compare: Callback<CompareB>,
 }
 
+fn close(menu: &NodeRef) {
+    if let Some(details) = menu.cast::<web_sys::Element>() {
+        let _ = details.remove_attribute("open");
+    }
+}
+
 #[component(CompareMenu)]
 pub fn compare_menu(props: &CompareMenuProps) -> Html {
     let menu = use_node_ref();
+    {
+        // A click anywhere else closes the menu, as menus do.
+        let menu = menu.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                EventListener::new(&window, "click", move |event| {
+                    let inside = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                        .zip(menu.cast::<web_sys::Node>())
+                        .is_some_and(|(target, details)| details.contains(Some(&target)));
+                    if !inside {
+                        close(&menu);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let on_key = {
+        let menu = menu.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                close(&menu);
+            }
+        })
+    };
     let pick = |b: CompareB| {
         let on_compare = props.on_compare.clone();
         let menu = menu.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(details) = menu.cast::<web_sys::Element>() {
-                let _ = details.remove_attribute("open");
-            }
+            close(&menu);
             on_compare.emit(b)
         })
     };
     html! {
-        <details class="compare-menu" ref={menu.clone()}>
+        <details class="compare-menu" ref={menu.clone()} onkeydown={on_key}>
             <summary class="button" data-testid="compare-menu">{ "Compare…" }</summary>
             <div class="compare-menu-list" role="group" aria-label="Compare this run with">
                 <p class="hint">{ "This run is A. B is the same seed, workload and faults with:" }</p>

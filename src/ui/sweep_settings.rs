@@ -69,6 +69,15 @@ impl SweepCost {
         }
     }
 
+    /// What the cost counts, for "this sweep's runs have no …".
+    pub fn counted(self) -> &'static str {
+        match self {
+            SweepCost::P99Latency => "clients waiting on responses",
+            SweepCost::KeyRowsPeak => "idempotency-key records",
+            SweepCost::Responses409 => "409 responses",
+        }
+    }
+
     pub fn of(self, point: &SweepPoint) -> f64 {
         match self {
             SweepCost::P99Latency => point.p99_latency_ms_mean,

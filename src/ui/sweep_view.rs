@@ -149,6 +149,9 @@ pub fn sweep_view(props: &SweepViewProps) -> Html {
                             knob={knob.path} series={costs} band=false seeds={o.spec.seeds} test_id="sweep-chart-cost" />
                     </div>
                     <p class="hint">{ "Lines join the means over the seeds; the shaded band runs from the lowest to the highest seed. The cost is a mean over the seeds." }</p>
+                    if o.points.iter().all(|p| cost.of(p) == 0.0) {
+                        <p class="hint" data-testid="sweep-cost-zero">{ format!("The cost is zero everywhere: this sweep's runs have no {}.", cost.counted()) }</p>
+                    }
                     <details class="sweep-numbers">
                         <summary>{ "The numbers" }</summary>
                         <div class="table-scroll" tabindex="0" role="region" aria-label="The sweep's numbers">

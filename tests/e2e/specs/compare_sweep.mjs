@@ -255,8 +255,17 @@ export const tests = [
     async run({ page, open, expectNoAxeViolations }) {
       await openPreset(page, open, "lost-response");
       // "Compare…" from the run: A is the run on screen, B the same with idempotency keys on.
+      const menuOpen = () => page.evaluate(() => document.querySelector(".compare-menu").open);
+      await page.getByTestId("compare-menu").click();
+      assert(await menuOpen(), "Compare… opens its menu");
+      await page.locator("h1").click();
+      assert(!(await menuOpen()), "a click elsewhere closes it");
+      await page.getByTestId("compare-menu").click();
+      await page.keyboard.press("Escape");
+      assert(!(await menuOpen()), "Escape closes it");
       await page.getByTestId("compare-menu").click();
       await page.getByTestId("compare-toggle:protections.idempotency_key.enabled").click();
+      assert(!(await menuOpen()), "picking closes it");
       await page.getByTestId("compare-table").waitFor();
       const summary = page.getByTestId("compare-summary");
       assert(await summary.getAttribute("data-identical") === "false", "keys change the run");
