@@ -582,6 +582,7 @@ mod diagram_export {
             from_us,
             to_us,
             chain,
+            caption: "",
         }
     }
 

@@ -340,7 +340,8 @@ pub fn app() -> Html {
                 </div>
                 <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
                     presentation={state.presentation} on_notify={on_notify.clone()} {on_import} {on_help} {on_present}
-                    preset={state.preset} {window} chain={chain.clone()} />
+                    preset={state.preset} {window} chain={chain.clone()}
+                    selected_anomaly={state.selected_anomaly} />
                 <ViewTabs view={state.view} {on_view}>
                     <CompareMenu scenario={state.scenario.clone()} on_compare={on_compare_menu} />
                 </ViewTabs>

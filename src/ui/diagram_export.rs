@@ -51,6 +51,27 @@ pub struct ExportSpec<'a> {
     pub to_us: u64,
     /// Trace event ids of the selected anomaly's causal chain, sorted; empty for none.
     pub chain: &'a [u32],
+    /// A sentence under the legend (the selected anomaly's explanation); empty for none.
+    pub caption: &'a str,
+}
+
+/// Characters per caption line: about the width of the narrowest image.
+const CAPTION_CHARS: usize = 110;
+const CAPTION_LINE: f64 = 18.0;
+
+/// `text` broken at spaces into lines of at most [`CAPTION_CHARS`] characters.
+fn caption_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= CAPTION_CHARS => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 pub struct ExportedDiagram {
@@ -210,9 +231,13 @@ pub fn export_svg(timeline: &Timeline, spec: &ExportSpec) -> Result<ExportedDiag
     let columns = ((width - 16.0) / LEGEND_COLUMN).floor().max(1.0) as usize;
     let palette = Palette::of(timeline);
     let legend_top = lanes_bottom + 24.0;
-    let height = (legend_top
+    let caption = caption_lines(spec.caption);
+    let caption_top = legend_top
         + legend_entries(palette, !spec.chain.is_empty()).div_ceil(columns) as f64 * LEGEND_ROW
-        + 8.0)
+        + 8.0;
+    let height = (caption_top
+        + caption.len() as f64 * CAPTION_LINE
+        + 8.0 * (!caption.is_empty()) as u8 as f64)
         .round();
 
     let mut out = String::with_capacity(4_096 + elements * 40);
@@ -288,6 +313,14 @@ pub fn export_svg(timeline: &Timeline, spec: &ExportSpec) -> Result<ExportedDiag
         columns,
         !spec.chain.is_empty(),
     );
+    for (i, line) in caption.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<text class="sub caption" x="8" y="{}">{}</text>"#,
+            (caption_top + 14.0 + i as f64 * CAPTION_LINE).round(),
+            escape(line)
+        );
+    }
     out.push_str("</svg>\n");
     Ok(ExportedDiagram {
         svg: out,

@@ -1,5 +1,7 @@
-//! The "Export diagram" dialog: which range (the whole run, the visible window or a typed
-//! one) and which format (SVG or PNG). The image itself comes from `diagram_export`.
+//! The "Export diagram" dialog: which range (the whole run, the selected anomaly's causal
+//! chain, the visible window or a typed one) and which format (SVG or PNG, from
+//! `diagram_export`, captioned with the selected anomaly's sentence; or a Mermaid sequence
+//! diagram of the whole run or of the chain, from `sim::mermaid`, for slides).
 
 use std::rc::Rc;
 
@@ -14,10 +16,12 @@ use super::browser;
 use super::diagram_export::{export_svg, parse_range, png_scale, ExportSpec, ExportedDiagram};
 use super::run_view::RunView;
 use super::state::NoticeLevel;
+use crate::sim::mermaid::{sequence_diagram, Scope};
 
 #[derive(Clone, Copy, PartialEq)]
 enum RangeChoice {
     WholeRun,
+    Chain,
     Window,
     Custom,
 }
@@ -26,6 +30,7 @@ enum RangeChoice {
 enum Format {
     Svg,
     Png,
+    Mermaid,
 }
 
 #[derive(Properties, PartialEq)]
@@ -39,6 +44,9 @@ pub struct ExportDialogProps {
     pub window: (u64, u64),
     /// The selected anomaly's causal chain (trace event ids, sorted), highlighted if any.
     pub chain: Rc<Vec<u32>>,
+    /// The selected anomaly (its index in the run's list), if any.
+    #[prop_or_default]
+    pub anomaly: Option<usize>,
     pub on_close: Callback<()>,
     pub on_notify: Callback<(NoticeLevel, String)>,
 }
@@ -52,7 +60,8 @@ fn save(
 ) {
     let size = (diagram.width, diagram.height);
     let result = match format {
-        Format::Svg => browser::download_text(
+        // A Mermaid diagram is text, saved by `save_mermaid` before any image is made.
+        Format::Svg | Format::Mermaid => browser::download_text(
             &format!("{file_stem}-diagram.svg"),
             "image/svg+xml",
             &diagram.svg,
@@ -74,6 +83,28 @@ fn save(
             format!("Could not export the diagram: {message}"),
         ));
     }
+}
+
+/// The whole run, or the selected anomaly's chain, as a Mermaid sequence diagram.
+fn save_mermaid(run: &RunView, scope: Scope, title: &str, file_stem: &str) -> Result<(), String> {
+    let text = sequence_diagram(&run.result, scope, title)?;
+    browser::download_text(&format!("{file_stem}-sequence.mmd"), "text/plain", &text)
+}
+
+/// The time span of `chain` with a margin each side, within the run.
+fn chain_range(run: &RunView, chain: &[u32]) -> Option<(u64, u64)> {
+    let times = chain
+        .iter()
+        .filter_map(|&e| run.result.trace.get(e as usize))
+        .map(|e| e.time);
+    let (first, last) = times.fold(None, |span: Option<(u64, u64)>, t| {
+        Some(span.map_or((t, t), |(a, b)| (a.min(t), b.max(t))))
+    })?;
+    let margin = ((last - first) / 10).max(20_000);
+    Some((
+        first.saturating_sub(margin),
+        (last + margin).min(run.timeline.end_us.max(last + 1)),
+    ))
 }
 
 #[component(ExportDialog)]
@@ -155,16 +186,33 @@ pub fn export_dialog(props: &ExportDialogProps) -> Html {
         let title = props.title.clone();
         let file_stem = props.file_stem.clone();
         let chain = props.chain.clone();
+        let anomaly = props.anomaly;
         let on_close = props.on_close.clone();
         let on_notify = props.on_notify.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            if format == Format::Mermaid {
+                let scope = match (choice, anomaly) {
+                    (RangeChoice::Chain, Some(index)) => Scope::Anomaly(index),
+                    _ => Scope::Run,
+                };
+                match save_mermaid(&run, scope, &title, &file_stem) {
+                    Ok(()) => on_close.emit(()),
+                    Err(message) => error.set(Some(message)),
+                }
+                return;
+            }
             let end_us = run.timeline.end_us;
             let range = match choice {
                 RangeChoice::WholeRun => Ok((0, end_us)),
+                RangeChoice::Chain => chain_range(&run, &chain)
+                    .ok_or_else(|| "Select an anomaly first: its chain is the range.".to_string()),
                 RangeChoice::Window => Ok(window),
                 RangeChoice::Custom => parse_range(&from, &to, end_us),
             };
+            let caption = anomaly
+                .and_then(|i| run.result.anomalies.get(i))
+                .map_or("", |a| a.narrative.as_str());
             let diagram = range.and_then(|(from_us, to_us)| {
                 let spec = ExportSpec {
                     title: &title,
@@ -172,6 +220,7 @@ pub fn export_dialog(props: &ExportDialogProps) -> Html {
                     from_us,
                     to_us,
                     chain: &chain,
+                    caption,
                 };
                 export_svg(&run.timeline, &spec)
             });
@@ -191,6 +240,9 @@ pub fn export_dialog(props: &ExportDialogProps) -> Html {
 
     let end_us = props.run.timeline.end_us;
     let (window_from, window_to) = props.window;
+    let chain_span = props
+        .anomaly
+        .and_then(|_| chain_range(&props.run, &props.chain));
     let radio = |name: &'static str, id: &'static str, checked: bool, onchange: Callback<Event>| {
         let node = if checked {
             first.clone()
@@ -212,6 +264,12 @@ pub fn export_dialog(props: &ExportDialogProps) -> Html {
                             { radio("export-range", "export-whole", *choice == RangeChoice::WholeRun, choose(RangeChoice::WholeRun)) }
                             <label for="export-whole">{ format!("Whole run (0 ms to {})", format_time(end_us)) }</label>
                         </div>
+                        if let Some((chain_from, chain_to)) = chain_span {
+                            <div class="export-choice">
+                                { radio("export-range", "export-chain", *choice == RangeChoice::Chain, choose(RangeChoice::Chain)) }
+                                <label for="export-chain">{ format!("The selected anomaly's chain ({} to {})", format_time(chain_from), format_time(chain_to)) }</label>
+                            </div>
+                        }
                         <div class="export-choice">
                             { radio("export-range", "export-window", *choice == RangeChoice::Window, choose(RangeChoice::Window)) }
                             <label for="export-window">{ format!("Visible window ({} to {})", format_time(window_from), format_time(window_to)) }</label>
@@ -239,6 +297,10 @@ pub fn export_dialog(props: &ExportDialogProps) -> Html {
                         <div class="export-choice">
                             <input type="radio" name="export-format" id="export-png" checked={*format == Format::Png} onchange={pick_format(Format::Png)} />
                             <label for="export-png">{ "PNG (picture)" }</label>
+                        </div>
+                        <div class="export-choice">
+                            <input type="radio" name="export-format" id="export-mermaid" checked={*format == Format::Mermaid} onchange={pick_format(Format::Mermaid)} />
+                            <label for="export-mermaid">{ "Mermaid sequence diagram (text for slides: every event, or the chain if chosen)" }</label>
                         </div>
                     </fieldset>
                     if let Some(message) = (*error).clone() {

@@ -31,6 +31,9 @@ pub struct ToolbarProps {
     pub window: (u64, u64),
     /// The selected anomaly's causal chain (sorted trace event ids), highlighted in exports.
     pub chain: Rc<Vec<u32>>,
+    /// The selected anomaly: its chain can be the exported range, its sentence the caption.
+    #[prop_or_default]
+    pub selected_anomaly: Option<usize>,
 }
 
 fn file_stem(run: &RunView) -> String {
@@ -178,7 +181,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             if *exporting {
                 <ExportDialog run={props.run.clone()} title={diagram_title(&props.run, props.preset)}
                     file_stem={file_stem(&props.run)} window={props.window} chain={props.chain.clone()}
-                    on_close={close_export} on_notify={props.on_notify.clone()} />
+                    anomaly={props.selected_anomaly} on_close={close_export} on_notify={props.on_notify.clone()} />
             }
         </div>
     }

@@ -93,6 +93,36 @@ function pngSize(bytes) {
 
 export const tests = [
   {
+    name: "export: slides: one anomaly's chain with its sentence as the caption, and as a Mermaid sequence diagram",
+    async run({ page, open }) {
+      await open();
+      await waitForDiagram(page);
+      const whole = await parseSvg(page, (await exportFrom(page, await openDialog(page))).bytes.toString("utf8"));
+      await page.locator(".explanation").first().click();
+      const sentence = (await page.locator(".explanation.selected .narrative").textContent()).trim();
+      let dialog = await openDialog(page);
+      await dialog.locator("#export-chain").check();
+      const file = await exportFrom(page, dialog);
+      const svg = await parseSvg(page, file.bytes.toString("utf8"));
+      assert(!svg.broken, "the SVG parses");
+      assert(svg.arrows < whole.arrows, `the chain's range is narrower than the run: ${svg.arrows} vs ${whole.arrows}`);
+      const words = sentence.split(" ").slice(0, 8).join(" ");
+      assert(svg.texts.replace(/\s+/g, " ").includes(words), `the caption carries the sentence "${words}"`);
+      await copyFile(file.path, `${SCREENSHOTS}export-chain-caption.svg`);
+
+      dialog = await openDialog(page);
+      await dialog.locator("#export-chain").check();
+      await dialog.locator("#export-mermaid").check();
+      const mermaid = await exportFrom(page, dialog);
+      const text = mermaid.bytes.toString("utf8");
+      assert(mermaid.name.endsWith("-sequence.mmd"), `file name ${mermaid.name}`);
+      assert(text.startsWith("sequenceDiagram\n    title "), `a sequence diagram: ${text.slice(0, 80)}`);
+      assert(/participant P0 as /.test(text) && text.includes("Note over"), "participants and notes");
+      assert(text.includes(words.replace(/;/g, ",")), "the chain's diagram ends with the anomaly's sentence");
+      await copyFile(mermaid.path, `${SCREENSHOTS}export-chain.mmd`);
+    },
+  },
+  {
     name: "export: the whole run as a small SVG, unfaded, with title, legend and trace hash",
     async run({ page, open }) {
       await open();
