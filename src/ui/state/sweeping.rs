@@ -28,8 +28,9 @@ pub struct SweepRunning {
     pub seq: u32,
     pub spec: Rc<SweepSpec>,
     pub settings: SweepSettings,
-    /// The scenario it sweeps, as JSON, for the workers.
+    /// The scenario it sweeps, and the preset it came from.
     pub scenario: Scenario,
+    preset: Option<&'static str>,
     started_ms: f64,
 }
 
@@ -99,6 +100,7 @@ impl AppState {
                     spec: Rc::new(spec),
                     settings,
                     scenario: self.scenario.clone(),
+                    preset: self.preset,
                     started_ms: now_ms(),
                 });
             }
@@ -118,7 +120,7 @@ impl AppState {
             csv,
             elapsed_ms: now_ms() - running.started_ms,
             workload: running.scenario.workload.name(),
-            preset: self.preset,
+            preset: running.preset,
             spec: running.spec,
         }));
     }
