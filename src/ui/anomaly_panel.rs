@@ -104,7 +104,7 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
                                     <span class="narrative">{ anomaly.narrative.clone() }</span>
                                 </button>
                                 if let (true, Some(on_shrink)) = (selected, props.on_shrink.clone()) {
-                                    <button type="button" class="shrink-button" data-testid="shrink"
+                                    <button type="button" class="button shrink-button" data-testid="shrink"
                                         title="Find the fewest faults that still make this anomaly, and run with only those"
                                         onclick={Callback::from(move |_: MouseEvent| on_shrink.emit(index))}>
                                         { "Shrink to its fewest faults" }

@@ -21,6 +21,9 @@ use super::diagram::Diagram;
 use super::footer::Footer;
 use super::help_overlay::HelpOverlay;
 use super::legend::Legend;
+use super::lesson_card::LessonCard;
+use super::lesson_progress::use_lesson_progress;
+use super::lessons_dialog::LessonsDialog;
 use super::notices::Notices;
 use super::permalink::{self, Moment, View};
 use super::run_status::RunStatus;
@@ -36,6 +39,7 @@ use super::toolbar::Toolbar;
 use super::view_tabs::ViewTabs;
 use super::view_workers::{use_compare_worker, use_sweep_worker};
 use super::worker::{HostEvent, RunHost};
+use crate::sim::lessons::step_scenario;
 
 /// Playback timer period: about 30 frames a second.
 const TICK_MS: u32 = 33;
@@ -103,6 +107,7 @@ pub fn app() -> Html {
 
     let sweep_progress = use_sweep_worker(dispatcher.clone(), state.sweep.running.clone());
     use_shrink_worker(dispatcher.clone(), state.shrink.pending.clone());
+    use_lesson_progress(dispatcher.clone(), state.learning.done.clone());
     // B's progress is not shown: "Running B…" says enough beside A's own status.
     let _ = use_compare_worker(dispatcher.clone(), state.compare.pending.clone());
 
@@ -258,6 +263,10 @@ pub fn app() -> Html {
     let on_shrink = forward(&dispatcher, Action::Shrink);
     let on_cancel_shrink = forward(&dispatcher, |()| Action::CancelShrink);
     let on_unshrink = forward(&dispatcher, |()| Action::Unshrink);
+    let on_lessons = forward(&dispatcher, |()| Action::ToggleLessons);
+    let lesson_matches = state.learning.open.is_some_and(|at| {
+        step_scenario(&at.lesson.steps[at.step], at.lesson.seed).is_ok_and(|s| s == state.scenario)
+    });
     let on_seek = use_callback(dispatcher.clone(), |cursor: usize, dispatcher| {
         dispatcher.dispatch(Action::Seek(cursor))
     });
@@ -289,6 +298,9 @@ pub fn app() -> Html {
                 { controls }
                 <div class="centre" aria-busy={state.pending.is_some().to_string()}>
                     { run_status }
+                    if let Some(at) = state.learning.open {
+                        <LessonCard {at} matches={lesson_matches} on_action={on_action.clone()} />
+                    }
                     <ShrinkBanner pending={state.shrink.pending.clone()}
                         found={state.shrink.shown(&state.scenario).cloned()}
                         on_cancel={on_cancel_shrink} on_back={on_unshrink} />
@@ -298,7 +310,7 @@ pub fn app() -> Html {
                     <Legend run={run.clone()} />
                     <StateTables run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} />
                 </div>
-                <aside class="side panel" aria-label="Anomalies and costs">
+                <aside class="side panel" aria-label="Anomalies and costs" tabindex="0">
                     <AnomalyPanel run={run.clone()} selected={state.selected_anomaly}
                         on_select={on_select_anomaly} on_shrink={Some(on_shrink)} />
                     <CostsPanel run={run.clone()} />
@@ -341,7 +353,7 @@ pub fn app() -> Html {
                 <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
                     presentation={state.presentation} on_notify={on_notify.clone()} {on_import} {on_help} {on_present}
                     preset={state.preset} {window} chain={chain.clone()}
-                    selected_anomaly={state.selected_anomaly} />
+                    selected_anomaly={state.selected_anomaly} on_lessons={Some(on_lessons)} />
                 <ViewTabs view={state.view} {on_view}>
                     <CompareMenu scenario={state.scenario.clone()} on_compare={on_compare_menu} />
                 </ViewTabs>
@@ -349,6 +361,9 @@ pub fn app() -> Html {
             <Notices notices={state.notices.all().to_vec()} {on_dismiss} {on_choose} />
             { main }
             <Footer run={run} />
+            if state.learning.list_open {
+                <LessonsDialog done={state.learning.done.clone()} on_action={on_action.clone()} />
+            }
             if state.help_open {
                 <HelpOverlay on_close={on_close_help} />
             }

@@ -21,7 +21,7 @@ pub fn shrink_banner(props: &ShrinkBannerProps) -> Html {
         return html! {
             <section class="shrink-banner panel" data-testid="shrink-banner" aria-live="polite" aria-busy="true">
                 <p>{ format!("Shrinking {}: removing faults while it still happens…", pending.title) }</p>
-                <button type="button" data-testid="shrink-cancel" onclick={Callback::from(move |_: MouseEvent| on_cancel.emit(()))}>
+                <button type="button" class="button" data-testid="shrink-cancel" onclick={Callback::from(move |_: MouseEvent| on_cancel.emit(()))}>
                     { "Cancel" }
                 </button>
             </section>
@@ -42,7 +42,7 @@ pub fn shrink_banner(props: &ShrinkBannerProps) -> Html {
                 </ol>
             }
             <p class="hint">{ "The run below has only these faults; its link reproduces it." }</p>
-            <button type="button" data-testid="shrink-back" onclick={Callback::from(move |_: MouseEvent| on_back.emit(()))}>
+            <button type="button" class="button" data-testid="shrink-back" onclick={Callback::from(move |_: MouseEvent| on_back.emit(()))}>
                 { "Back to the full run" }
             </button>
         </section>

@@ -34,6 +34,9 @@ pub struct ToolbarProps {
     /// The selected anomaly: its chain can be the exported range, its sentence the caption.
     #[prop_or_default]
     pub selected_anomaly: Option<usize>,
+    /// Open the list of lessons.
+    #[prop_or_default]
+    pub on_lessons: Option<Callback<()>>,
 }
 
 fn file_stem(run: &RunView) -> String {
@@ -162,8 +165,15 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let on_help = props.on_help.clone();
         Callback::from(move |_: MouseEvent| on_help.emit(()))
     };
+    let lessons = props
+        .on_lessons
+        .clone()
+        .map(|on_lessons| Callback::from(move |_: MouseEvent| on_lessons.emit(())));
     html! {
         <div class="toolbar" role="toolbar" aria-label="Link, export and import">
+            if let Some(onclick) = lessons {
+                <button type="button" class="button" {onclick} aria-haspopup="dialog" data-testid="lessons-button">{ "Lessons" }</button>
+            }
             <button type="button" class="button primary" onclick={copy_link}>{ "Copy link" }</button>
             <button type="button" class="button" onclick={export_config}>{ "Export config" }</button>
             <ImportButton on_import={props.on_import.clone()} on_notify={props.on_notify.clone()} />

@@ -4,6 +4,7 @@
 //! lands (at once, or from the worker) in `running`; the notices in `notices`.
 
 mod comparing;
+mod learning;
 mod notices;
 mod opening;
 mod running;
@@ -26,6 +27,7 @@ use super::worker::ShrinkReport;
 use crate::sim::sweep::Sample;
 
 pub use comparing::{CompareState, PendingCompare};
+pub use learning::{LearningState, LessonAt};
 pub use notices::{Notice, NoticeChoice, NoticeLevel, NoticeList, MAX_NOTICES};
 pub use opening::ImportedFile;
 use running::Landing;
@@ -90,6 +92,8 @@ pub struct AppState {
     pub compare: CompareState,
     /// Shrinking an anomaly to its fewest faults.
     pub shrink: ShrinkState,
+    /// Guided lessons.
+    pub learning: LearningState,
 }
 
 pub enum Action {
@@ -127,7 +131,7 @@ pub enum Action {
     ToggleHelp,
     CloseHelp,
     TogglePresentation,
-    /// Escape: close the help if it is open, otherwise leave presentation mode.
+    /// Escape: close the help or the lessons if open, otherwise leave presentation mode.
     Escape,
     /// Run `seq` is done; it lands if it is still the one asked for.
     RunFinished {
@@ -179,6 +183,18 @@ pub enum Action {
     CancelShrink,
     /// Back from a shrunk run to the run it was shrunk from.
     Unshrink,
+    /// Show or hide the list of lessons.
+    ToggleLessons,
+    /// Open a lesson (by id) at a step (0: the first).
+    StartLesson(String, usize),
+    /// The open lesson's next (+1) or previous (−1) step.
+    LessonStep(i32),
+    /// From the open lesson's last step to the next lesson.
+    NextLesson,
+    EndLesson,
+    /// The lessons finished, as the browser's storage kept them.
+    LessonsDone(Vec<String>),
+    ResetLessonProgress,
 }
 
 /// The cursor at which an anomaly is complete: just after the last event of its chain.
@@ -234,6 +250,7 @@ impl AppState {
             sweep: SweepState::new(valid.scenario()),
             compare: CompareState::new(valid.scenario()),
             shrink: ShrinkState::default(),
+            learning: LearningState::default(),
         }
     }
 
@@ -435,6 +452,8 @@ impl Reducible for AppState {
             Action::Escape => {
                 if state.help_open {
                     state.help_open = false;
+                } else if state.learning.list_open {
+                    state.learning.list_open = false;
                 } else if state.presentation {
                     state.presentation = false;
                 } else {
@@ -473,6 +492,13 @@ impl Reducible for AppState {
             Action::ShrinkFailed { seq, message } => state.shrink_failed(seq, &message),
             Action::CancelShrink => state.cancel_shrink(),
             Action::Unshrink => state.unshrink(),
+            Action::ToggleLessons => state.learning.list_open = !state.learning.list_open,
+            Action::StartLesson(id, step) => state.open_lesson(&id, step),
+            Action::LessonStep(delta) => state.lesson_step(delta),
+            Action::NextLesson => state.next_lesson(),
+            Action::EndLesson => state.learning.open = None,
+            Action::LessonsDone(done) => state.learning.done = done,
+            Action::ResetLessonProgress => state.learning.done.clear(),
         }
         // Only what changes the configuration, the view or run B: not every tick.
         if state.scenario != self.scenario

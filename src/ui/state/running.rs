@@ -37,6 +37,8 @@ pub(super) enum Landing {
     Start,
     /// Where a link points.
     Moment(Moment),
+    /// Where a lesson step puts it.
+    Lesson(crate::sim::lessons::Cursor),
     /// The start, saying whether the run reproduces a trace file's hash.
     Trace {
         name: String,
@@ -104,6 +106,7 @@ impl AppState {
                 self.seek(cursor);
             }
             Landing::Start => self.seek(0),
+            Landing::Lesson(cursor) => self.land_lesson_cursor(cursor),
             Landing::Moment(moment) => {
                 self.seek(0);
                 self.go_to_moment(moment);
