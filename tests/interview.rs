@@ -1,7 +1,9 @@
 //! Interview scoring and the cheapest-protections search.
 #![cfg(not(target_arch = "wasm32"))]
 
-use idempotency_lab::sim::interview::{cheapest, choices, question, score, trial, Answer, POOL};
+use idempotency_lab::sim::interview::{
+    cheapest, choices, judge, predictable, question, score, trial, Answer, POOL,
+};
 use idempotency_lab::sim::scenarios::preset;
 
 #[test]
@@ -84,4 +86,40 @@ fn a_false_alarm_costs_prediction_points() {
     assert_eq!(s.false_alarms, vec![extra]);
     assert!(s.prediction_points < 50);
     assert!(s.prediction_points > 0 || blank.actual.is_empty());
+}
+
+#[test]
+fn every_question_asks_about_kinds_its_workload_can_show() {
+    for name in POOL {
+        let scenario = preset(name).unwrap().scenario;
+        let result = idempotency_lab::sim::run(&scenario.clone().validate().unwrap());
+        let kinds: Vec<_> = predictable(scenario.workload).collect();
+        for kind in idempotency_lab::sim::oracle::AnomalyKind::ALL {
+            if result.anomaly_counts.get(kind) > 0 {
+                assert!(kinds.contains(&kind), "{name}: {kind:?} is not offered");
+            }
+        }
+    }
+}
+
+#[test]
+fn judging_the_trials_gives_the_score() {
+    // The browser scores in two halves: the trials in a worker, the points on the page.
+    let q = question(5);
+    let answer = Answer {
+        predicted: predictable(q.scenario.workload).take(2).collect(),
+        protections: choices(q.scenario.workload)[..1].to_vec(),
+    };
+    let s = score(&q, &answer).unwrap();
+    let judged = judge(
+        s.actual.clone(),
+        &answer,
+        s.yours.clone(),
+        s.cheapest.clone(),
+    );
+    assert_eq!(judged, s);
+    assert_eq!(
+        s.total(),
+        s.prediction_points + s.protection_points + s.cost_points
+    );
 }

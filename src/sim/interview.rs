@@ -58,8 +58,22 @@ pub fn choices(workload: Workload) -> &'static [&'static str] {
     }
 }
 
+/// The anomaly kinds a candidate may predict: the events workload's three, or every
+/// other kind for the HTTP workloads (as the anomaly panel counts them).
+pub fn predictable(workload: Workload) -> impl Iterator<Item = AnomalyKind> {
+    const EVENTS: [AnomalyKind; 3] = [
+        AnomalyKind::DuplicateEventEffect,
+        AnomalyKind::LostEvent,
+        AnomalyKind::DuplicateShipment,
+    ];
+    let events = workload == Workload::Events;
+    AnomalyKind::ALL
+        .into_iter()
+        .filter(move |k| EVENTS.contains(k) == events)
+}
+
 /// One interview question.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Question {
     pub number: u64,
     /// The preset it came from (never shown before the reveal).
@@ -193,6 +207,19 @@ pub fn score(q: &Question, answer: &Answer) -> Result<Score, String> {
         .into_iter()
         .filter(|&k| result.anomaly_counts.get(k) > 0)
         .collect();
+    let yours = trial(&q.scenario, &answer.protections)?;
+    Ok(judge(actual, answer, yours, cheapest(&q.scenario)?))
+}
+
+/// The score of `answer` given what the question's run showed (`actual`), the trial of
+/// the answer's protections and the cheapest that works: the points only, no run. (The
+/// browser computes the trials in a worker and the points on the page.)
+pub fn judge(
+    actual: Vec<AnomalyKind>,
+    answer: &Answer,
+    yours: Trial,
+    cheapest: Option<Trial>,
+) -> Score {
     let said = |k: &AnomalyKind| answer.predicted.contains(k);
     let predicted_right: Vec<AnomalyKind> = actual.iter().copied().filter(said).collect();
     let missed: Vec<AnomalyKind> = actual.iter().copied().filter(|k| !said(k)).collect();
@@ -205,8 +232,6 @@ pub fn score(q: &Question, answer: &Answer) -> Result<Score, String> {
     let prediction_points = (50 * predicted_right.len())
         .checked_div(judged)
         .unwrap_or(50) as u32;
-    let yours = trial(&q.scenario, &answer.protections)?;
-    let cheapest = cheapest(&q.scenario)?;
     let works = yours.anomalies == 0;
     let cost_points = match (&cheapest, works) {
         (Some(best), true) if yours.cost() > 0.0 => {
@@ -215,7 +240,7 @@ pub fn score(q: &Question, answer: &Answer) -> Result<Score, String> {
         (_, true) => 20,
         _ => 0,
     };
-    Ok(Score {
+    Score {
         actual,
         predicted_right,
         missed,
@@ -225,7 +250,7 @@ pub fn score(q: &Question, answer: &Answer) -> Result<Score, String> {
         cost_points,
         yours,
         cheapest,
-    })
+    }
 }
 
 /// Whether `name` is a problem preset a question may use (tests check the pool by it).

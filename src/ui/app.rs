@@ -20,6 +20,8 @@ use super::costs_panel::CostsPanel;
 use super::diagram::Diagram;
 use super::footer::Footer;
 use super::help_overlay::HelpOverlay;
+use super::interview_view::InterviewView;
+use super::interview_worker::use_score_worker;
 use super::legend::Legend;
 use super::lesson_card::LessonCard;
 use super::lesson_progress::use_lesson_progress;
@@ -107,6 +109,7 @@ pub fn app() -> Html {
 
     let sweep_progress = use_sweep_worker(dispatcher.clone(), state.sweep.running.clone());
     use_shrink_worker(dispatcher.clone(), state.shrink.pending.clone());
+    use_score_worker(dispatcher.clone(), state.interview.scoring.clone());
     use_lesson_progress(dispatcher.clone(), state.learning.done.clone());
     // B's progress is not shown: "Running B…" says enough beside A's own status.
     let _ = use_compare_worker(dispatcher.clone(), state.compare.pending.clone());
@@ -341,7 +344,27 @@ pub fn app() -> Html {
                 </div>
             </main>
         },
+        View::Interview => html! {
+            <main class="interview-layout" aria-busy={state.pending.is_some().to_string()}>
+                <InterviewView link={state.interview.link.clone()} question={state.interview.question.clone()}
+                    score={state.interview.score.clone()} on_action={on_action.clone()} on_notify={on_notify.clone()}>
+                    <div class="interview-run">
+                        <div class="centre">
+                            { run_status }
+                            { time_controls }
+                            <Diagram run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us}
+                                window_us={state.window_us} chain={chain.clone()} {on_seek} />
+                        </div>
+                        <aside class="side panel" aria-label="Anomalies" tabindex="0">
+                            <AnomalyPanel run={run.clone()} selected={state.selected_anomaly} on_select={on_select_anomaly} />
+                        </aside>
+                    </div>
+                </InterviewView>
+            </main>
+        },
     };
+    // Before the reveal the run on screen is not the question's: its statistics would mislead.
+    let footer = state.view != View::Interview || state.interview.link.revealed;
     html! {
         <div class={classes!("app", state.help_open.then_some("help-open"), (state.presentation && state.view == View::Run).then_some("presenting"))}>
             <a class="skip-link" href="#play-button" onclick={skip_to_playback}>{ "Skip to playback" }</a>
@@ -360,7 +383,9 @@ pub fn app() -> Html {
             </header>
             <Notices notices={state.notices.all().to_vec()} {on_dismiss} {on_choose} />
             { main }
-            <Footer run={run} />
+            if footer {
+                <Footer run={run} />
+            }
             if state.learning.list_open {
                 <LessonsDialog done={state.learning.done.clone()} on_action={on_action.clone()} />
             }

@@ -5,6 +5,9 @@
 //! the settings that differ from the preset (or from the engine default when there is no
 //! preset), and the others only when set: `v` is `"sweep"` or `"compare"`, `s` the sweep
 //! form (`SweepSettings::to_link`), `b` run B of the compare view (`CompareB::name`).
+//! An interview's link is `{"v": "interview", "i": question, "r": revealed, "k": kinds
+//! predicted, "x": protections chosen}` and nothing else: the question's setup comes from
+//! its number, and no part of the link names its answer (`InterviewLink`).
 //! Values are the scenario's own JSON values, so decoding reproduces the scenario exactly,
 //! and with it the trace hash. The JSON is read strictly: no key twice, every value named
 //! by its setting when it is wrong.
@@ -16,6 +19,7 @@ use crate::sim::Scenario;
 
 use super::adapt::adapt_for_browser;
 use super::compare_settings::CompareB;
+use super::interview_link::InterviewLink;
 use super::settings::{base_scenario, find_preset, set_path, validate_for_browser};
 use super::sweep_settings::SweepSettings;
 
@@ -42,14 +46,16 @@ pub enum View {
     Run,
     Compare,
     Sweep,
+    Interview,
 }
 
 impl View {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             View::Run => "run",
             View::Compare => "compare",
             View::Sweep => "sweep",
+            View::Interview => "interview",
         }
     }
 }
@@ -60,6 +66,8 @@ pub struct Views {
     pub view: View,
     pub sweep: Option<SweepSettings>,
     pub compare: Option<CompareB>,
+    /// The interview on screen (its link leaves the configuration out).
+    pub interview: Option<InterviewLink>,
 }
 
 /// A configuration read from a link.
@@ -82,6 +90,9 @@ fn all_paths() -> impl Iterator<Item = &'static str> {
 
 /// The fragment (without `#`) for a configuration and a moment of its run.
 pub fn encode(preset: Option<&str>, scenario: &Scenario, moment: Moment, views: &Views) -> String {
+    if let Some(interview) = &views.interview {
+        return interview.fragment();
+    }
     let base = serde_json::to_value(base_scenario(preset)).unwrap_or(Value::Null);
     let current = serde_json::to_value(scenario).unwrap_or(Value::Null);
     let diff: Map<String, Value> = all_paths()
@@ -112,7 +123,12 @@ pub fn encode(preset: Option<&str>, scenario: &Scenario, moment: Moment, views: 
     if let Some(compare) = views.compare {
         link.insert("b".into(), Value::from(compare.name()));
     }
-    let json = Value::Object(link).to_string();
+    with_prefix(&Value::Object(link))
+}
+
+/// A link's JSON as a fragment: `v1=` and the JSON in base64url.
+pub fn with_prefix(link: &Value) -> String {
+    let json = link.to_string();
     format!("{VERSION_PREFIX}{}", base64url_encode(json.as_bytes()))
 }
 
@@ -161,7 +177,7 @@ pub fn decode(fragment: &str) -> Result<Option<LinkedScenario>, String> {
     };
     if let Some(unknown) = link
         .keys()
-        .find(|k| !["p", "d", "c", "a", "v", "s", "b"].contains(&k.as_str()))
+        .find(|k| !["p", "d", "c", "a", "v", "s", "b", "i", "r", "k", "x"].contains(&k.as_str()))
     {
         return Err(format!(
             "the link has a part '{}' this version of the app does not know",
@@ -218,13 +234,19 @@ fn decode_views(link: &Map<String, Value>, scenario: &Scenario) -> (Views, Vec<S
     let mut problems = Vec::new();
     match link.get("v") {
         None => {}
-        Some(value) => match [View::Run, View::Compare, View::Sweep]
+        Some(value) => match [View::Run, View::Compare, View::Sweep, View::Interview]
             .into_iter()
             .find(|v| value.as_str() == Some(v.name()))
         {
             Some(view) => views.view = view,
             None => problems.push("the view it names does not exist".to_string()),
         },
+    }
+    if views.view == View::Interview || link.contains_key("i") {
+        let (interview, mut wrong) = InterviewLink::read(link);
+        views.view = View::Interview;
+        views.interview = Some(interview);
+        problems.append(&mut wrong);
     }
     if let Some(sweep) = link.get("s") {
         match SweepSettings::from_link(sweep, scenario) {

@@ -1,5 +1,5 @@
-//! Switches between the run, the comparison of two runs and the sweep; the views share
-//! the configuration on the left.
+//! Switches between the run, the comparison of two runs, the sweep (these share the
+//! configuration on the left) and interview mode.
 
 use yew::prelude::*;
 
@@ -14,10 +14,11 @@ pub struct ViewTabsProps {
     pub children: Html,
 }
 
-const TABS: [(View, &str, &str); 3] = [
+const TABS: [(View, &str, &str); 4] = [
     (View::Run, "Run", "view-run"),
     (View::Compare, "Compare", "view-compare"),
     (View::Sweep, "Sweep", "view-sweep"),
+    (View::Interview, "Interview", "view-interview"),
 ];
 
 #[component(ViewTabs)]

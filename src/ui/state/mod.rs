@@ -4,6 +4,7 @@
 //! lands (at once, or from the worker) in `running`; the notices in `notices`.
 
 mod comparing;
+mod interviewing;
 mod learning;
 mod notices;
 mod opening;
@@ -27,6 +28,7 @@ use super::worker::ShrinkReport;
 use crate::sim::sweep::Sample;
 
 pub use comparing::{CompareState, PendingCompare};
+pub use interviewing::{InterviewAction, InterviewState, PendingScore};
 pub use learning::{LearningState, LessonAt};
 pub use notices::{Notice, NoticeChoice, NoticeLevel, NoticeList, MAX_NOTICES};
 pub use opening::ImportedFile;
@@ -94,6 +96,8 @@ pub struct AppState {
     pub shrink: ShrinkState,
     /// Guided lessons.
     pub learning: LearningState,
+    /// Interview mode.
+    pub interview: InterviewState,
 }
 
 pub enum Action {
@@ -195,6 +199,7 @@ pub enum Action {
     /// The lessons finished, as the browser's storage kept them.
     LessonsDone(Vec<String>),
     ResetLessonProgress,
+    Interview(InterviewAction),
 }
 
 /// The cursor at which an anomaly is complete: just after the last event of its chain.
@@ -251,6 +256,7 @@ impl AppState {
             compare: CompareState::new(valid.scenario()),
             shrink: ShrinkState::default(),
             learning: LearningState::default(),
+            interview: InterviewState::default(),
         }
     }
 
@@ -283,6 +289,7 @@ impl AppState {
             view: self.view,
             sweep: sweep_in_use.then(|| self.sweep.settings.clone()),
             compare: (self.view == View::Compare).then_some(self.compare.b),
+            interview: (self.view == View::Interview).then(|| self.interview.link.clone()),
         }
     }
 
@@ -392,6 +399,9 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.interview_ignores(&action) {
+            return self;
+        }
         let mut state = (*self).clone();
         match action {
             Action::SelectPreset(name) => state.select_preset(&name),
@@ -466,7 +476,7 @@ impl Reducible for AppState {
             }
             Action::RunFailed { seq, message } => state.run_failed(seq, &message),
             Action::CancelRun => state.cancel_run(),
-            Action::ShowView(view) => state.view = view,
+            Action::ShowView(view) => state.show_view(view),
             Action::SetSweep(settings) => state.set_sweep(settings),
             Action::RunSweep => state.run_sweep(),
             Action::SweepDone { seq, samples } => state.sweep_done(seq, &samples),
@@ -499,6 +509,7 @@ impl Reducible for AppState {
             Action::EndLesson => state.learning.open = None,
             Action::LessonsDone(done) => state.learning.done = done,
             Action::ResetLessonProgress => state.learning.done.clear(),
+            Action::Interview(action) => state.interview(action),
         }
         // Only what changes the configuration, the view or run B: not every tick.
         if state.scenario != self.scenario

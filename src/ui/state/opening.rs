@@ -77,6 +77,10 @@ impl AppState {
         match permalink::decode(fragment) {
             Ok(None) => {}
             Ok(Some(linked)) => {
+                if let Some(interview) = linked.views.interview {
+                    // An interview's link names only its question: the run on screen stays.
+                    return self.open_interview_link(interview, &linked.view_problems);
+                }
                 let same_run = linked.preset == self.preset && linked.scenario == self.scenario;
                 if same_run {
                     if !self.land_pending_at(linked.moment) {

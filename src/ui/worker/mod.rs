@@ -18,16 +18,20 @@
 //! | worker | `samples` | `seq`, `first`, `samples`: a transferred `Float64Array`, five numbers per job (see `sweep_jobs`) |
 //! | page | `shrink` | `seq`, `scenario` (JSON), `anomaly`: its index in the run's list |
 //! | worker | `shrunk` | `seq`, `scenario` (JSON, with `only_faults`), `summary`, `sentence`, `descriptions` (the kept faults in words), `runs` |
+//! | page | `score` | `seq`, `question` (its number), `protections` (the candidate's, comma-separated) |
+//! | worker | `scored` | `seq`, `actual` (the kinds the question's run shows, comma-separated), `yours` and `cheapest` (if any works): `[protections, anomalies, events, key rows, 409s]` |
 //!
 //! Cancelling, or a newer run while one is running, terminates the worker and starts a
 //! fresh one: a run cannot be interrupted from outside, and only the latest is wanted.
 //! A sweep has workers of its own (`sweep_host`: one per core, at most four), handed a
 //! chunk of jobs at a time; a sweep failing in a worker answers `failed`, and cancelling
 //! it terminates them. A shrink has one worker of its own (`shrink_host`), terminated to
-//! cancel it.
+//! cancel it, and so has an interview's score (`score_host`).
 
 mod assemble;
 mod host;
+mod score_host;
+mod score_job;
 mod serve;
 mod shrink_host;
 mod shrink_job;
@@ -38,6 +42,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 pub use host::{HostEvent, RunHost};
+pub use score_host::{ScoreEvent, ScoreHost};
 pub use serve::serve;
 pub use shrink_host::{ShrinkEvent, ShrinkHost, ShrinkReport};
 pub use sweep_host::{SweepEvent, SweepHost, SweepProgress};

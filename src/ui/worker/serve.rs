@@ -12,6 +12,7 @@ use crate::sim::wire::{encode_result, encode_trace};
 use crate::sim::{run_observed, Scenario};
 use crate::ui::settings::validate_for_browser;
 
+use super::score_job::score_in_worker;
 use super::shrink_job::shrink_in_worker;
 use super::sweep_jobs::run_chunk;
 use super::{get, get_f64, message, set, PROGRESS_EVENTS, PROGRESS_MS};
@@ -39,6 +40,7 @@ pub fn serve() {
                 }
                 Some("sweep") => run_chunk(&scope, seq, &data),
                 Some("shrink") => shrink_in_worker(&scope, seq, &data),
+                Some("score") => score_in_worker(&scope, seq, &data),
                 _ => {}
             }
         })

@@ -1,0 +1,236 @@
+//! The page's side of an interview's score: a worker of its own for each score asked for
+//! (the search for the cheapest protections runs the question up to 256 times), terminated
+//! when the score is no longer wanted. Without a worker the score is computed on the page.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, MessageEvent, Url, Worker, WorkerOptions};
+use yew::platform::{spawn_local, time::sleep};
+use yew::Callback;
+
+use crate::sim::interview::{choices, question, score, Answer, Trial};
+use crate::sim::oracle::AnomalyKind;
+
+use super::host::glue_url;
+use super::score_job::{kinds_named, trial_from_js};
+use super::{get, get_f64, message, set};
+
+pub enum ScoreEvent {
+    Done {
+        seq: u32,
+        actual: Vec<AnomalyKind>,
+        yours: Trial,
+        cheapest: Option<Trial>,
+    },
+    Failed {
+        seq: u32,
+        message: String,
+    },
+}
+
+type Handlers = (
+    Closure<dyn FnMut(MessageEvent)>,
+    Closure<dyn FnMut(ErrorEvent)>,
+);
+
+struct Wanted {
+    seq: u32,
+    number: u64,
+    protections: Vec<&'static str>,
+}
+
+struct Shared {
+    worker: Option<(Worker, Handlers)>,
+    wanted: Option<Wanted>,
+    on_event: Callback<ScoreEvent>,
+}
+
+/// Owns the score's worker; dropping it terminates the worker.
+pub struct ScoreHost {
+    shared: Rc<RefCell<Shared>>,
+}
+
+impl ScoreHost {
+    pub fn new(on_event: Callback<ScoreEvent>) -> ScoreHost {
+        ScoreHost {
+            shared: Rc::new(RefCell::new(Shared {
+                worker: None,
+                wanted: None,
+                on_event,
+            })),
+        }
+    }
+
+    /// Score question `number` with `protections`, instead of any score asked for before.
+    pub fn request(&self, seq: u32, number: u64, protections: Vec<&'static str>) {
+        {
+            let mut s = self.shared.borrow_mut();
+            terminate(&mut s);
+            s.wanted = Some(Wanted {
+                seq,
+                number,
+                protections,
+            });
+        }
+        match start_worker(&self.shared) {
+            Some(started) => self.shared.borrow_mut().worker = Some(started),
+            None => score_on_page(&self.shared, seq),
+        }
+    }
+
+    pub fn cancel(&self) {
+        let mut s = self.shared.borrow_mut();
+        s.wanted = None;
+        terminate(&mut s);
+    }
+}
+
+impl Drop for ScoreHost {
+    fn drop(&mut self) {
+        terminate(&mut self.shared.borrow_mut());
+    }
+}
+
+fn terminate(shared: &mut Shared) {
+    if let Some((worker, handlers)) = shared.worker.take() {
+        worker.set_onmessage(None);
+        worker.set_onerror(None);
+        worker.terminate();
+        // The handlers may be running this very task: dropped after it.
+        spawn_local(async move { drop(handlers) });
+    }
+}
+
+fn start_worker(shared: &Rc<RefCell<Shared>>) -> Option<(Worker, Handlers)> {
+    let glue = glue_url()?;
+    let script = Url::new_with_base("worker.js", &glue).ok()?.href();
+    let options = WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = Worker::new_with_options(&script, &options).ok()?;
+    let weak = Rc::downgrade(shared);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        if let Some(shared) = weak.upgrade() {
+            received(&shared, event.data());
+        }
+    });
+    let weak = Rc::downgrade(shared);
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        event.prevent_default();
+        if let Some(shared) = weak.upgrade() {
+            let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
+            if let Some(seq) = seq {
+                let message = format!("the worker stopped ({})", event.message());
+                answer(&shared, ScoreEvent::Failed { seq, message });
+            }
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let start = message("start", 0);
+    set(&start, "glue", &JsValue::from_str(&glue));
+    set(&start, "module", &wasm_bindgen::module());
+    worker.post_message(&start).ok()?;
+    Some((worker, (on_message, on_error)))
+}
+
+fn received(shared: &Rc<RefCell<Shared>>, data: JsValue) {
+    let seq = get_f64(&data, "seq") as u32;
+    let Some(number) = shared.borrow().wanted.as_ref().map(|w| w.number) else {
+        return;
+    };
+    let offered = choices(question(number).scenario.workload);
+    let event = match get(&data, "type").as_string().unwrap_or_default().as_str() {
+        "ready" => {
+            let s = shared.borrow();
+            if let (Some(wanted), Some((worker, _))) = (&s.wanted, &s.worker) {
+                let request = message("score", wanted.seq);
+                set(&request, "question", &(wanted.number as f64).into());
+                let chosen = wanted.protections.join(",");
+                set(&request, "protections", &JsValue::from_str(&chosen));
+                let _ = worker.post_message(&request);
+            }
+            return;
+        }
+        "unavailable" => {
+            terminate(&mut shared.borrow_mut());
+            let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
+            if let Some(seq) = seq {
+                score_on_page(shared, seq);
+            }
+            return;
+        }
+        "scored" => match trial_from_js(&get(&data, "yours"), offered) {
+            Some(yours) => ScoreEvent::Done {
+                seq,
+                actual: kinds_named(&get(&data, "actual").as_string().unwrap_or_default()),
+                yours,
+                cheapest: trial_from_js(&get(&data, "cheapest"), offered),
+            },
+            None => ScoreEvent::Failed {
+                seq,
+                message: "the worker's answer has no trial".into(),
+            },
+        },
+        "failed" => ScoreEvent::Failed {
+            seq,
+            message: get(&data, "message").as_string().unwrap_or_default(),
+        },
+        _ => return,
+    };
+    answer(shared, event);
+}
+
+/// Hand the answer to the app if its score is still wanted; the worker's job is done.
+fn answer(shared: &Rc<RefCell<Shared>>, event: ScoreEvent) {
+    let seq = match &event {
+        ScoreEvent::Done { seq, .. } | ScoreEvent::Failed { seq, .. } => *seq,
+    };
+    let on_event = {
+        let mut s = shared.borrow_mut();
+        if s.wanted.as_ref().is_none_or(|w| w.seq != seq) {
+            return;
+        }
+        s.wanted = None;
+        terminate(&mut s);
+        s.on_event.clone()
+    };
+    on_event.emit(event);
+}
+
+/// No worker: score here, after the current task (the page waits for it).
+fn score_on_page(shared: &Rc<RefCell<Shared>>, seq: u32) {
+    let weak = Rc::downgrade(shared);
+    spawn_local(async move {
+        sleep(Duration::ZERO).await;
+        let Some(shared) = weak.upgrade() else {
+            return;
+        };
+        let wanted = shared
+            .borrow()
+            .wanted
+            .as_ref()
+            .filter(|w| w.seq == seq)
+            .map(|w| (w.number, w.protections.clone()));
+        let Some((number, protections)) = wanted else {
+            return;
+        };
+        let answer_given = Answer {
+            predicted: Vec::new(),
+            protections,
+        };
+        let event = match score(&question(number), &answer_given) {
+            Ok(s) => ScoreEvent::Done {
+                seq,
+                actual: s.actual,
+                yours: s.yours,
+                cheapest: s.cheapest,
+            },
+            Err(message) => ScoreEvent::Failed { seq, message },
+        };
+        answer(&shared, event);
+    });
+}
