@@ -105,6 +105,7 @@ pub fn interview_score(props: &InterviewScoreProps) -> Html {
                     { verdict("right", "No anomaly happened, and you predicted none.".into()) }
                 }
             </ul>
+            <p class="hint">{ "50 × kinds right ÷ (kinds that happened + false alarms); 50 when none happened and none was predicted." }</p>
 
             { points("Protections", score.protection_points, 30, "score-protections") }
             <p data-testid="score-works">

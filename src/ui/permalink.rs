@@ -175,10 +175,13 @@ pub fn decode(fragment: &str) -> Result<Option<LinkedScenario>, String> {
         Value::Object(link) => link,
         _ => return Err("the link's data is not a configuration".into()),
     };
-    if let Some(unknown) = link
-        .keys()
-        .find(|k| !["p", "d", "c", "a", "v", "s", "b", "i", "r", "k", "x"].contains(&k.as_str()))
-    {
+    // An interview's parts mean something only in an interview's link.
+    let interview = link.contains_key("i") || link.get("v") == Some(&Value::from("interview"));
+    let known = |k: &str| {
+        ["p", "d", "c", "a", "v", "s", "b"].contains(&k)
+            || interview && ["i", "r", "k", "x"].contains(&k)
+    };
+    if let Some(unknown) = link.keys().find(|k| !known(k)) {
         return Err(format!(
             "the link has a part '{}' this version of the app does not know",
             unknown.chars().take(20).collect::<String>()

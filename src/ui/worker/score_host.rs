@@ -1,18 +1,18 @@
 //! The page's side of an interview's score: a worker of its own for each score asked for
 //! (the search for the cheapest protections runs the question up to 256 times), terminated
-//! when the score is no longer wanted. Without a worker the score is computed on the page.
+//! when the score is no longer wanted. Without a worker there is no score (the reveal still
+//! shows the run), rather than a page frozen by the search.
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Url, Worker, WorkerOptions};
-use yew::platform::{spawn_local, time::sleep};
+use yew::platform::spawn_local;
 use yew::Callback;
 
-use crate::sim::interview::{choices, question, score, Answer, Trial};
+use crate::sim::interview::{choices, question, Trial};
 use crate::sim::oracle::AnomalyKind;
 
 use super::host::glue_url;
@@ -78,7 +78,7 @@ impl ScoreHost {
         }
         match start_worker(&self.shared) {
             Some(started) => self.shared.borrow_mut().worker = Some(started),
-            None => score_on_page(&self.shared, seq),
+            None => unavailable(&self.shared, seq),
         }
     }
 
@@ -156,10 +156,9 @@ fn received(shared: &Rc<RefCell<Shared>>, data: JsValue) {
             return;
         }
         "unavailable" => {
-            terminate(&mut shared.borrow_mut());
             let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
             if let Some(seq) = seq {
-                score_on_page(shared, seq);
+                unavailable(shared, seq);
             }
             return;
         }
@@ -201,36 +200,8 @@ fn answer(shared: &Rc<RefCell<Shared>>, event: ScoreEvent) {
     on_event.emit(event);
 }
 
-/// No worker: score here, after the current task (the page waits for it).
-fn score_on_page(shared: &Rc<RefCell<Shared>>, seq: u32) {
-    let weak = Rc::downgrade(shared);
-    spawn_local(async move {
-        sleep(Duration::ZERO).await;
-        let Some(shared) = weak.upgrade() else {
-            return;
-        };
-        let wanted = shared
-            .borrow()
-            .wanted
-            .as_ref()
-            .filter(|w| w.seq == seq)
-            .map(|w| (w.number, w.protections.clone()));
-        let Some((number, protections)) = wanted else {
-            return;
-        };
-        let answer_given = Answer {
-            predicted: Vec::new(),
-            protections,
-        };
-        let event = match score(&question(number), &answer_given) {
-            Ok(s) => ScoreEvent::Done {
-                seq,
-                actual: s.actual,
-                yours: s.yours,
-                cheapest: s.cheapest,
-            },
-            Err(message) => ScoreEvent::Failed { seq, message },
-        };
-        answer(&shared, event);
-    });
+/// No worker: the search would hold the page for a second or more, so it is not run here.
+fn unavailable(shared: &Rc<RefCell<Shared>>, seq: u32) {
+    let message = "scoring runs in a web worker, and this browser could not start one".into();
+    answer(shared, ScoreEvent::Failed { seq, message });
 }
