@@ -7,10 +7,11 @@ use std::rc::Rc;
 
 use crate::sim::interview::{judge, question, Answer, Question, Score, Trial};
 use crate::sim::oracle::AnomalyKind;
+use crate::sim::Scenario;
 
 use super::super::interview_link::InterviewLink;
 use super::super::permalink::View;
-use super::super::settings::{find_preset, validate_for_browser, DEFAULT_PRESET};
+use super::super::settings::{find_preset, validate_for_browser};
 use super::running::Landing;
 use super::{Action, AppState, NoticeLevel};
 
@@ -124,8 +125,11 @@ impl AppState {
         if revealed {
             self.reveal();
         } else if self.scenario == self.interview.question.scenario {
-            // The run on screen is this question's (it was revealed before): put it away.
-            self.select_preset(DEFAULT_PRESET);
+            // The run on screen is this question's (revealed before, or the page's default):
+            // the engine's default, which has no fault, takes its place.
+            if let Ok(valid) = validate_for_browser(Scenario::default()) {
+                self.request(None, &valid, Landing::Start);
+            }
         }
     }
 

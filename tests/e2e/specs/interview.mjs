@@ -122,6 +122,11 @@ export const tests = [
       await page.getByTestId("diagram").waitFor();
       assert((await page.locator("[data-testid^=predict-]").count()) === 0, "the score replaces the answer's form");
 
+      // Copy question link: the question alone, whatever the address bar holds.
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+      await page.getByTestId("copy-question").click();
+      const copied = linkOf(await page.evaluate(() => navigator.clipboard.readText()));
+      assert(JSON.stringify(copied) === JSON.stringify({ i: 1, v: "interview" }), `copied ${JSON.stringify(copied)}`);
       const revealed = linkOf(page.url());
       assert(revealed.r === true && revealed.k?.[0] === predicted && revealed.x?.length === 1,
         `the address bar carries the reveal and the answer: ${JSON.stringify(revealed)}`);
