@@ -121,7 +121,9 @@ pub fn interview_view(props: &InterviewViewProps) -> Html {
                     </form>
                     <button type="button" class="button" onclick={next} data-testid="new-question">{ "New question" }</button>
                 </div>
-                <p class="hint">{ "Predict which anomalies this run will show, then choose the protections that remove them at the lowest cost. Nothing runs until you reveal." }</p>
+                if !revealed {
+                    <p class="hint">{ "Predict which anomalies this run will show, then choose the protections that remove them at the lowest cost. Nothing runs until you reveal." }</p>
+                }
                 <InterviewSetup question={props.question.clone()} />
                 <div class="share">
                     <button type="button" class="button" onclick={question_only} data-testid="copy-question">{ "Copy question link" }</button>

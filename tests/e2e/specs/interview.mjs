@@ -122,19 +122,21 @@ export const tests = [
       await page.getByTestId("diagram").waitFor();
       assert((await page.locator("[data-testid^=predict-]").count()) === 0, "the score replaces the answer's form");
 
+      const revealed = linkOf(page.url());
+      assert(revealed.r === true && revealed.k?.[0] === predicted && revealed.x?.length === 1,
+        `the address bar carries the reveal and the answer: ${JSON.stringify(revealed)}`);
+      await page.keyboard.press("End");
+      await page.waitForFunction(() => document.getElementById("play-button")?.textContent.includes("Play"));
+      await page.getByTestId("interview-score").scrollIntoViewIfNeeded();
+      await viewShot(page, "interview-after-1280");
+      await page.screenshot({ path: `${SCREENSHOTS}interview-after-1280-full.png`, fullPage: true });
+      await expectNoAxeViolations();
+
       // Copy question link: the question alone, whatever the address bar holds.
       await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
       await page.getByTestId("copy-question").click();
       const copied = linkOf(await page.evaluate(() => navigator.clipboard.readText()));
       assert(JSON.stringify(copied) === JSON.stringify({ i: 1, v: "interview" }), `copied ${JSON.stringify(copied)}`);
-      const revealed = linkOf(page.url());
-      assert(revealed.r === true && revealed.k?.[0] === predicted && revealed.x?.length === 1,
-        `the address bar carries the reveal and the answer: ${JSON.stringify(revealed)}`);
-      await page.keyboard.press("End");
-      await page.getByTestId("interview-score").scrollIntoViewIfNeeded();
-      await viewShot(page, "interview-after-1280");
-      await page.screenshot({ path: `${SCREENSHOTS}interview-after-1280-full.png`, fullPage: true });
-      await expectNoAxeViolations();
 
       // The question's link: the same setup, nothing of the answer.
       const asQuestion = await page.context().newPage();
