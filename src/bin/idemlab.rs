@@ -341,9 +341,11 @@ mod cli {
                         let workloads = match (
                             knob.applies_to(Workload::Events),
                             knob.applies_to(Workload::Payment),
+                            knob.applies_to(Workload::Stream),
                         ) {
-                            (true, true) => "all",
-                            (true, false) => "events",
+                            (true, true, _) => "all",
+                            (true, false, _) => "events",
+                            (false, false, true) => "stream",
                             _ => "http",
                         };
                         serde_json::json!({

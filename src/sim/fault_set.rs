@@ -25,15 +25,18 @@ pub enum FaultKind {
     Slow,
     /// A process crashed at a crash point.
     Crash,
+    /// A process stopped for a while (a GC pause) and went on afterwards.
+    Pause,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 5] = [
+    pub const ALL: [FaultKind; 6] = [
         FaultKind::Loss,
         FaultKind::Partition,
         FaultKind::Duplicate,
         FaultKind::Slow,
         FaultKind::Crash,
+        FaultKind::Pause,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +46,7 @@ impl FaultKind {
             FaultKind::Duplicate => "duplicate",
             FaultKind::Slow => "slow",
             FaultKind::Crash => "crash",
+            FaultKind::Pause => "pause",
         }
     }
 }

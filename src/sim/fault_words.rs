@@ -4,7 +4,7 @@
 use super::fault_set::{FaultKind, FaultRecord};
 use super::oracle::format_time;
 use super::results::RunResult;
-use super::trace::{Actor, Detail, MessageKind, MessagingDetail, TraceEvent};
+use super::trace::{Actor, Detail, MessageKind, MessagingDetail, StreamDetail, TraceEvent};
 
 /// What a message is, in words.
 fn noun(kind: MessageKind) -> &'static str {
@@ -89,6 +89,24 @@ pub fn describe_fault(result: &RunResult, record: &FaultRecord) -> String {
                 point.phrase()
             )
         }
+        (FaultKind::Crash, Some((e, Detail::Stream(StreamDetail::Crash { point })))) => format!(
+            "{} crashed {} while handling {subject} at {when}",
+            named(e.actor),
+            point.phrase()
+        ),
+        (FaultKind::Pause, Some((e, Detail::Stream(StreamDetail::Paused { pause_ms })))) => {
+            format!(
+                "{} paused for {} while handling {subject} at {when}",
+                named(e.actor),
+                format_time(pause_ms as u64 * 1000)
+            )
+        }
+        (FaultKind::Slow, Some((e, Detail::Stream(StreamDetail::RecordRead { .. })))) => {
+            format!(
+                "{} took the slow path on {subject} at {when}",
+                named(e.actor)
+            )
+        }
         (FaultKind::Slow, Some((e, Detail::Step { duration_us, .. }))) => format!(
             "{subject} took the slow path on {} ({} of work) at {when}",
             named(e.actor),
@@ -101,6 +119,7 @@ pub fn describe_fault(result: &RunResult, record: &FaultRecord) -> String {
                 FaultKind::Duplicate => "the network duplicated a message",
                 FaultKind::Slow => "a request took the slow path",
                 FaultKind::Crash => "a process crashed",
+                FaultKind::Pause => "a process paused",
             };
             format!("{what} during {subject} at {when}")
         }

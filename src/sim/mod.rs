@@ -33,6 +33,7 @@ pub mod scenarios;
 pub mod shrink;
 pub mod steps;
 pub mod stores;
+pub mod stream;
 pub mod sweep;
 #[cfg(test)]
 pub(crate) mod testkit;

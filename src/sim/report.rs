@@ -55,6 +55,9 @@ pub struct Summary {
     pub costs: Costs,
     pub ground_truth: GroundTruth,
     pub explanations: Vec<Explanation>,
+    /// What the run says about itself (e.g. a stream job refused at start-up).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Summary {
@@ -73,7 +76,7 @@ impl Summary {
                 .collect(),
             unknown_took_effect_count: result.unknown_took_effect_count,
             // The events workload has no clients, so no operation waits on one.
-            unfinished: if scenario.workload == Workload::Events {
+            unfinished: if matches!(scenario.workload, Workload::Events | Workload::Stream) {
                 0
             } else {
                 scenario.operations as u64 - o.ended()
@@ -112,6 +115,7 @@ impl Summary {
                     narrative: a.narrative.clone(),
                 })
                 .collect(),
+            notes: result.notes.clone(),
         }
     }
 }

@@ -72,6 +72,9 @@ pub struct RunResult {
     /// Conservation rules the anomalies fail to account for (empty unless the oracle is
     /// wrong; tests check it).
     pub conservation: Vec<String>,
+    /// What the run says about itself beyond its counts, e.g. why a stream job did not
+    /// start.
+    pub notes: Vec<String>,
     /// Operations the client left unknown whose effect did happen, ascending: all of them
     /// with the trace on, the first 200 with it off; the count is of all.
     pub unknown_took_effect: Vec<u32>,

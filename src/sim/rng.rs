@@ -34,6 +34,7 @@ pub enum Purpose {
     Workload = 9,
     Think = 10,
     Partition = 11,
+    Pause = 12,
 }
 
 /// A keyed draw: a pure function of the seed, the purpose and up to four identity words.

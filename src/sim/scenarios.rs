@@ -4,6 +4,7 @@
 
 mod groups;
 mod messaging;
+mod stream;
 
 pub use groups::{preset_title, PresetGroup, GROUPS};
 
@@ -197,6 +198,9 @@ fn base_presets() -> Vec<Preset> {
     for p in lessons {
         add(p.name, p.description, p.lesson, p.scenario);
     }
+    for p in stream::presets() {
+        add(p.name, p.description, p.lesson, p.scenario);
+    }
     add("bench-checkout", "The benchmark run: 20,000 checkouts from 16 clients on 3 replicas with 10% loss each way, 2% duplication and crashes.", Lesson::Benchmark, s);
 
     for p in benchmarks {
@@ -225,7 +229,9 @@ pub fn presets() -> Vec<Preset> {
     let mut all = Vec::new();
     for p in base_presets() {
         let lesson = p.lesson;
-        let description = if p.scenario.workload == Workload::Events {
+        let description = if p.scenario.workload == Workload::Stream {
+            "The same seed, faults and timeouts with the stream protections on: a transactional producer (or two-phase-commit sink) with a stable transactional.id, the input offsets committed in the transaction, a read_committed reader, and a transaction timeout of 15 min, the broker's maximum, above the checkpoint interval plus the downtime."
+        } else if p.scenario.workload == Workload::Events {
             "The same seed, faults and timeouts with every protection on: the transactional outbox, an idempotent producer, consumers that commit after processing and record each message id in the ledger's transaction (the dedup store), a key for the warehouse, FIFO deduplication and visibility heartbeats in queue mode."
         } else {
             "The same seed, faults, attempts and timeouts with every protection on: idempotency keys per operation in the database, saved atomically with an in-flight lock, fingerprint check and recovery of abandoned keys; upsert, CAS, key propagation and the outbox."

@@ -29,6 +29,7 @@ use super::queue::EventQueue;
 use super::results::{Costs, GroundTruth, RunResult};
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
+use super::stream;
 use super::trace::{Actor, Detail, Trace};
 use super::workload::{generate_operations, Operations};
 
@@ -36,6 +37,10 @@ use super::workload::{generate_operations, Operations};
 pub fn run(valid: &ValidScenario) -> RunResult {
     if valid.scenario().workload == Workload::Events {
         return messaging::run(valid, u64::MAX, &mut |_| Observed::Continue(()))
+            .expect("a run nobody stops has a result");
+    }
+    if valid.scenario().workload == Workload::Stream {
+        return stream::run(valid, u64::MAX, &mut |_| Observed::Continue(()))
             .expect("a run nobody stops has a result");
     }
     let ops = Operations::new(valid.scenario());
@@ -53,6 +58,9 @@ pub fn run_observed(
 ) -> Option<RunResult> {
     if valid.scenario().workload == Workload::Events {
         return messaging::run(valid, every.max(1), observe);
+    }
+    if valid.scenario().workload == Workload::Stream {
+        return stream::run(valid, every.max(1), observe);
     }
     let ops = Operations::new(valid.scenario());
     let mut world = World::new(valid, &ops);
@@ -292,6 +300,7 @@ impl<'a> World<'a> {
                 ..GroundTruth::default()
             },
             conservation: verdicts.conservation,
+            notes: Vec::new(),
             unknown_took_effect: verdicts.unknown_took_effect,
             unknown_took_effect_count: verdicts.unknown_took_effect_count,
             // The browser reads every operation; a run without a trace needs none.

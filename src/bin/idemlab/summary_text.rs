@@ -40,6 +40,14 @@ pub fn print_text(s: &Summary) {
             g.applied_events,
             g.shipments
         );
+    } else if s.workload == Workload::Stream.name() {
+        let g = &s.ground_truth;
+        out!(
+            "stream: {} input records, {} invoices written to the output topic, {} received by the downstream reader",
+            g.orders,
+            g.published_events,
+            g.applied_events
+        );
     } else {
         let o = &s.client_outcomes;
         out!(
@@ -71,5 +79,8 @@ pub fn print_text(s: &Summary) {
     );
     for e in &s.explanations {
         out!("  - {}", e.narrative);
+    }
+    for note in &s.notes {
+        out!("note: {note}");
     }
 }

@@ -3,12 +3,17 @@
 use super::knobs::{knob, Knob, KnobGroup as G, KnobKind as K};
 use super::limits::*;
 use super::messaging_knobs::MESSAGING_KNOBS;
+use super::stream_knobs::STREAM_KNOBS;
 
 const HOUR: u64 = MAX_DURATION_US;
 
-/// Every knob of a scenario: the HTTP world's, then the messaging world's.
+/// Every knob of a scenario: the HTTP world's, then the messaging world's, then the
+/// stream world's.
 pub const KNOBS: &[Knob] =
-    &join::<{ HTTP_KNOBS.len() + MESSAGING_KNOBS.len() }>(HTTP_KNOBS, MESSAGING_KNOBS);
+    &join::<{ HTTP_KNOBS.len() + WORLD_KNOBS.len() }>(HTTP_KNOBS, &WORLD_KNOBS);
+
+const WORLD_KNOBS: [Knob; MESSAGING_KNOBS.len() + STREAM_KNOBS.len()] =
+    join::<{ MESSAGING_KNOBS.len() + STREAM_KNOBS.len() }>(MESSAGING_KNOBS, STREAM_KNOBS);
 
 /// `a` followed by `b`, as one array (a const fn, so [`KNOBS`] stays a constant).
 const fn join<const N: usize>(a: &[Knob], b: &[Knob]) -> [Knob; N] {
@@ -26,7 +31,9 @@ const HTTP_KNOBS: &[Knob] = &[
         "workload",
         "Workload",
         "What the clients do.",
-        K::Choice(&["payment", "checkout", "wallet", "profile", "events"]),
+        K::Choice(&[
+            "payment", "checkout", "wallet", "profile", "events", "stream",
+        ]),
         G::Run,
     ),
     knob(

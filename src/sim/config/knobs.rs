@@ -37,6 +37,7 @@ pub enum KnobGroup {
     Protection,
     World,
     Messaging,
+    Stream,
 }
 
 impl KnobGroup {
@@ -50,6 +51,7 @@ impl KnobGroup {
             KnobGroup::Protection => "Protections",
             KnobGroup::World => "World",
             KnobGroup::Messaging => "Messaging",
+            KnobGroup::Stream => "Stream job",
         }
     }
 }
@@ -101,14 +103,23 @@ const SHARED: [&str; 8] = [
     "protections.key_propagation",
 ];
 
+/// Settings only the stream workload reads.
+const STREAM_ONLY: [&str; 2] = ["stream.", "protections.stream."];
+
+/// Settings of the HTTP world that the stream workload also reads.
+const STREAM_SHARED: [&str; 5] = ["workload", "seed", "operations", "max_events", "trace"];
+
 impl Knob {
     /// Whether a run of `workload` reads this knob: the control panel shows only those.
     pub fn applies_to(&self, workload: Workload) -> bool {
         let messaging_only = MESSAGING_ONLY.iter().any(|p| self.path.starts_with(p));
-        if workload == Workload::Events {
-            messaging_only || SHARED.iter().any(|p| self.path.starts_with(p))
-        } else {
-            !messaging_only
+        let stream_only = STREAM_ONLY.iter().any(|p| self.path.starts_with(p));
+        match workload {
+            Workload::Events => messaging_only || SHARED.iter().any(|p| self.path.starts_with(p)),
+            Workload::Stream => {
+                stream_only || STREAM_SHARED.iter().any(|p| self.path.starts_with(p))
+            }
+            _ => !messaging_only && !stream_only,
         }
     }
 }

@@ -22,6 +22,8 @@ mod network;
 mod protections;
 mod scenario;
 mod server;
+mod stream;
+mod stream_knobs;
 mod strict_json;
 mod valid;
 
@@ -42,6 +44,10 @@ pub use scenario::{
     WorldConfig,
 };
 pub use server::{CrashConfig, CrashPoint, ServerConfig};
+pub use stream::{
+    StreamConfig, StreamCrashConfig, StreamCrashPoint, StreamMode, StreamOffsetCommit,
+    StreamProtections, FLINK_TRANSACTION_TIMEOUT_US, KAFKA_TRANSACTION_TIMEOUT_US,
+};
 pub(crate) use strict_json::Strict;
 pub use strict_json::{
     plain_json_error, scenario_from_value, strict_value, thousands, MAX_CONFIG_BYTES,

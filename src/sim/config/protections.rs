@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::messaging::{BrokerDedup, DedupStoreConfig};
+use super::stream::StreamProtections;
 use super::Micros;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +85,8 @@ pub struct Protections {
     pub broker_dedup: BrokerDedup,
     /// A consumer extends a message's visibility while it works on it (queue mode).
     pub visibility_heartbeat: bool,
+    /// The stream workload's: transactions, isolation, offsets, transactional.id, timeout.
+    pub stream: StreamProtections,
 }
 
 impl Default for Protections {
@@ -100,6 +103,7 @@ impl Default for Protections {
             idempotent_producer: false,
             broker_dedup: BrokerDedup::Off,
             visibility_heartbeat: false,
+            stream: StreamProtections::default(),
         }
     }
 }
@@ -132,6 +136,7 @@ impl Protections {
             idempotent_producer: true,
             broker_dedup: BrokerDedup::ExplicitId,
             visibility_heartbeat: true,
+            stream: StreamProtections::full(),
         }
     }
 }

@@ -6,6 +6,7 @@ use super::messaging::MessagingConfig;
 use super::network::NetworkConfig;
 use super::protections::Protections;
 use super::server::ServerConfig;
+use super::stream::StreamConfig;
 use crate::sim::fault_set::{FaultId, FaultKind, FaultSet};
 
 /// Microseconds of virtual time.
@@ -25,15 +26,19 @@ pub enum Workload {
     /// An order service publishes `OrderPlaced`; a consumer group applies each event to a
     /// ledger and asks a warehouse to ship.
     Events,
+    /// A read-process-write job turns `OrderPlaced` records into `Invoice` records (Kafka
+    /// transactions, or a Flink-style job with a two-phase-commit sink).
+    Stream,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 5] = [
+    pub const ALL: [Workload; 6] = [
         Workload::Payment,
         Workload::Checkout,
         Workload::Wallet,
         Workload::Profile,
         Workload::Events,
+        Workload::Stream,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +48,7 @@ impl Workload {
             Workload::Wallet => "wallet",
             Workload::Profile => "profile",
             Workload::Events => "events",
+            Workload::Stream => "stream",
         }
     }
 }
@@ -156,6 +162,8 @@ pub struct Scenario {
     pub world: WorldConfig,
     /// The broker, producers and consumers of the `events` workload.
     pub messaging: MessagingConfig,
+    /// The job, topics and reader of the `stream` workload.
+    pub stream: StreamConfig,
     /// The run stops (and says so) after this many events.
     pub max_events: u64,
     /// Record the full trace (off for sweeps: counts only).
@@ -191,6 +199,7 @@ impl Default for Scenario {
             protections: Protections::default(),
             world: WorldConfig::default(),
             messaging: MessagingConfig::default(),
+            stream: StreamConfig::default(),
             max_events: 2_000_000,
             trace: true,
             only_faults: None,

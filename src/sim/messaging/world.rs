@@ -425,6 +425,7 @@ impl Actors {
                 ..GroundTruth::default()
             },
             conservation: verdicts.conservation,
+            notes: Vec::new(),
             unknown_took_effect: Vec::new(),
             unknown_took_effect_count: 0,
             live: LiveSizes::default(),

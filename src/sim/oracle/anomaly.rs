@@ -21,10 +21,13 @@ pub enum AnomalyKind {
     DuplicateEventEffect,
     LostEvent,
     DuplicateShipment,
+    DuplicateOutput,
+    LostOutput,
+    ZombieWrite,
 }
 
 impl AnomalyKind {
-    pub const ALL: [AnomalyKind; 14] = [
+    pub const ALL: [AnomalyKind; 17] = [
         AnomalyKind::DoubleCharge,
         AnomalyKind::ChargedWithoutOrder,
         AnomalyKind::UnpaidOrder,
@@ -39,6 +42,9 @@ impl AnomalyKind {
         AnomalyKind::DuplicateEventEffect,
         AnomalyKind::LostEvent,
         AnomalyKind::DuplicateShipment,
+        AnomalyKind::DuplicateOutput,
+        AnomalyKind::LostOutput,
+        AnomalyKind::ZombieWrite,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +63,9 @@ impl AnomalyKind {
             AnomalyKind::DuplicateEventEffect => "duplicate_event_effect",
             AnomalyKind::LostEvent => "lost_event",
             AnomalyKind::DuplicateShipment => "duplicate_shipment",
+            AnomalyKind::DuplicateOutput => "duplicate_output",
+            AnomalyKind::LostOutput => "lost_output",
+            AnomalyKind::ZombieWrite => "zombie_write",
         }
     }
 
@@ -76,6 +85,9 @@ impl AnomalyKind {
             AnomalyKind::DuplicateEventEffect => "Duplicate event effect",
             AnomalyKind::LostEvent => "Lost event",
             AnomalyKind::DuplicateShipment => "Duplicate shipment",
+            AnomalyKind::DuplicateOutput => "Duplicate output",
+            AnomalyKind::LostOutput => "Lost output",
+            AnomalyKind::ZombieWrite => "Zombie write",
         }
     }
 }

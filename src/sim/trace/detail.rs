@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::sim::config::CrashPoint;
 
 use super::messaging::MessagingDetail;
+use super::stream::StreamDetail;
 use super::{DropReason, KeyCheckOutcome, MessageKind, Outcome, Table};
 
 /// Every kind of trace event, without its fields (for filters and counts).
@@ -43,6 +44,8 @@ pub enum EventKind {
     ChargeDeclined = 27,
     /// Everything of the messaging world (see `trace/messaging.rs`).
     Messaging = 28,
+    /// Everything of the stream world (see `trace/stream.rs`).
+    Stream = 29,
 }
 
 /// The state a key record was saved in.
@@ -185,6 +188,8 @@ pub enum Detail {
     },
     /// An event of the messaging world.
     Messaging(MessagingDetail),
+    /// An event of the stream world.
+    Stream(StreamDetail),
 }
 
 /// What else is true of a database write. Kept in one byte so that an event stays at 40
@@ -270,6 +275,7 @@ impl Detail {
             Detail::OpEnd { .. } => EventKind::OpEnd,
             Detail::ExternalTimeout { .. } => EventKind::ExternalTimeout,
             Detail::Messaging(_) => EventKind::Messaging,
+            Detail::Stream(_) => EventKind::Stream,
         }
     }
 
@@ -370,6 +376,7 @@ impl Detail {
                 None => (0, call as u32, 0),
             },
             Detail::Messaging(m) => m.split(),
+            Detail::Stream(d) => d.split(),
         }
     }
 }

@@ -97,6 +97,7 @@ fn write_message<W: Write>(out: &mut W, msg: u32, message: MessageKind) -> io::R
 fn write_fields<W: Write>(out: &mut W, detail: &Detail) -> io::Result<()> {
     match *detail {
         Detail::Messaging(m) => write!(out, ",\"event\":\"{}\"{}", m.name(), m.json_fields()),
+        Detail::Stream(d) => write!(out, ",\"event\":\"{}\"{}", d.name(), d.json_fields()),
         Detail::OpStart { amount } => write!(out, ",\"amount\":{amount}"),
         Detail::Send {
             msg,

@@ -9,9 +9,11 @@ mod detail;
 pub mod file_head;
 pub mod json;
 mod messaging;
+mod stream;
 
 pub use detail::{Detail, EventKind, SavedKeyState, TimedStep, WriteFlags};
 pub use messaging::{DedupBy, MessagingDetail, RebalanceReason};
+pub use stream::{AbortReason, StreamDetail, NO_TXN};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -34,6 +36,14 @@ pub enum Actor {
     Consumer(u8),
     /// The warehouse that ships orders (an external service).
     Warehouse,
+    /// The stream workload: an instance of the job (numbered from 0 in the order they
+    /// started), the input and output topics, the transaction coordinator (and, for the
+    /// Flink-style job, its checkpoint coordinator) and the downstream reader.
+    Job(u8),
+    InputTopic,
+    OutputTopic,
+    Coordinator,
+    Reader,
     Nobody,
 }
 
@@ -53,6 +63,11 @@ impl Actor {
             Actor::Broker => 0xA_0000,
             Actor::Consumer(i) => 0xB_0000 | i as u64,
             Actor::Warehouse => 0xC_0000,
+            Actor::Job(i) => 0xD_0000 | i as u64,
+            Actor::InputTopic => 0xE_0000,
+            Actor::OutputTopic => 0xF_0000,
+            Actor::Coordinator => 0x10_0000,
+            Actor::Reader => 0x11_0000,
             Actor::Nobody => 0,
         }
     }
@@ -74,6 +89,11 @@ impl Actor {
             10 if index == 0 => Actor::Broker,
             11 if index <= u8::MAX as u64 => Actor::Consumer(index as u8),
             12 if index == 0 => Actor::Warehouse,
+            13 if index <= u8::MAX as u64 => Actor::Job(index as u8),
+            14 if index == 0 => Actor::InputTopic,
+            15 if index == 0 => Actor::OutputTopic,
+            16 if index == 0 => Actor::Coordinator,
+            17 if index == 0 => Actor::Reader,
             _ => return None,
         })
     }
@@ -93,6 +113,11 @@ impl Actor {
             Actor::Broker => "broker".into(),
             Actor::Consumer(i) => format!("consumer {}", i + 1),
             Actor::Warehouse => "warehouse".into(),
+            Actor::Job(i) => format!("job instance {}", i + 1),
+            Actor::InputTopic => "input topic".into(),
+            Actor::OutputTopic => "output topic".into(),
+            Actor::Coordinator => "coordinator".into(),
+            Actor::Reader => "downstream reader".into(),
             Actor::Nobody => "nobody".into(),
         }
     }
@@ -111,6 +136,11 @@ impl Actor {
             Actor::Broker => "broker".into(),
             Actor::Consumer(i) => format!("consumer:{i}"),
             Actor::Warehouse => "warehouse".into(),
+            Actor::Job(i) => format!("job:{i}"),
+            Actor::InputTopic => "input".into(),
+            Actor::OutputTopic => "output".into(),
+            Actor::Coordinator => "coordinator".into(),
+            Actor::Reader => "reader".into(),
             Actor::Nobody => "-".into(),
         }
     }
@@ -126,6 +156,10 @@ impl Actor {
             "orders" => Actor::OrderService,
             "broker" => Actor::Broker,
             "warehouse" => Actor::Warehouse,
+            "input" => Actor::InputTopic,
+            "output" => Actor::OutputTopic,
+            "coordinator" => Actor::Coordinator,
+            "reader" => Actor::Reader,
             "-" => Actor::Nobody,
             _ => {
                 let (kind, index) = s.split_once(':')?;
@@ -133,6 +167,7 @@ impl Actor {
                     "client" => Actor::Client(index.parse().ok()?),
                     "replica" => Actor::Replica(index.parse().ok()?),
                     "consumer" => Actor::Consumer(index.parse().ok()?),
+                    "job" => Actor::Job(index.parse().ok()?),
                     _ => return None,
                 }
             }

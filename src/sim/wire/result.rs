@@ -67,6 +67,8 @@ pub fn encode_result(result: &RunResult) -> Vec<u8> {
     .for_each(|n| w.u64(n));
     w.count(result.conservation.len());
     result.conservation.iter().for_each(|c| w.str(c));
+    w.count(result.notes.len());
+    result.notes.iter().for_each(|c| w.str(c));
     w.count(result.unknown_took_effect.len());
     result.unknown_took_effect.iter().for_each(|&op| w.u32(op));
     w.u64(result.unknown_took_effect_count);
@@ -164,6 +166,7 @@ pub fn decode_result(
         shipments: r.u64()?,
     };
     let conservation = r.list(4, Reader::string)?;
+    let notes = r.list(4, Reader::string)?;
     let unknown_took_effect = r.list(4, Reader::u32)?;
     let unknown_took_effect_count = r.u64()?;
     let mut sizes = [0usize; 11];
@@ -221,6 +224,7 @@ pub fn decode_result(
         costs,
         ground_truth,
         conservation,
+        notes,
         unknown_took_effect,
         unknown_took_effect_count,
         live,

@@ -14,7 +14,7 @@
 use crate::sim::config::CrashPoint;
 use crate::sim::trace::{
     Actor, Detail, DropReason, EventKind, KeyCheckOutcome, MessageKind, MessagingDetail, Outcome,
-    SavedKeyState, Table, TimedStep, TraceEvent, WriteFlags,
+    SavedKeyState, StreamDetail, Table, TimedStep, TraceEvent, WriteFlags,
 };
 
 /// Bytes per encoded event.
@@ -162,6 +162,7 @@ fn split(detail: &Detail) -> (u32, u32, i64) {
             0,
         ),
         Detail::Messaging(m) => m.split(),
+        Detail::Stream(d) => d.split(),
     }
 }
 
@@ -271,6 +272,7 @@ fn join(kind: u8, id: u32, small: u32, wide: i64) -> Result<Detail, String> {
             outbox: flag(high)?.then_some(id),
         },
         EventKind::Messaging => Detail::Messaging(MessagingDetail::join(id, small)?),
+        EventKind::Stream => Detail::Stream(StreamDetail::join(id, small, wide)?),
     })
 }
 
@@ -318,6 +320,7 @@ decoder!(
         KeyPurge,
         ChargeDeclined,
         Messaging,
+        Stream,
     ]
 );
 decoder!(
