@@ -5,6 +5,60 @@ use idempotency_lab::sim::config::*;
 use idempotency_lab::sim::run;
 use proptest::prelude::*;
 
+/// The stream workload's job and its protections, anywhere inside their limits.
+fn stream() -> impl Strategy<Value = (StreamConfig, StreamProtections)> {
+    (
+        prop::bool::ANY,
+        prop::array::uniform8(1_000u64..=3_000_000),
+        prop::array::uniform6(0.0..=1.0f64),
+        1u32..=100,
+        prop::array::uniform6(prop::bool::ANY),
+        prop_oneof![Just(0u64), 1_000u64..=3_600_000_000],
+    )
+        .prop_map(|(flink, times, p, batch_records, flags, timeout)| {
+            let config = StreamConfig {
+                mode: if flink {
+                    StreamMode::Flink
+                } else {
+                    StreamMode::Kafka
+                },
+                order_interval_us: times[0],
+                processing_min_us: times[1] / 10,
+                processing_mean_us: times[2] / 10,
+                slow_probability: p[0],
+                slow_us: times[3],
+                batch_records,
+                offset_commit: if flags[5] {
+                    StreamOffsetCommit::BeforeTransaction
+                } else {
+                    StreamOffsetCommit::AfterTransaction
+                },
+                transaction_max_timeout_us: 900_000_000,
+                checkpoint_interval_us: times[4],
+                checkpoint_ack_us: times[5] / 10,
+                liveness_timeout_us: times[6],
+                pause_probability: p[1],
+                pause_us: times[7],
+                crash: StreamCrashConfig {
+                    after_write: p[2],
+                    between_commits: p[3],
+                    after_pre_commit: p[4],
+                    after_checkpoint: p[5],
+                    downtime_us: times[0] / 2,
+                },
+            };
+            let protections = StreamProtections {
+                transactions: flags[0],
+                read_committed: flags[1],
+                offsets_in_transaction: flags[2],
+                stable_transactional_id: flags[3],
+                transaction_timeout_us: timeout,
+                upsert_sink: flags[4],
+            };
+            (config, protections)
+        })
+}
+
 /// The events workload's world and its protections, anywhere inside their limits.
 fn messaging() -> impl Strategy<Value = (MessagingConfig, DedupStoreConfig, [bool; 2], BrokerDedup)>
 {
@@ -160,10 +214,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         server,
         protections,
         world,
-        messaging(),
+        (messaging(), stream()),
     )
         .prop_map(
-            |(shape, client, network, server, protections, world, messaging)| {
+            |(shape, client, network, server, protections, world, (messaging, stream))| {
+                let (stream, stream_protections) = stream;
                 let (
                     messaging,
                     dedup_store,
@@ -285,6 +340,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         idempotent_producer,
                         broker_dedup,
                         visibility_heartbeat,
+                        stream: stream_protections,
                     },
                     world: WorldConfig {
                         stock,
@@ -298,6 +354,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         provider_honours_keys: honours,
                     },
                     messaging,
+                    stream,
                 }
             },
         )

@@ -7,7 +7,7 @@
 use idempotency_lab::sim::oracle::format_time;
 use idempotency_lab::sim::run;
 use idempotency_lab::sim::scenarios::presets;
-use idempotency_lab::sim::trace::{Detail, EventKind, MessagingDetail};
+use idempotency_lab::sim::trace::{Detail, EventKind, MessagingDetail, StreamDetail, NO_TXN};
 
 #[test]
 fn every_clause_names_events_of_the_chain_that_are_true_of_it() {
@@ -39,7 +39,7 @@ fn every_clause_names_events_of_the_chain_that_are_true_of_it() {
                     let rest = &n[i..];
                     let end = rest.find([',', ':', ' ', ')']).map_or(rest.len(), |e| e);
                     let unit_end = rest[end..]
-                        .find([',', ':', ')', '.'])
+                        .find([',', ':', ';', ')', '.'])
                         .map_or(rest.len(), |u| end + u);
                     let named = rest[..unit_end.min(rest.len())].trim_end_matches(['.', ' ']);
                     let named = named
@@ -56,9 +56,13 @@ fn every_clause_names_events_of_the_chain_that_are_true_of_it() {
                 let of_op =
                     |kind: EventKind| r.trace.iter().any(|e| e.op == a.op && e.kind() == kind);
                 let in_chain = |kind: EventKind| chain.iter().any(|e| e.kind() == kind);
-                let process_crash = chain
-                    .iter()
-                    .any(|e| matches!(e.detail, Detail::Messaging(MessagingDetail::Crash { .. })));
+                let process_crash = chain.iter().any(|e| {
+                    matches!(
+                        e.detail,
+                        Detail::Messaging(MessagingDetail::Crash { .. })
+                            | Detail::Stream(StreamDetail::Crash { .. })
+                    )
+                });
                 if n.contains("crashed") {
                     assert!(in_chain(EventKind::Crash) || process_crash, "{}", context());
                 }
@@ -95,6 +99,50 @@ fn every_clause_names_events_of_the_chain_that_are_true_of_it() {
                     assert_eq!(
                         cfg.protections.idempotency_key.store,
                         idempotency_lab::sim::config::KeyStoreLocation::Memory,
+                        "{}",
+                        context()
+                    );
+                }
+                // The stream workload's clauses.
+                let stream = &cfg.protections.stream;
+                if n.contains("random per start") {
+                    assert!(!stream.stable_transactional_id, "{}", context());
+                }
+                if n.contains("(read_uncommitted)") {
+                    assert!(!stream.read_committed, "{}", context());
+                }
+                if n.contains("(read_committed)") {
+                    assert!(stream.read_committed, "{}", context());
+                }
+                if n.contains("outside any transaction") {
+                    assert!(
+                        chain.iter().any(|e| matches!(
+                            e.detail,
+                            Detail::Stream(StreamDetail::OutputAppended { txn: NO_TXN, .. })
+                        )),
+                        "{}",
+                        context()
+                    );
+                }
+                if n.contains("paused at") {
+                    assert!(
+                        chain.iter().any(|e| matches!(
+                            e.detail,
+                            Detail::Stream(StreamDetail::Paused { .. })
+                        )),
+                        "{}",
+                        context()
+                    );
+                }
+                if n.contains("aborted by the coordinator") {
+                    assert!(
+                        chain.iter().any(|e| matches!(
+                            e.detail,
+                            Detail::Stream(StreamDetail::Aborted {
+                                reason: idempotency_lab::sim::trace::AbortReason::Timeout,
+                                ..
+                            })
+                        )),
                         "{}",
                         context()
                     );

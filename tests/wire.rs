@@ -310,6 +310,12 @@ fn every_actor_code_reads_back_and_others_do_not() {
         Actor::Broker,
         Actor::Consumer(3),
         Actor::Warehouse,
+        Actor::Job(0),
+        Actor::Job(u8::MAX),
+        Actor::InputTopic,
+        Actor::OutputTopic,
+        Actor::Coordinator,
+        Actor::Reader,
         Actor::Nobody,
     ] {
         assert_eq!(Actor::from_code(actor.code()), Some(actor));
@@ -320,7 +326,9 @@ fn every_actor_code_reads_back_and_others_do_not() {
         0x3_0100,
         0x9_0001,
         0xB_0100,
-        0xD_0000,
+        0xD_0100,
+        0xE_0001,
+        0x12_0000,
         1 << 40,
     ] {
         assert_eq!(Actor::from_code(code), None, "{code:#x}");

@@ -99,6 +99,42 @@ pub const PROTECTION_SETS: &[ProtectionSet] = &[
         description: "Consumers extend a message's visibility timeout while they work on it (queue mode).",
         apply: |s| s.protections.visibility_heartbeat = true,
     },
+    ProtectionSet {
+        name: "transactions",
+        description: "Stream: a transactional producer (Kafka) or a two-phase-commit sink (Flink), asking for the broker's maximum transaction timeout, 15 min, above a checkpoint interval plus a downtime shorter than that.",
+        apply: |s| {
+            s.protections.stream.transactions = true;
+            s.protections.stream.transaction_timeout_us = FULL_TIMEOUT_US;
+        },
+    },
+    ProtectionSet {
+        name: "read-committed",
+        description: "Stream: the downstream reader reads read_committed: no open or aborted invoices.",
+        apply: |s| s.protections.stream.read_committed = true,
+    },
+    ProtectionSet {
+        name: "offsets-in-transaction",
+        description: "Stream: transactions with the input offsets committed in them (sendOffsetsToTransaction).",
+        apply: |s| {
+            s.protections.stream.transactions = true;
+            s.protections.stream.transaction_timeout_us = FULL_TIMEOUT_US;
+            s.protections.stream.offsets_in_transaction = true;
+        },
+    },
+    ProtectionSet {
+        name: "stable-transactional-id",
+        description: "Stream: transactions with the same transactional.id on every start, so a new instance fences a zombie.",
+        apply: |s| {
+            s.protections.stream.transactions = true;
+            s.protections.stream.transaction_timeout_us = FULL_TIMEOUT_US;
+            s.protections.stream.stable_transactional_id = true;
+        },
+    },
+    ProtectionSet {
+        name: "upsert-sink",
+        description: "Stream: no transactions; the downstream reads the output as a table keyed by order, so a second invoice replaces the first.",
+        apply: |s| s.protections.stream.upsert_sink = true,
+    },
 ];
 
 /// `scenario` with the protections of every set in `sets` together, instead of its own.
@@ -111,6 +147,9 @@ pub fn combine(sets: &[&ProtectionSet], scenario: &Scenario) -> Scenario {
     }
     s
 }
+
+/// The transaction timeout the stream sets ask for: the broker's default maximum.
+const FULL_TIMEOUT_US: u64 = 900_000_000;
 
 /// The set called `name`.
 pub fn protection_set(name: &str) -> Result<&'static ProtectionSet, String> {
