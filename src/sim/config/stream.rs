@@ -150,8 +150,8 @@ impl Default for StreamConfig {
     }
 }
 
-/// The stream workload's protections.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The stream workload's protections (all off by default).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StreamProtections {
     /// A transactional producer (Kafka) or a two-phase-commit sink (Flink); off, a plain
@@ -172,19 +172,6 @@ pub struct StreamProtections {
     /// The downstream reads the output as a table keyed by order (upsert by key): a
     /// second invoice for an order replaces the first.
     pub upsert_sink: bool,
-}
-
-impl Default for StreamProtections {
-    fn default() -> Self {
-        StreamProtections {
-            transactions: false,
-            read_committed: false,
-            offsets_in_transaction: false,
-            stable_transactional_id: false,
-            transaction_timeout_us: 0,
-            upsert_sink: false,
-        }
-    }
 }
 
 /// A Kafka producer's default `transaction.timeout.ms`: 60 s.

@@ -91,10 +91,8 @@ pub fn on_next(state: &mut State, k: u8, out: &mut Out) {
     if !inst.alive || inst.busy {
         return;
     }
-    if inst.barrier_pending {
-        if take_checkpoint(state, k, out) {
-            return;
-        }
+    if inst.barrier_pending && take_checkpoint(state, k, out) {
+        return;
     }
     let inst = &mut state.instances[k as usize];
     if inst.position >= state.orders {

@@ -164,7 +164,7 @@ fn write(state: &mut State, k: u8, op: u32, out: &mut Out) -> bool {
             refused(state, k, event, out);
             return false;
         }
-        let txn = match txn {
+        match txn {
             Some(txn) => txn,
             None => {
                 let txn = state.coordinator.begin(k, tid, epoch, out);
@@ -173,8 +173,7 @@ fn write(state: &mut State, k: u8, op: u32, out: &mut Out) -> bool {
                 state.instances[k as usize].txn = Some(txn);
                 txn
             }
-        };
-        txn
+        }
     } else {
         NO_TXN
     };
