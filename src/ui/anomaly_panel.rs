@@ -31,12 +31,25 @@ const EVENT_ANOMALIES: [AnomalyKind; 3] = [
     AnomalyKind::DuplicateShipment,
 ];
 
+/// The stream workload's anomalies, likewise.
+const STREAM_ANOMALIES: [AnomalyKind; 3] = [
+    AnomalyKind::DuplicateOutput,
+    AnomalyKind::LostOutput,
+    AnomalyKind::ZombieWrite,
+];
+
 /// The counters a run's workload can make count.
 fn kinds_of(run: &RunView) -> impl Iterator<Item = AnomalyKind> {
-    let events = run.result.scenario.workload == Workload::Events;
-    AnomalyKind::ALL
-        .into_iter()
-        .filter(move |kind| EVENT_ANOMALIES.contains(kind) == events)
+    let workload = run.result.scenario.workload;
+    AnomalyKind::ALL.into_iter().filter(move |kind| {
+        let events = EVENT_ANOMALIES.contains(kind);
+        let stream = STREAM_ANOMALIES.contains(kind);
+        match workload {
+            Workload::Events => events,
+            Workload::Stream => stream,
+            _ => !events && !stream,
+        }
+    })
 }
 
 fn count_of(run: &RunView, kind: AnomalyKind) -> u64 {

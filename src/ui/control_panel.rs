@@ -14,10 +14,11 @@ use super::settings::{base_scenario, display_value, knobs_in, scenario_json};
 
 /// Groups in the order a lesson reaches for them: what runs (the workload is in Run), then
 /// what protects it, then the world around it. The first ones start open.
-const GROUPS: [(KnobGroup, bool); 8] = [
+const GROUPS: [(KnobGroup, bool); 9] = [
     (KnobGroup::Run, true),
     (KnobGroup::Protection, true),
     (KnobGroup::Messaging, true),
+    (KnobGroup::Stream, true),
     (KnobGroup::Client, true),
     (KnobGroup::Network, true),
     (KnobGroup::Faults, false),

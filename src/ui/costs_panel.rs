@@ -109,13 +109,33 @@ fn event_facts(run: &RunView) -> Vec<(&'static str, String)> {
     facts
 }
 
+/// The stream workload's run: input records, invoices written and received, and why the
+/// job did not start if it did not.
+fn stream_facts(run: &RunView) -> Vec<(&'static str, String)> {
+    let truth = &run.result.ground_truth;
+    let mut facts = vec![
+        ("input records", thousands(truth.orders)),
+        ("invoices written", thousands(truth.published_events)),
+        (
+            "invoices received by the reader",
+            thousands(truth.applied_events),
+        ),
+        ("trace events", thousands(run.summary.events)),
+    ];
+    for note in &run.result.notes {
+        facts.push(("note", note.clone()));
+    }
+    facts
+}
+
 #[component(CostsPanel)]
 pub fn costs_panel(props: &CostsPanelProps) -> Html {
-    let events = props.run.result.scenario.workload == Workload::Events;
-    let facts = if events {
-        event_facts(&props.run)
-    } else {
-        http_facts(&props.run)
+    let workload = props.run.result.scenario.workload;
+    let events = matches!(workload, Workload::Events | Workload::Stream);
+    let facts = match workload {
+        Workload::Events => event_facts(&props.run),
+        Workload::Stream => stream_facts(&props.run),
+        _ => http_facts(&props.run),
     };
     html! {
         <section class="costs-panel" aria-labelledby="costs-title">

@@ -250,6 +250,37 @@ pub fn mark_shape(kind: MarkKind) -> Html {
         MarkKind::ProducerStarted => {
             html! { <path class="ring" d="M-6,-4 L2,-4 L6,0 L2,4 L-6,4 Z" /> }
         }
+        MarkKind::RecordRead => html! { <rect x="-3" y="-3" width="6" height="6" /> },
+        // Two bars: paused.
+        MarkKind::Pause => html! {
+            <path class="hand thick" d="M-2.5,-5 L-2.5,5 M2.5,-5 L2.5,5" />
+        },
+        // An open bracket: a transaction begins.
+        MarkKind::TxnBegin => html! { <path class="hand" d="M2,-6 L-2,-6 L-2,6 L2,6" /> },
+        // A half-filled disc: pre-committed, not yet committed.
+        MarkKind::PreCommit => html! {
+            <><circle r="5.5" class="ring" /><path d="M0,-5.5 A5.5,5.5 0 0,1 0,5.5 Z" /></>
+        },
+        // A marker flag: commit (filled) or abort (crossed).
+        MarkKind::TxnCommit => html! {
+            <><rect x="-5" y="-6" width="10" height="12" /><path class="hand" d="M-2.5,0 L-0.5,2.5 L3,-2.5" /></>
+        },
+        MarkKind::TxnAbort => html! {
+            <><rect class="ring" x="-5" y="-6" width="10" height="12" /><path class="hand" d="M-3,-3 L3,3 M3,-3 L-3,3" /></>
+        },
+        // A shield with a bar: fenced.
+        MarkKind::Fenced => html! {
+            <><path class="ring" d="M-5,-6 L5,-6 L5,1 L0,6 L-5,1 Z" /><path class="hand" d="M-6,5 L6,-5" /></>
+        },
+        // A barrier across the lane, and a filled one when the checkpoint completes.
+        MarkKind::Checkpoint => {
+            html! { <rect class="ring" x="-1.5" y="-8" width="3" height="16" /> }
+        }
+        MarkKind::CheckpointDone => html! { <rect x="-2" y="-8" width="4" height="16" /> },
+        MarkKind::Restore => html! {
+            <><circle r="5.5" class="ring" /><path class="hand" d="M-2,-2.5 L-5,-2.5 L-5,-5.5" /></>
+        },
+        MarkKind::ReaderSaw => html! { <circle r="3" /> },
     }
 }
 

@@ -10,6 +10,7 @@ use crate::sim::trace::{
 use crate::sim::RunResult;
 
 use super::messaging_description::describe_messaging;
+use super::stream_description::describe_stream;
 
 /// "request", "charge call"…
 pub fn message_name(kind: MessageKind) -> &'static str {
@@ -101,6 +102,7 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
     let carries = if events { "event" } else { "email" };
     match event.detail {
         Detail::Messaging(detail) => describe_messaging(event, detail, &op, queue),
+        Detail::Stream(detail) => describe_stream(event, detail, &op),
         Detail::OpStart { .. } if event.actor == Actor::OrderService => {
             format!("{who} places{op}")
         }

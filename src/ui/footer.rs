@@ -18,7 +18,10 @@ pub struct FooterProps {
 #[component(Footer)]
 pub fn footer(props: &FooterProps) -> Html {
     let summary = &props.run.summary;
-    let events = props.run.result.scenario.workload == Workload::Events;
+    let events = matches!(
+        props.run.result.scenario.workload,
+        Workload::Events | Workload::Stream
+    );
     html! {
         <footer class="app-footer">
             <span>{ "Trace hash " }<code data-testid="trace-hash">{ summary.trace_hash.clone() }</code></span>

@@ -31,7 +31,7 @@ const ARROWS: [(&str, &str); 13] = [
 
 /// Every mark the legend can list, in its order; kinds drawn alike share an entry (see
 /// [`listed_under`]).
-const MARKS: [MarkKind; 34] = [
+const MARKS: [MarkKind; 45] = [
     MarkKind::OpStart,
     MarkKind::OpEnd(Outcome::Succeeded),
     MarkKind::OpEnd(Outcome::Failed),
@@ -66,6 +66,17 @@ const MARKS: [MarkKind; 34] = [
     MarkKind::DedupRecord,
     MarkKind::Shipped,
     MarkKind::ShipmentDeduplicated,
+    MarkKind::RecordRead,
+    MarkKind::Pause,
+    MarkKind::TxnBegin,
+    MarkKind::PreCommit,
+    MarkKind::TxnCommit,
+    MarkKind::TxnAbort,
+    MarkKind::Fenced,
+    MarkKind::Checkpoint,
+    MarkKind::CheckpointDone,
+    MarkKind::Restore,
+    MarkKind::ReaderSaw,
 ];
 
 /// The kinds listed under a legend entry: the entry's own, and those drawn like it.
@@ -78,8 +89,14 @@ fn listed_under(kind: MarkKind) -> u64 {
 }
 
 /// What a mark means, in the words of the run's workload.
-fn mark_label(kind: MarkKind, events: bool, queue: bool) -> &'static str {
+fn mark_label(kind: MarkKind, events: bool, queue: bool, stream: bool) -> &'static str {
     match kind {
+        MarkKind::ProducerStarted if stream => "instance started",
+        MarkKind::Append if stream => "record or invoice appended",
+        MarkKind::Restart if stream => "woke from a pause",
+        MarkKind::OffsetCommit if stream => "input offsets committed",
+        MarkKind::MemberRemoved if stream => "zombie stopped",
+        MarkKind::OpEnd(Outcome::Succeeded) if stream => "job finished",
         MarkKind::OpStart if events => "order placed",
         MarkKind::OpStart => "operation start",
         MarkKind::OpEnd(Outcome::Succeeded) => "operation done",
@@ -116,6 +133,17 @@ fn mark_label(kind: MarkKind, events: bool, queue: bool) -> &'static str {
         MarkKind::DedupRecord => "id recorded",
         MarkKind::Shipped => "shipped",
         MarkKind::ShipmentDeduplicated => "shipment deduplicated",
+        MarkKind::RecordRead => "input record read",
+        MarkKind::Pause => "paused",
+        MarkKind::TxnBegin => "transaction begun",
+        MarkKind::PreCommit => "pre-commit",
+        MarkKind::TxnCommit => "commit marker",
+        MarkKind::TxnAbort => "abort marker",
+        MarkKind::Fenced => "fenced or refused",
+        MarkKind::Checkpoint => "checkpoint barrier",
+        MarkKind::CheckpointDone => "checkpoint completed",
+        MarkKind::Restore => "checkpoint restored",
+        MarkKind::ReaderSaw => "reader received an invoice",
     }
 }
 
@@ -175,6 +203,7 @@ pub fn legend(props: &LegendProps) -> Html {
     let scenario = &props.run.result.scenario;
     let events = scenario.workload == Workload::Events;
     let queue = events && scenario.messaging.mode == BrokerMode::Queue;
+    let stream = scenario.workload == Workload::Stream;
     let arrows = ARROWS
         .iter()
         .enumerate()
@@ -212,7 +241,7 @@ pub fn legend(props: &LegendProps) -> Html {
             let shape = html! {
                 <g class={classes!("mark", kind.class())} transform="translate(14,7) scale(0.8)">{ mark_shape(kind) }</g>
             };
-            let label = mark_label(kind, events, queue);
+            let label = mark_label(kind, events, queue, stream);
             entry(format!("mark {label}"), shape, label)
         });
     html! {

@@ -46,6 +46,8 @@ mod shrink_banner;
 mod shrink_worker;
 pub mod state;
 mod state_tables;
+mod stream_description;
+mod stream_tables;
 mod sweep_chart;
 mod sweep_form;
 pub mod sweep_settings;

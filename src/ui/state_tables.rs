@@ -13,6 +13,7 @@ use crate::sim::trace::{replica_letter, Actor};
 
 use super::messaging_tables::messaging_tables;
 use super::run_view::RunView;
+use super::stream_tables::stream_tables;
 
 /// Rows shown per table: the most recent ones.
 pub(super) const RECENT_ROWS: usize = 8;
@@ -270,6 +271,16 @@ fn rows_table(run: &RunView, tables: &TablesAt) -> Html {
 pub fn state_tables(props: &StateTablesProps) -> Html {
     let run = &props.run;
     let scenario = &run.result.scenario;
+    if scenario.workload == Workload::Stream {
+        return html! {
+            <section class="state-tables panel" aria-labelledby="tables-title">
+                <h2 id="tables-title">{ format!("State at t={}", format_time(props.playhead_us)) }</h2>
+                <div class="tables-grid" data-testid="stream-tables">
+                    { stream_tables(run, props.cursor) }
+                </div>
+            </section>
+        };
+    }
     if scenario.workload == Workload::Events {
         return html! {
             <section class="state-tables panel" aria-labelledby="tables-title">

@@ -86,6 +86,27 @@ pub enum MarkKind {
     ShipmentDeduplicated,
     /// A producer session started with a new producer id.
     ProducerStarted,
+    // The stream workload's marks.
+    /// A job instance read an input record.
+    RecordRead,
+    /// A job instance paused (a GC pause).
+    Pause,
+    /// The coordinator began a transaction.
+    TxnBegin,
+    /// The Flink sink pre-committed its transaction at a checkpoint.
+    PreCommit,
+    /// A commit or abort marker in the output topic.
+    TxnCommit,
+    TxnAbort,
+    /// The coordinator fenced a producer or refused a timed-out transaction.
+    Fenced,
+    /// A checkpoint barrier, and the checkpoint's completion.
+    Checkpoint,
+    CheckpointDone,
+    /// The job restored a checkpoint.
+    Restore,
+    /// The downstream reader received an invoice.
+    ReaderSaw,
 }
 
 impl MarkKind {
@@ -128,6 +149,17 @@ impl MarkKind {
             MarkKind::Shipped => 33,
             MarkKind::ShipmentDeduplicated => 34,
             MarkKind::ProducerStarted => 35,
+            MarkKind::RecordRead => 36,
+            MarkKind::Pause => 37,
+            MarkKind::TxnBegin => 38,
+            MarkKind::PreCommit => 39,
+            MarkKind::TxnCommit => 40,
+            MarkKind::TxnAbort => 41,
+            MarkKind::Fenced => 42,
+            MarkKind::Checkpoint => 43,
+            MarkKind::CheckpointDone => 44,
+            MarkKind::Restore => 45,
+            MarkKind::ReaderSaw => 46,
         };
         1 << index
     }
@@ -171,6 +203,17 @@ impl MarkKind {
             MarkKind::Shipped => "mark-shipped",
             MarkKind::ShipmentDeduplicated => "mark-ship-dedup",
             MarkKind::ProducerStarted => "mark-producer",
+            MarkKind::RecordRead => "mark-read",
+            MarkKind::Pause => "mark-pause",
+            MarkKind::TxnBegin => "mark-txn-begin",
+            MarkKind::PreCommit => "mark-pre-commit",
+            MarkKind::TxnCommit => "mark-txn-commit",
+            MarkKind::TxnAbort => "mark-txn-abort",
+            MarkKind::Fenced => "mark-commit-refused",
+            MarkKind::Checkpoint => "mark-checkpoint",
+            MarkKind::CheckpointDone => "mark-checkpoint-done",
+            MarkKind::Restore => "mark-restore",
+            MarkKind::ReaderSaw => "mark-reader",
         }
     }
 }
@@ -207,6 +250,8 @@ pub struct Timeline {
     /// The events workload's broker mode (`None` for the HTTP workloads): what the
     /// exported legend lists.
     pub messaging: Option<BrokerMode>,
+    /// A run of the stream workload: the exported legend lists its marks.
+    pub stream: bool,
 }
 
 impl Timeline {

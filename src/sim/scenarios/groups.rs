@@ -10,7 +10,7 @@ pub struct PresetGroup {
     pub presets: &'static [(&'static str, &'static str)],
 }
 
-pub const GROUPS: [PresetGroup; 8] = [
+pub const GROUPS: [PresetGroup; 9] = [
     PresetGroup {
         title: "Retries after a lost answer",
         presets: &[
@@ -118,6 +118,31 @@ pub const GROUPS: [PresetGroup; 8] = [
             (
                 "fifo-window",
                 "Re-send after the FIFO window → delivered twice",
+            ),
+        ],
+    },
+    PresetGroup {
+        title: "Streams: exactly-once in practice",
+        presets: &[
+            (
+                "stream-nontransactional-restart",
+                "Plain producer, restart → duplicate invoices",
+            ),
+            (
+                "stream-offsets-outside-tx",
+                "Offsets outside the transaction → duplicate after a crash",
+            ),
+            (
+                "stream-zombie-random-id",
+                "Zombie with a random transactional.id → double write",
+            ),
+            (
+                "stream-read-uncommitted",
+                "read_uncommitted reader → sees aborted invoices",
+            ),
+            (
+                "flink-downtime-timeout",
+                "Flink down longer than the transaction timeout → lost invoices",
             ),
         ],
     },

@@ -36,13 +36,14 @@ pub enum Actor {
     Consumer(u8),
     /// The warehouse that ships orders (an external service).
     Warehouse,
-    /// The stream workload: an instance of the job (numbered from 0 in the order they
-    /// started), the input and output topics, the transaction coordinator (and, for the
-    /// Flink-style job, its checkpoint coordinator) and the downstream reader.
-    Job(u8),
+    /// The stream workload: the input topic, each instance of the job (numbered from 0 in
+    /// the order they started), the transaction coordinator (and, for the Flink-style job,
+    /// its checkpoint coordinator), the output topic and the downstream reader, declared
+    /// in the order of their lanes.
     InputTopic,
-    OutputTopic,
+    Job(u8),
     Coordinator,
+    OutputTopic,
     Reader,
     Nobody,
 }

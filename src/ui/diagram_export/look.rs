@@ -52,7 +52,48 @@ pub(super) const CHAIN_COLOUR: &str = "#f6c6a0";
 pub(super) const END_CLASSES: [&str; 4] = ["", " lost", " late", " in-flight"];
 
 /// Each mark's shape, centred on (0, 0), defined once and drawn with `<use>`.
-const SHAPES: [(&str, &str); 34] = [
+const SHAPES: [(&str, &str); 45] = [
+    (
+        "rr",
+        r##"<rect id="rr" x="-3" y="-3" width="6" height="6" fill="#fff" stroke="#0072b2" stroke-width="1.4"/>"##,
+    ),
+    (
+        "pa",
+        r##"<path id="pa" d="M-2.5,-5V5M2.5,-5V5" stroke="#a86f00" stroke-width="2"/>"##,
+    ),
+    (
+        "tb",
+        r##"<path id="tb" d="M2,-6H-2V6H2" fill="none" stroke="#56b4e9" stroke-width="1.6"/>"##,
+    ),
+    (
+        "pc",
+        r##"<g id="pc"><circle r="5.5" fill="#fff" stroke="#a86f00" stroke-width="1.6"/><path d="M0,-5.5A5.5,5.5 0 0,1 0,5.5Z" fill="#a86f00"/></g>"##,
+    ),
+    (
+        "tc",
+        r##"<g id="tc"><rect x="-5" y="-6" width="10" height="12" fill="#007a58"/><path d="M-2.5,0L-0.5,2.5L3,-2.5" fill="none" stroke="#fff" stroke-width="1.6"/></g>"##,
+    ),
+    (
+        "ta",
+        r##"<g id="ta" stroke="#c2185b" stroke-width="1.6"><rect x="-5" y="-6" width="10" height="12" fill="#fff"/><path d="M-3,-3L3,3M3,-3L-3,3"/></g>"##,
+    ),
+    (
+        "fe",
+        r##"<g id="fe" stroke="#c2185b" stroke-width="1.6" fill="none"><path d="M-5,-6H5V1L0,6L-5,1Z"/><path d="M-6,5L6,-5"/></g>"##,
+    ),
+    (
+        "cp",
+        r##"<rect id="cp" x="-1.5" y="-8" width="3" height="16" fill="#fff" stroke="#0072b2" stroke-width="1.4"/>"##,
+    ),
+    (
+        "cd",
+        r##"<rect id="cd" x="-2" y="-8" width="4" height="16" fill="#0072b2"/>"##,
+    ),
+    (
+        "rs",
+        r##"<g id="rs" stroke="#6a3d9a" stroke-width="1.6" fill="none"><circle r="5.5"/><path d="M-2,-2.5H-5V-5.5"/></g>"##,
+    ),
+    ("rv", r##"<circle id="rv" r="3" fill="#56b4e9"/>"##),
     (
         "st",
         r##"<rect id="st" x="-1.5" y="-7" width="3" height="14" fill="#4d535c"/>"##,
@@ -241,6 +282,28 @@ const QUEUE_MARK_LABELS: [(&str, &str); 17] = [
     ("sd", "shipment deduplicated"),
 ];
 
+/// The stream workload's marks.
+const STREAM_MARK_LABELS: [(&str, &str); 18] = [
+    ("pi", "instance started"),
+    ("ap", "record or invoice appended"),
+    ("rr", "input record read"),
+    ("pa", "paused"),
+    ("up", "woke from a pause"),
+    ("cr", "crash"),
+    ("tb", "transaction begun"),
+    ("pc", "pre-commit"),
+    ("tc", "commit marker"),
+    ("ta", "abort marker"),
+    ("fe", "fenced or refused"),
+    ("oc", "input offsets committed"),
+    ("cp", "checkpoint barrier"),
+    ("cd", "checkpoint completed"),
+    ("rs", "checkpoint restored"),
+    ("rm", "zombie stopped"),
+    ("ok", "job finished"),
+    ("rv", "reader received an invoice"),
+];
+
 /// What an exported diagram's legend lists, and so which looks and shapes it defines:
 /// the run's workload's (the HTTP workloads' legend is the same as before the events
 /// workload).
@@ -255,6 +318,14 @@ pub(super) struct Palette {
 
 impl Palette {
     pub(super) fn of(timeline: &Timeline) -> Palette {
+        if timeline.stream {
+            return Palette {
+                looks: &[],
+                marks: &STREAM_MARK_LABELS,
+                events: true,
+                queue: false,
+            };
+        }
         match timeline.messaging {
             None => Palette {
                 looks: &HTTP_LOOKS,
@@ -324,6 +395,17 @@ pub(super) fn shape_id(kind: MarkKind) -> &'static str {
         MarkKind::DedupRecord => "ir",
         MarkKind::Shipped => "sh",
         MarkKind::ShipmentDeduplicated => "sd",
+        MarkKind::RecordRead => "rr",
+        MarkKind::Pause => "pa",
+        MarkKind::TxnBegin => "tb",
+        MarkKind::PreCommit => "pc",
+        MarkKind::TxnCommit => "tc",
+        MarkKind::TxnAbort => "ta",
+        MarkKind::Fenced => "fe",
+        MarkKind::Checkpoint => "cp",
+        MarkKind::CheckpointDone => "cd",
+        MarkKind::Restore => "rs",
+        MarkKind::ReaderSaw => "rv",
     }
 }
 

@@ -7,7 +7,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::mem::{discriminant, Discriminant};
 
 use crate::sim::config::Workload;
-use crate::sim::trace::{Actor, Detail, MessageKind, MessagingDetail, TraceEvent};
+use crate::sim::trace::{Actor, Detail, MessageKind, MessagingDetail, StreamDetail, TraceEvent};
 use crate::sim::RunResult;
 
 use super::{Arrow, ArrowEnd, Lane, Mark, MarkKind, Timeline};
@@ -77,6 +77,7 @@ fn mark_kind(detail: &Detail) -> Option<MarkKind> {
         Detail::OutboxWrite { .. } => MarkKind::OutboxWrite,
         Detail::ExternalTimeout { .. } => MarkKind::ExternalTimeout,
         Detail::Messaging(m) => return messaging_mark(m),
+        Detail::Stream(d) => return Some(stream_mark(d)),
         Detail::Send { .. }
         | Detail::Duplicate { .. }
         | Detail::Deliver { .. }
@@ -111,17 +112,45 @@ fn messaging_mark(detail: MessagingDetail) -> Option<MarkKind> {
     })
 }
 
+/// The mark of a stream event.
+fn stream_mark(detail: StreamDetail) -> MarkKind {
+    match detail {
+        StreamDetail::InputAppended { .. } | StreamDetail::OutputAppended { .. } => {
+            MarkKind::Append
+        }
+        StreamDetail::InstanceStarted { .. } => MarkKind::ProducerStarted,
+        StreamDetail::StartRejected { .. } | StreamDetail::Refused { .. } => MarkKind::Fenced,
+        StreamDetail::RecordRead { .. } => MarkKind::RecordRead,
+        StreamDetail::Paused { .. } => MarkKind::Pause,
+        StreamDetail::Woke => MarkKind::Restart,
+        StreamDetail::TxnBegun { .. } => MarkKind::TxnBegin,
+        StreamDetail::PreCommitted { .. } => MarkKind::PreCommit,
+        StreamDetail::Committed { .. } => MarkKind::TxnCommit,
+        StreamDetail::Aborted { .. } => MarkKind::TxnAbort,
+        StreamDetail::OffsetsCommitted { .. } => MarkKind::OffsetCommit,
+        StreamDetail::CheckpointTaken { .. } => MarkKind::Checkpoint,
+        StreamDetail::CheckpointCompleted { .. } => MarkKind::CheckpointDone,
+        StreamDetail::Restored { .. } => MarkKind::Restore,
+        StreamDetail::Crash { .. } => MarkKind::Crash,
+        StreamDetail::Stopped => MarkKind::MemberRemoved,
+        StreamDetail::Finished => MarkKind::OpEnd(crate::sim::trace::Outcome::Succeeded),
+        StreamDetail::ReaderSaw { .. } => MarkKind::ReaderSaw,
+    }
+}
+
 /// The lane a mark goes on: its actor's, except a removal from the group, which happens
-/// to the consumer (the event's peer).
+/// to the consumer, and a fencing, which happens to the job instance (the event's peer).
 fn mark_actor(event: &TraceEvent) -> Actor {
     match event.detail {
         Detail::Messaging(MessagingDetail::MemberRemoved { .. }) => event.peer,
+        // A fencing shows on the fenced instance's lane.
+        Detail::Stream(StreamDetail::Refused { .. }) => event.peer,
         _ => event.actor,
     }
 }
 
 /// The actors that are neither clients nor replicas, each with a slot in [`LaneIndex`].
-const SERVICES: [Actor; 9] = [
+const SERVICES: [Actor; 13] = [
     Actor::Balancer,
     Actor::Database,
     Actor::KeyStore,
@@ -131,6 +160,10 @@ const SERVICES: [Actor; 9] = [
     Actor::OrderService,
     Actor::Broker,
     Actor::Warehouse,
+    Actor::InputTopic,
+    Actor::Coordinator,
+    Actor::OutputTopic,
+    Actor::Reader,
 ];
 
 /// The position of `actor` in [`SERVICES`] (a match: this runs twice per event).
@@ -145,7 +178,15 @@ fn service_slot(actor: Actor) -> Option<usize> {
         Actor::OrderService => 6,
         Actor::Broker => 7,
         Actor::Warehouse => 8,
-        Actor::Client(_) | Actor::Replica(_) | Actor::Consumer(_) | Actor::Nobody => return None,
+        Actor::InputTopic => 9,
+        Actor::Coordinator => 10,
+        Actor::OutputTopic => 11,
+        Actor::Reader => 12,
+        Actor::Client(_)
+        | Actor::Replica(_)
+        | Actor::Consumer(_)
+        | Actor::Job(_)
+        | Actor::Nobody => return None,
     })
 }
 
@@ -154,6 +195,7 @@ struct LaneIndex {
     clients: Vec<Option<u16>>,
     replicas: Vec<Option<u16>>,
     consumers: Vec<Option<u16>>,
+    jobs: Vec<Option<u16>>,
     services: [Option<u16>; SERVICES.len()],
 }
 
@@ -163,6 +205,7 @@ impl LaneIndex {
             clients: Vec::new(),
             replicas: Vec::new(),
             consumers: Vec::new(),
+            jobs: Vec::new(),
             services: [None; SERVICES.len()],
         };
         for (lane, &actor) in actors.iter().enumerate() {
@@ -171,6 +214,7 @@ impl LaneIndex {
                 Actor::Client(c) => (&mut index.clients, c as usize),
                 Actor::Replica(r) => (&mut index.replicas, r as usize),
                 Actor::Consumer(c) => (&mut index.consumers, c as usize),
+                Actor::Job(j) => (&mut index.jobs, j as usize),
                 _ => {
                     if let Some(slot) = service_slot(actor) {
                         index.services[slot] = lane;
@@ -191,6 +235,7 @@ impl LaneIndex {
             Actor::Client(c) => self.clients.get(c as usize).copied().flatten(),
             Actor::Replica(r) => self.replicas.get(r as usize).copied().flatten(),
             Actor::Consumer(c) => self.consumers.get(c as usize).copied().flatten(),
+            Actor::Job(j) => self.jobs.get(j as usize).copied().flatten(),
             _ => service_slot(actor).and_then(|slot| self.services[slot]),
         }
     }
@@ -220,15 +265,18 @@ impl<'a> TimelineBuilder<'a> {
         // The events workload has no clients, balancer or replicas: its lanes are the
         // actors its trace names.
         let events = scenario.workload == Workload::Events;
+        let stream = scenario.workload == Workload::Stream;
         let (clients, replicas, consumers) = if events {
             (0, 0, scenario.messaging.consumers)
+        } else if stream {
+            (0, 0, 0)
         } else {
             (scenario.clients, scenario.replicas, 0)
         };
         let mut actors: BTreeSet<Actor> = (0..clients.min(u16::MAX as u32))
             .map(|c| Actor::Client(c as u16))
-            .chain((!events).then_some(Actor::Balancer))
-            .chain([Actor::Database])
+            .chain((!events && !stream).then_some(Actor::Balancer))
+            .chain((!stream).then_some(Actor::Database))
             .chain((0..replicas.min(u8::MAX as u32)).map(|r| Actor::Replica(r as u8)))
             .chain((0..consumers.min(u8::MAX as u32)).map(|c| Actor::Consumer(c as u8)))
             .collect();
@@ -392,6 +440,7 @@ impl<'a> TimelineBuilder<'a> {
             arrow_ends: self.arrow_ends,
             end_us: self.result.virtual_time_us,
             marks_drawn: self.marks_drawn,
+            stream: self.result.scenario.workload == Workload::Stream,
             messaging: (self.result.scenario.workload == Workload::Events)
                 .then_some(self.result.scenario.messaging.mode),
         }
