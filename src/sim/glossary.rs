@@ -11,7 +11,7 @@ pub struct Term {
     pub source: &'static str,
 }
 
-pub const GLOSSARY: [Term; 20] = [
+pub const GLOSSARY: [Term; 23] = [
     Term {
         term: "idempotent",
         definition: "An operation is idempotent when doing it twice has the same effect as doing it once. HTTP defines PUT, DELETE and the safe methods as idempotent; POST is not.",
@@ -111,6 +111,21 @@ pub const GLOSSARY: [Term; 20] = [
         term: "compensation",
         definition: "The transaction that semantically undoes a completed saga step, such as a refund for a charge or a release for a reservation. Compensations are retried too, so they must be idempotent.",
         source: "Garcia-Molina and Salem, Sagas (1987); Azure Architecture Center, Compensating Transaction pattern",
+    },
+    Term {
+        term: "read_committed",
+        definition: "A Kafka consumer's isolation level that reads only up to the last stable offset and skips records of aborted transactions. The default, read_uncommitted, also returns records of open and aborted transactions.",
+        source: "Apache Kafka documentation, consumer configuration isolation.level",
+    },
+    Term {
+        term: "zombie fencing",
+        definition: "When a producer starts with a transactional.id, the coordinator bumps the id's epoch and aborts its open transaction; an older instance with that id (a zombie that was paused) is refused with ProducerFenced at its next write or commit.",
+        source: "KIP-98, Exactly Once Delivery and Transactional Messaging; Apache Kafka documentation, transactional.id",
+    },
+    Term {
+        term: "transaction timeout",
+        definition: "transaction.timeout.ms: the coordinator aborts a transaction open longer than this (60 s by default); the broker refuses a producer asking for more than transaction.max.timeout.ms (15 min). Flink's Kafka sink asks for 1 h by default.",
+        source: "Apache Kafka documentation, producer and broker configuration; Apache Flink documentation, Kafka connector, fault tolerance",
     },
 ];
 

@@ -73,11 +73,11 @@ fn dispatch(state: &mut State, event: Event, out: &mut Out) {
                     Event::Append { op: op + 1 },
                 );
             }
-            if let Some(inst) = state.instances.last_mut() {
+            // Whoever waits for input reads on (a zombie too: it finishes its batch).
+            for (k, inst) in state.instances.iter_mut().enumerate() {
                 if inst.alive && inst.waiting {
                     inst.waiting = false;
-                    let k = state.current();
-                    out.after(0, Event::Next { instance: k });
+                    out.after(0, Event::Next { instance: k as u8 });
                 }
             }
         }
