@@ -8,7 +8,7 @@ use idempotency_lab::sim::compare::{compare_runs, compare_sets, Cause};
 use idempotency_lab::sim::fault_set::{FaultId, FaultKind, FaultSet};
 use idempotency_lab::sim::scenarios::presets;
 use idempotency_lab::sim::shrink::{shrink, MAX_SHRINK_RUNS};
-use idempotency_lab::sim::trace::{Detail, MessagingDetail};
+use idempotency_lab::sim::trace::{Detail, MessagingDetail, StreamDetail};
 use idempotency_lab::sim::{run, RunResult, Scenario};
 
 fn run_with(scenario: &Scenario, only: Option<Vec<FaultId>>) -> RunResult {
@@ -62,9 +62,15 @@ fn allowing_exactly_the_faults_met_gives_the_same_run_and_allowing_none_gives_no
                 }
                 FaultKind::Crash => matches!(
                     e.detail,
-                    Detail::Crash { .. } | Detail::Messaging(MessagingDetail::Crash { .. })
+                    Detail::Crash { .. }
+                        | Detail::Messaging(MessagingDetail::Crash { .. })
+                        | Detail::Stream(StreamDetail::Crash { .. })
                 ),
-                FaultKind::Slow => matches!(e.detail, Detail::Step { .. }),
+                FaultKind::Slow => matches!(
+                    e.detail,
+                    Detail::Step { .. } | Detail::Stream(StreamDetail::RecordRead { .. })
+                ),
+                FaultKind::Pause => matches!(e.detail, Detail::Stream(StreamDetail::Paused { .. })),
             };
             assert!(shows, "{name}: {f:?} points at {e:?}");
         }
