@@ -108,6 +108,8 @@ export const tests = [
       assert(/reached the downstream reader \(read_uncommitted\) (twice|three times)/.test(sentence) && /aborted at/.test(sentence), `explanation: ${sentence}`);
       await explanation.click();
       await page.locator("[data-testid=diagram] .chain").first().waitFor({ state: "attached" });
+      await settle(page);
+      await viewShot(page, "stream-read-uncommitted-chain-1280x720");
 
       // The output topic's transactions at the cursor: an aborted one among them.
       await page.keyboard.press("End");
@@ -138,8 +140,13 @@ export const tests = [
         assert(words.includes(entry), `the legend lists "${entry}": ${words}`);
       }
       assert((await page.locator("[data-testid=diagram] .mark.mark-pre-commit").count()) > 0, "pre-commits are drawn");
-      const sentence = (await page.locator(".explanation", { hasText: "Lost output" }).first().locator(".narrative").textContent()).trim();
+      const lost = page.locator(".explanation", { hasText: "Lost output" }).first();
+      const sentence = (await lost.locator(".narrative").textContent()).trim();
       assert(/pre-committed at checkpoint \d+/.test(sentence) && /after its transaction timeout of 30 s/.test(sentence), `explanation: ${sentence}`);
+      await lost.click();
+      await page.locator("[data-testid=diagram] .chain").first().waitFor({ state: "attached" });
+      await settle(page);
+      await viewShot(page, "stream-flink-lost-output-chain-1280x720");
       await page.keyboard.press("End");
       await settle(page);
       const checkpoints = await tableRows(page, "Checkpoints");
