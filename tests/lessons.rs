@@ -67,9 +67,10 @@ fn every_step_is_true_of_its_run_at_the_lesson_seed() {
                         }
                         FaultKind::Crash => {
                             e.kind() == idempotency_lab::sim::trace::EventKind::Crash
-                                || matches!(e.detail, Detail::Messaging(_))
+                                || matches!(e.detail, Detail::Messaging(_) | Detail::Stream(_))
                         }
                         FaultKind::Slow => matches!(e.detail, Detail::Step { .. }),
+                        FaultKind::Pause => matches!(e.detail, Detail::Stream(_)),
                     };
                     assert!(ok, "{}: {}: {kind:?} {e:?}", l.id, step.title);
                 }
