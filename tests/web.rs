@@ -357,11 +357,12 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
     wait_for(&root, "[data-testid=anomaly-duplicate_order].bad")
         .await
         .expect("duplicate orders are counted in red");
-    // Every kind an HTTP workload can show; the events workload's three are not counted.
+    // Every kind an HTTP workload can show; the events and stream workloads' three each
+    // are not counted.
     let counters = root.query_selector_all(".counter").expect("valid selector");
     assert_eq!(
         counters.length() as usize,
-        idempotency_lab::sim::oracle::AnomalyKind::ALL.len() - 3
+        idempotency_lab::sim::oracle::AnomalyKind::ALL.len() - 6
     );
     assert!(root
         .query_selector("[data-testid=anomaly-duplicate_event_effect]")

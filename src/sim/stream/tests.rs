@@ -126,3 +126,142 @@ fn flink_asks_for_an_hour_by_default_and_kafka_for_a_minute() {
     assert_eq!(p.timeout_in(StreamMode::Kafka), 60_000_000);
     assert_eq!(p.timeout_in(StreamMode::Flink), 3_600_000_000);
 }
+
+mod jobs {
+    use crate::sim::config::{Scenario, StreamMode, StreamProtections, Workload};
+    use crate::sim::stream::coordinator::TxnState;
+    use crate::sim::stream::instance::{Checkpoint, Instance, State};
+    use crate::sim::stream::out::{Out, Sinks};
+    use crate::sim::stream::{flink_job, kafka_job};
+    use crate::sim::trace::AbortReason;
+
+    fn scenario(stable: bool, mode: StreamMode) -> Scenario {
+        let mut s = Scenario {
+            workload: Workload::Stream,
+            operations: 4,
+            ..Scenario::default()
+        };
+        s.stream.mode = mode;
+        s.protections.stream = StreamProtections {
+            stable_transactional_id: stable,
+            ..StreamProtections::full()
+        };
+        s
+    }
+
+    /// A started instance `k` (the world's part of a start: the instance and who it
+    /// replaces).
+    fn start_kafka(state: &mut State, k: u8, out: &mut Out) {
+        for older in state.instances.iter_mut().filter(|i| i.alive) {
+            older.replaced_at = Some(out.now);
+        }
+        state.instances.push(Instance {
+            alive: true,
+            ..Instance::default()
+        });
+        kafka_job::start(state, k, out);
+    }
+
+    /// Instance `k` finished processing the next record: it writes its invoice.
+    fn process(state: &mut State, k: u8, op: u32, out: &mut Out) {
+        state.deliveries[op as usize] += 1;
+        let delivery = state.deliveries[op as usize];
+        let inst = &mut state.instances[k as usize];
+        inst.busy = true;
+        inst.position = op + 1;
+        kafka_job::on_processed(state, k, op, delivery, false, out);
+    }
+
+    #[test]
+    fn a_stable_transactional_id_fences_the_zombie_and_aborts_its_transaction() {
+        let s = scenario(true, StreamMode::Kafka);
+        let mut sinks = Sinks::new(&s);
+        let mut out = Out {
+            now: 0,
+            scenario: &s,
+            sinks: &mut sinks,
+        };
+        let mut state = State::new(&s);
+        state.appended = 4;
+        start_kafka(&mut state, 0, &mut out);
+        process(&mut state, 0, 0, &mut out);
+        assert_eq!(state.topic.invoices, 1);
+        // The replacement's initTransactions aborts the zombie's open transaction.
+        start_kafka(&mut state, 1, &mut out);
+        assert_eq!(
+            state.coordinator.txns[0].state,
+            TxnState::Aborted(AbortReason::Fenced)
+        );
+        // The zombie wakes and writes: ProducerFenced, nothing appended, it is gone.
+        process(&mut state, 0, 1, &mut out);
+        assert!(!state.instances[0].alive && state.instances[0].fenced.is_some());
+        assert_eq!(state.topic.invoices, 1);
+    }
+
+    #[test]
+    fn a_random_transactional_id_lets_the_zombie_write_and_commit() {
+        let s = scenario(false, StreamMode::Kafka);
+        let mut sinks = Sinks::new(&s);
+        let mut out = Out {
+            now: 0,
+            scenario: &s,
+            sinks: &mut sinks,
+        };
+        let mut state = State::new(&s);
+        state.appended = 4;
+        start_kafka(&mut state, 0, &mut out);
+        process(&mut state, 0, 0, &mut out);
+        start_kafka(&mut state, 1, &mut out);
+        assert_eq!(state.coordinator.txns[0].state, TxnState::Open);
+        process(&mut state, 0, 1, &mut out);
+        assert!(state.instances[0].alive);
+        assert_eq!(state.topic.invoices, 2);
+        assert_eq!(state.instances[0].batch, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_restore_commits_the_checkpoints_transaction_unless_the_broker_aborted_it() {
+        for timed_out in [false, true] {
+            let s = scenario(true, StreamMode::Flink);
+            let mut sinks = Sinks::new(&s);
+            let mut out = Out {
+                now: 0,
+                scenario: &s,
+                sinks: &mut sinks,
+            };
+            let mut state = State::new(&s);
+            state.instances.push(Instance::default());
+            let pending = state.coordinator.begin(0, 0, 0, &mut out);
+            state.coordinator.txns[pending as usize].state =
+                TxnState::PreCommitted { checkpoint: 0 };
+            let open = state.coordinator.begin(0, 0, 0, &mut out);
+            if timed_out {
+                state
+                    .coordinator
+                    .on_timeout(pending, &mut state.topic, &mut out);
+            }
+            state.checkpoints.push(Checkpoint {
+                offset: 3,
+                pending: Some(pending),
+                completed: Some((0, 0)),
+            });
+            state.last_completed = Some(0);
+            state.instances.push(Instance {
+                alive: true,
+                ..Instance::default()
+            });
+            flink_job::start(&mut state, 1, &mut out);
+            assert_eq!(state.instances[1].position, 3, "the source rewinds");
+            let expected = if timed_out {
+                TxnState::Aborted(AbortReason::Timeout)
+            } else {
+                TxnState::Committed
+            };
+            assert_eq!(state.coordinator.txns[pending as usize].state, expected);
+            assert_eq!(
+                state.coordinator.txns[open as usize].state,
+                TxnState::Aborted(AbortReason::Restore)
+            );
+        }
+    }
+}
