@@ -171,3 +171,44 @@ fn an_upsert_sink_shows_no_duplicate_and_loses_nothing() {
     }
     assert!(duplicates_without > 0);
 }
+
+#[test]
+fn the_twins_stay_clean_with_every_stream_fault_turned_up() {
+    for preset in stream_presets()
+        .into_iter()
+        .filter(|p| p.name.ends_with("-protected"))
+    {
+        for seed in 1..=SEEDS {
+            let mut s = preset.scenario.clone();
+            s.seed = seed;
+            let st = &mut s.stream;
+            st.crash.after_write = st.crash.after_write.max(0.05);
+            st.crash.between_commits = st.crash.between_commits.max(0.05);
+            st.crash.after_pre_commit = st.crash.after_pre_commit.max(0.05);
+            st.crash.after_checkpoint = st.crash.after_checkpoint.max(0.05);
+            st.slow_probability = 0.1;
+            st.slow_us = 200_000;
+            st.pause_probability = 0.03;
+            st.pause_us = 800_000;
+            st.liveness_timeout_us = st.liveness_timeout_us.min(300_000);
+            let result = run(&s.validate().unwrap());
+            assert_eq!(
+                result.anomaly_counts.total(),
+                0,
+                "{} seed {seed}: {:?}",
+                preset.name,
+                result
+                    .anomalies
+                    .iter()
+                    .map(|a| &a.narrative)
+                    .collect::<Vec<_>>()
+            );
+            assert!(result.notes.is_empty(), "{} seed {seed}", preset.name);
+            assert_eq!(
+                result.ground_truth.applied_events, result.ground_truth.orders,
+                "{} seed {seed}",
+                preset.name
+            );
+        }
+    }
+}

@@ -72,10 +72,10 @@ fn writer_fate(state: &State, instance: u8, chain: &mut Vec<u32>) -> Option<Stri
     if let Some((time, point, event)) = inst.crash {
         chain.push(event);
         return Some(format!(
-            "{} crashed {} at {}",
+            "{} crashed at {} ({})",
             instance_name(instance),
-            point.phrase(),
-            at(time)
+            at(time),
+            point.phrase()
         ));
     }
     None
