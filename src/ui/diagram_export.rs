@@ -17,6 +17,7 @@ use super::timeline::{Arrow, ArrowEnd, Mark, Timeline};
 
 mod look;
 mod range;
+mod shapes;
 
 use look::{
     definitions, legend, legend_entries, shape_id, style, Palette, END_CLASSES, MESSAGE_LOOKS,
