@@ -4,6 +4,7 @@
 // a Flink job down longer than its transaction timeout loses invoices, its twin none. The lanes
 // are the job's, the timeline marks pre-commit, commit and abort, the tables list the output
 // topic's transactions and the checkpoints; screenshots at 1280×720 and 390×844.
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../../target/e2e/", import.meta.url));
@@ -169,6 +170,43 @@ export const tests = [
       await viewShot(page, "stream-zombie-random-id-390x844");
       await choose(page, "stream-zombie-random-id-protected");
       await expectCount(page, "zombie_write", (n) => n === 0, "to be zero");
+    },
+  },
+  {
+    name: "stream: the exported diagram draws every event as a mark, with the stream legend",
+    async run({ page, open }) {
+      await openPreset(page, open, "flink-downtime-timeout");
+      const download = async (trigger) => {
+        const [file] = await Promise.all([page.waitForEvent("download"), trigger()]);
+        return readFile(await file.path(), "utf8");
+      };
+      const trace = JSON.parse(await download(() => page.getByRole("button", { name: "Export trace" }).click()));
+      await page.getByRole("button", { name: "Export diagram…" }).click();
+      const dialog = page.getByRole("dialog", { name: "Export diagram" });
+      await dialog.waitFor();
+      const svg = await download(() => dialog.getByRole("button", { name: "Export", exact: true }).click());
+      const found = await page.evaluate((source) => {
+        const doc = new DOMParser().parseFromString(source, "image/svg+xml");
+        const used = [...doc.querySelectorAll(".marks use, .legend use")].map((u) => u.getAttribute("href").slice(1));
+        return {
+          broken: doc.querySelector("parsererror") !== null,
+          legend: [...doc.querySelectorAll(".legend text")].map((t) => t.textContent),
+          marks: doc.querySelectorAll(".marks use").length,
+          arrows: doc.querySelectorAll(".arrows > g").length,
+          lanes: [...doc.querySelectorAll(".lane-label text")].map((t) => t.textContent),
+          undefinedShapes: [...new Set(used)].filter((id) => !doc.getElementById(id)),
+        };
+      }, svg.replace(/<style>[^<]*<\/style>/, ""));
+      assert(!found.broken, "the SVG parses");
+      assert(found.marks === trace.events.length && found.arrows === 0, `one mark per event: ${found.marks} of ${trace.events.length}, ${found.arrows} arrows`);
+      assert(found.undefinedShapes.length === 0, `every mark's shape is defined: ${found.undefinedShapes}`);
+      assert(found.lanes[0] === "input topic" && found.lanes.at(-1) === "downstream reader", `lanes: ${found.lanes}`);
+      for (const label of ["pre-commit", "commit marker", "abort marker", "checkpoint barrier", "checkpoint completed", "checkpoint restored", "crash", "reader received an invoice"]) {
+        assert(found.legend.includes(label), `the exported legend has "${label}": ${found.legend.join(", ")}`);
+      }
+      for (const label of ["operation start", "database write", "publish"]) {
+        assert(!found.legend.includes(label), `the exported legend of a stream run has no "${label}"`);
+      }
     },
   },
 ];
