@@ -14,7 +14,7 @@ use crate::sim::trace::{AbortReason, Actor, StreamDetail, NO_TXN};
 use super::coordinator::TxnState;
 use super::events::Event;
 use super::instance::{transactional, Checkpoint, State};
-use super::kafka_job::{append_invoice, crashes};
+use super::job::{append_invoice, crashes, read};
 use super::out::Out;
 
 /// Start (or restart) the job as instance `k`: restore the last completed checkpoint.
@@ -106,7 +106,7 @@ pub fn on_next(state: &mut State, k: u8, out: &mut Out) {
         }
         return;
     }
-    super::kafka_job::read(state, k, out);
+    read(state, k, out);
 }
 
 /// The record is processed: the sink writes its invoice.

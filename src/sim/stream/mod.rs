@@ -8,6 +8,8 @@
 //! - `world.rs`: the loop, which handler takes which event, and the end of the run;
 //! - `kafka_job.rs`: the Kafka job's instances: reading, writing, committing, zombies;
 //! - `flink_job.rs`: the Flink job: checkpoints, pre-commit and commit, restore;
+//! - `job.rs`: what both do with a record: read it (a pause may stop the instance), append
+//!   its invoice, crash;
 //! - `coordinator.rs`: transactional ids, epochs, fencing, transactions and their timeout,
 //!   committed input offsets; `topics.rs`: the output topic's records and markers;
 //! - `reader.rs`: the downstream reader (read_uncommitted or read_committed);
@@ -20,6 +22,7 @@ mod explain;
 mod faults;
 mod flink_job;
 mod instance;
+mod job;
 mod kafka_job;
 mod oracle;
 mod out;
