@@ -58,18 +58,19 @@ pub fn choices(workload: Workload) -> &'static [&'static str] {
     }
 }
 
-/// The anomaly kinds a candidate may predict: the events workload's three, or every
-/// other kind for the HTTP workloads (as the anomaly panel counts them).
+/// The anomaly kinds a candidate may predict, as the anomaly panel counts them: the events
+/// and the stream workloads have three each, the HTTP workloads every other kind.
 pub fn predictable(workload: Workload) -> impl Iterator<Item = AnomalyKind> {
-    const EVENTS: [AnomalyKind; 3] = [
-        AnomalyKind::DuplicateEventEffect,
-        AnomalyKind::LostEvent,
-        AnomalyKind::DuplicateShipment,
-    ];
-    let events = workload == Workload::Events;
+    use AnomalyKind::*;
+    const EVENTS: [AnomalyKind; 3] = [DuplicateEventEffect, LostEvent, DuplicateShipment];
+    const STREAM: [AnomalyKind; 3] = [DuplicateOutput, LostOutput, ZombieWrite];
     AnomalyKind::ALL
         .into_iter()
-        .filter(move |k| EVENTS.contains(k) == events)
+        .filter(move |k| match workload {
+            Workload::Events => EVENTS.contains(k),
+            Workload::Stream => STREAM.contains(k),
+            _ => !EVENTS.contains(k) && !STREAM.contains(k),
+        })
 }
 
 /// One interview question.

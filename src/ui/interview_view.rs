@@ -35,13 +35,14 @@ fn copy_link(
     what: &'static str,
     on_notify: &Callback<(NoticeLevel, String)>,
 ) -> Callback<MouseEvent> {
-    let url = format!(
-        "{}#{}",
-        browser::page_url_without_fragment(),
-        link.fragment()
-    );
+    let link = link.clone();
     let on_notify = on_notify.clone();
     Callback::from(move |_: MouseEvent| {
+        let url = format!(
+            "{}#{}",
+            browser::page_url_without_fragment(),
+            link.fragment()
+        );
         let on_notify = on_notify.clone();
         let shown = url.clone();
         browser::copy_text(
