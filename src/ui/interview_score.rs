@@ -110,9 +110,9 @@ pub fn interview_score(props: &InterviewScoreProps) -> Html {
             { points("Protections", score.protection_points, 30, "score-protections") }
             <p data-testid="score-works">
                 if works {
-                    { format!("Yours ({}) leave no anomaly on {seeds}.", sets_in_words(&score.yours)) }
+                    { format!("Your protections ({}) leave no anomaly on {seeds}.", sets_in_words(&score.yours)) }
                 } else {
-                    { format!("Yours ({}) leave {} anomalies over {seeds}.", sets_in_words(&score.yours), score.yours.anomalies) }
+                    { format!("Your protections ({}) leave {} anomalies over {seeds}.", sets_in_words(&score.yours), score.yours.anomalies) }
                 }
             </p>
 
