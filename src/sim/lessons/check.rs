@@ -2,6 +2,7 @@
 
 use super::{Claim, Cost, Cursor, Lesson, Step};
 use crate::sim::config::Scenario;
+use crate::sim::fault_set::FaultRecord;
 use crate::sim::protection_sets::protection_set;
 use crate::sim::results::RunResult;
 use crate::sim::scenarios::preset;
@@ -43,9 +44,15 @@ pub fn resolve_cursor(cursor: Cursor, result: &RunResult) -> Option<usize> {
         }
         Cursor::FaultBehind(kind, fault) => {
             let anomaly = result.anomalies.iter().find(|a| a.kind == kind)?;
-            let record = result.faults.iter().find(|f| {
-                f.op == anomaly.op && f.fault.kind == fault && f.time_us <= anomaly.time_us
-            })?;
+            let before = |f: &&FaultRecord| f.fault.kind == fault && f.time_us <= anomaly.time_us;
+            // A fault on the anomaly's own operation; else (a crash of a stream job hits the
+            // record it was handling, not the one written twice) the last one before it.
+            let record = result
+                .faults
+                .iter()
+                .filter(before)
+                .find(|f| f.op == anomaly.op)
+                .or_else(|| result.faults.iter().filter(before).last())?;
             record.event as usize
         }
         Cursor::Status(code) => trace.iter().position(|e| {

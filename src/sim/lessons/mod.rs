@@ -6,6 +6,7 @@
 
 mod catalog;
 mod catalog_effects;
+mod catalog_streams;
 mod check;
 
 pub use check::{check_step, resolve_cursor, step_scenario, StepCheck};
@@ -52,7 +53,8 @@ pub enum Cursor {
     /// The event that completes the first anomaly of this kind.
     Anomaly(AnomalyKind),
     /// The first fault of this kind on the operation of the first anomaly of that kind,
-    /// at or before it: where that anomaly's story begins.
+    /// at or before it (or, if none hit that operation, the last such fault before it):
+    /// where that anomaly's story begins.
     FaultBehind(AnomalyKind, FaultKind),
     /// The first response with this status a client receives.
     Status(i64),
@@ -118,6 +120,7 @@ pub fn lessons() -> Vec<&'static Lesson> {
     catalog::LESSONS
         .iter()
         .chain(catalog_effects::LESSONS.iter())
+        .chain(catalog_streams::LESSONS.iter())
         .collect()
 }
 
