@@ -52,7 +52,7 @@ pub fn resolve_cursor(cursor: Cursor, result: &RunResult) -> Option<usize> {
                 .iter()
                 .filter(before)
                 .find(|f| f.op == anomaly.op)
-                .or_else(|| result.faults.iter().filter(before).last())?;
+                .or_else(|| result.faults.iter().rev().find(before))?;
             record.event as usize
         }
         Cursor::Status(code) => trace.iter().position(|e| {
