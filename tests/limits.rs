@@ -152,6 +152,43 @@ fn messaging() -> impl Strategy<Value = (MessagingConfig, DedupStoreConfig, [boo
     })
 }
 
+/// The saga workload's world and its protections, anywhere inside their limits.
+fn saga() -> impl Strategy<Value = (SagaConfig, [bool; 2])> {
+    (
+        prop::sample::select(vec![SagaStep::Reserve, SagaStep::Charge, SagaStep::Ship]),
+        prop::array::uniform4(0u64..=3_000_000),
+        (1u32..=20, 1u32..=20),
+        prop::array::uniform8(0.0..=1.0f64),
+        prop::array::uniform3(0.0..=1.0f64),
+        prop::array::uniform2(prop::bool::ANY),
+    )
+        .prop_map(|(pivot, times, attempts, p, crash, flags)| {
+            let config = SagaConfig {
+                pivot,
+                order_interval_us: times[0].max(1_000),
+                step_timeout_us: times[1].max(1_000),
+                max_attempts: attempts.0,
+                compensation_max_attempts: attempts.1,
+                retry_backoff_us: times[2],
+                out_of_stock: p[0],
+                card_declined: p[1],
+                shipping_refused: p[2],
+                inventory_loss: p[3],
+                provider_loss: p[4],
+                shipping_loss: p[5],
+                slow_probability: p[6],
+                slow_us: times[3],
+                crash: SagaCrashConfig {
+                    after_send: crash[0],
+                    after_reply_before_log: crash[1],
+                    between_state_and_log: crash[2],
+                    downtime_us: (p[7] * 2_000_000.0) as u64,
+                },
+            };
+            (config, flags)
+        })
+}
+
 fn scenario() -> impl Strategy<Value = Scenario> {
     let shape = (
         prop::sample::select(Workload::ALL.to_vec()),
@@ -214,11 +251,12 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         server,
         protections,
         world,
-        (messaging(), stream()),
+        (messaging(), stream(), saga()),
     )
         .prop_map(
-            |(shape, client, network, server, protections, world, (messaging, stream))| {
+            |(shape, client, network, server, protections, world, (messaging, stream, saga))| {
                 let (stream, stream_protections) = stream;
+                let (saga, [saga_step_keys, saga_atomic_log]) = saga;
                 let (
                     messaging,
                     dedup_store,
@@ -341,6 +379,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         broker_dedup,
                         visibility_heartbeat,
                         stream: stream_protections,
+                        saga_step_keys,
+                        saga_atomic_log,
                     },
                     world: WorldConfig {
                         stock,
@@ -355,6 +395,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     },
                     messaging,
                     stream,
+                    saga,
                 }
             },
         )

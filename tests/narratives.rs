@@ -7,7 +7,9 @@
 use idempotency_lab::sim::oracle::format_time;
 use idempotency_lab::sim::run;
 use idempotency_lab::sim::scenarios::presets;
-use idempotency_lab::sim::trace::{Detail, EventKind, MessagingDetail, StreamDetail, NO_TXN};
+use idempotency_lab::sim::trace::{
+    Detail, EventKind, MessagingDetail, SagaDetail, StreamDetail, NO_TXN,
+};
 
 #[test]
 fn every_clause_names_events_of_the_chain_that_are_true_of_it() {
@@ -37,7 +39,9 @@ fn every_clause_names_events_of_the_chain_that_are_true_of_it() {
                 // Every time named is the time of an event in the chain.
                 for (i, _) in n.match_indices("t=") {
                     let rest = &n[i..];
-                    let end = rest.find([',', ':', ' ', ')']).map_or(rest.len(), |e| e);
+                    let end = rest
+                        .find([',', ':', ';', ' ', ')'])
+                        .map_or(rest.len(), |e| e);
                     let unit_end = rest[end..]
                         .find([',', ':', ';', ')', '.'])
                         .map_or(rest.len(), |u| end + u);
@@ -61,6 +65,7 @@ fn every_clause_names_events_of_the_chain_that_are_true_of_it() {
                         e.detail,
                         Detail::Messaging(MessagingDetail::Crash { .. })
                             | Detail::Stream(StreamDetail::Crash { .. })
+                            | Detail::Saga(SagaDetail::Crash { .. })
                     )
                 });
                 if n.contains("crashed") {

@@ -85,6 +85,24 @@ fn stressed(p: &Preset) -> Scenario {
     ] {
         *p = p.max(0.03);
     }
+    // The saga world's faults (read by the saga workload only).
+    let g = &mut s.saga;
+    for p in [
+        &mut g.inventory_loss,
+        &mut g.provider_loss,
+        &mut g.shipping_loss,
+    ] {
+        *p = p.max(0.1);
+    }
+    g.slow_probability = g.slow_probability.max(0.05);
+    let c = &mut g.crash;
+    for p in [
+        &mut c.after_send,
+        &mut c.after_reply_before_log,
+        &mut c.between_state_and_log,
+    ] {
+        *p = p.max(0.03);
+    }
     s
 }
 

@@ -3,12 +3,15 @@
 //! bytes give an error rather than a wrong run or a panic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use idempotency_lab::sim::config::{limits, CrashPoint, KeyPolicy, MessagingCrashPoint};
+use idempotency_lab::sim::config::{
+    limits, CrashPoint, KeyPolicy, MessagingCrashPoint, SagaCrashPoint,
+};
 use idempotency_lab::sim::run;
 use idempotency_lab::sim::scenarios::presets;
 use idempotency_lab::sim::trace::{
     Actor, DedupBy, Detail, DropReason, KeyCheckOutcome, MessageKind, MessagingDetail, Outcome,
-    RebalanceReason, SavedKeyState, Table, TimedStep, TraceEvent, WriteFlags,
+    RebalanceReason, SagaAction, SagaDetail, SagaRecord, SavedKeyState, Table, TimedStep,
+    TraceEvent, WriteFlags,
 };
 use idempotency_lab::sim::wire::{
     decode_events, decode_result, encode_result, encode_trace, EVENT_BYTES,
@@ -262,7 +265,28 @@ fn every_kind_of_detail_survives_the_trip() {
         ]
         .map(Detail::Messaging),
     );
+    details.extend(
+        [
+            SagaDetail::Log {
+                action: SagaAction::Refund,
+                record: SagaRecord::Compensated,
+                attempt: u8::MAX,
+            },
+            SagaDetail::Executed {
+                action: SagaAction::Charge,
+                id: u32::MAX,
+            },
+            SagaDetail::Credited { amount: u32::MAX },
+            SagaDetail::Crash {
+                point: SagaCrashPoint::BetweenStateAndLog,
+            },
+        ]
+        .map(Detail::Saga),
+    );
     let actors = [
+        Actor::Orchestrator,
+        Actor::Inventory,
+        Actor::Shipping,
         Actor::OrderService,
         Actor::Broker,
         Actor::Consumer(u8::MAX),
@@ -316,6 +340,9 @@ fn every_actor_code_reads_back_and_others_do_not() {
         Actor::OutputTopic,
         Actor::Coordinator,
         Actor::Reader,
+        Actor::Orchestrator,
+        Actor::Inventory,
+        Actor::Shipping,
         Actor::Nobody,
     ] {
         assert_eq!(Actor::from_code(actor.code()), Some(actor));
@@ -328,7 +355,8 @@ fn every_actor_code_reads_back_and_others_do_not() {
         0xB_0100,
         0xD_0100,
         0xE_0001,
-        0x12_0000,
+        0x12_0001,
+        0x15_0000,
         1 << 40,
     ] {
         assert_eq!(Actor::from_code(code), None, "{code:#x}");

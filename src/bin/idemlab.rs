@@ -338,15 +338,21 @@ mod cli {
                         let default = idempotency_lab::sim::config::value_at(&defaults, knob.path)
                             .map(|v| v.to_string())
                             .unwrap_or_default();
-                        let workloads = match (
-                            knob.applies_to(Workload::Events),
-                            knob.applies_to(Workload::Payment),
-                            knob.applies_to(Workload::Stream),
-                        ) {
-                            (true, true, _) => "all",
-                            (true, false, _) => "events",
-                            (false, false, true) => "stream",
-                            _ => "http",
+                        let families = [
+                            (Workload::Payment, "http"),
+                            (Workload::Events, "events"),
+                            (Workload::Stream, "stream"),
+                            (Workload::Saga, "saga"),
+                        ];
+                        let read_by: Vec<&str> = families
+                            .iter()
+                            .filter(|(w, _)| knob.applies_to(*w))
+                            .map(|(_, name)| *name)
+                            .collect();
+                        let workloads = if read_by.len() == families.len() {
+                            "all".to_string()
+                        } else {
+                            read_by.join(",")
                         };
                         serde_json::json!({
                             "key": knob.path,

@@ -29,6 +29,7 @@ pub mod report;
 pub mod results;
 pub mod retry;
 pub mod rng;
+pub mod saga;
 pub mod scenarios;
 pub mod shrink;
 pub mod steps;

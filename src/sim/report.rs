@@ -75,8 +75,12 @@ impl Summary {
                 .map(|&op| label(op))
                 .collect(),
             unknown_took_effect_count: result.unknown_took_effect_count,
-            // The events workload has no clients, so no operation waits on one.
-            unfinished: if matches!(scenario.workload, Workload::Events | Workload::Stream) {
+            // The events, stream and saga workloads have no clients, so no operation waits
+            // on one.
+            unfinished: if matches!(
+                scenario.workload,
+                Workload::Events | Workload::Stream | Workload::Saga
+            ) {
                 0
             } else {
                 scenario.operations as u64 - o.ended()

@@ -129,4 +129,12 @@ pub struct GroundTruth {
     pub published_events: u64,
     pub applied_events: u64,
     pub shipments: u64,
+    /// The saga workload: reservations the inventory made and released, and the sagas the
+    /// orchestrator completed, compensated or left stuck (`charges`, `refunds`,
+    /// `net_charges` and `shipments` count the provider's and the shipping service's logs).
+    pub reservations: u64,
+    pub releases: u64,
+    pub sagas_completed: u64,
+    pub sagas_compensated: u64,
+    pub sagas_stuck: u64,
 }

@@ -4,6 +4,7 @@
 
 mod groups;
 mod messaging;
+mod saga;
 mod stream;
 
 pub use groups::{preset_title, PresetGroup, GROUPS};
@@ -203,7 +204,7 @@ fn base_presets() -> Vec<Preset> {
     }
     add("bench-checkout", "The benchmark run: 20,000 checkouts from 16 clients on 3 replicas with 10% loss each way, 2% duplication and crashes.", Lesson::Benchmark, s);
 
-    for p in benchmarks {
+    for p in benchmarks.into_iter().chain(saga::presets()) {
         add(p.name, p.description, p.lesson, p.scenario);
     }
     presets
@@ -233,6 +234,8 @@ pub fn presets() -> Vec<Preset> {
             "The same seed, faults and timeouts with the stream protections on: a transactional producer (or two-phase-commit sink) with a stable transactional.id, the input offsets committed in the transaction, a read_committed reader, and a transaction timeout of 15 min, the broker's maximum, above the checkpoint interval plus the downtime."
         } else if p.scenario.workload == Workload::Events {
             "The same seed, faults and timeouts with every protection on: the transactional outbox, an idempotent producer, consumers that commit after processing and record each message id in the ledger's transaction (the dedup store), a key for the warehouse, FIFO deduplication and visibility heartbeats in queue mode."
+        } else if p.scenario.workload == Workload::Saga {
+            "The same seed, faults, attempts and timeouts with the saga's protections on: a per-step idempotency key on every step and compensation, which the inventory, the provider and the shipping service deduplicate by (a compensation that arrives first voids its step's key), and a saga log that records a step done in the order's own transaction."
         } else {
             "The same seed, faults, attempts and timeouts with every protection on: idempotency keys per operation in the database, saved atomically with an in-flight lock, fingerprint check and recovery of abandoned keys; upsert, CAS, key propagation and the outbox."
         };

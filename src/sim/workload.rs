@@ -153,7 +153,7 @@ pub fn operation(scenario: &Scenario, index: u32) -> Operation {
                 OpKind::Deposit { account, amount }
             }
         }
-        Workload::Events | Workload::Stream => OpKind::Order {
+        Workload::Events | Workload::Stream | Workload::Saga => OpKind::Order {
             amount: 1_000 + 500 * draw(1).below(20) as i64,
         },
         Workload::Profile => {

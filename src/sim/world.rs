@@ -27,6 +27,7 @@ use super::oracle::{Fact, Oracle};
 use super::progress::{Observed, Progress};
 use super::queue::EventQueue;
 use super::results::{Costs, GroundTruth, RunResult};
+use super::saga;
 use super::stores::db::Database;
 use super::stores::keys::KeyStore;
 use super::stream;
@@ -41,6 +42,10 @@ pub fn run(valid: &ValidScenario) -> RunResult {
     }
     if valid.scenario().workload == Workload::Stream {
         return stream::run(valid, u64::MAX, &mut |_| Observed::Continue(()))
+            .expect("a run nobody stops has a result");
+    }
+    if valid.scenario().workload == Workload::Saga {
+        return saga::run(valid, u64::MAX, &mut |_| Observed::Continue(()))
             .expect("a run nobody stops has a result");
     }
     let ops = Operations::new(valid.scenario());
@@ -61,6 +66,9 @@ pub fn run_observed(
     }
     if valid.scenario().workload == Workload::Stream {
         return stream::run(valid, every.max(1), observe);
+    }
+    if valid.scenario().workload == Workload::Saga {
+        return saga::run(valid, every.max(1), observe);
     }
     let ops = Operations::new(valid.scenario());
     let mut world = World::new(valid, &ops);

@@ -52,6 +52,11 @@ pub fn arrow_class(arrow: &Arrow) -> &'static str {
         MessageKind::Delete => "msg-delete",
         MessageKind::Heartbeat => "msg-heartbeat",
         MessageKind::ShipCall | MessageKind::ShipReply => "msg-ship",
+        MessageKind::Reserve
+        | MessageKind::ReserveReply
+        | MessageKind::Release
+        | MessageKind::ReleaseReply => "msg-stock",
+        MessageKind::Refund | MessageKind::RefundReply => "msg-refund",
     }
 }
 

@@ -10,6 +10,7 @@ use crate::sim::trace::{
 use crate::sim::RunResult;
 
 use super::messaging_description::describe_messaging;
+use super::saga_description::describe_saga;
 use super::stream_description::describe_stream;
 
 /// "request", "charge call"…
@@ -31,6 +32,12 @@ pub fn message_name(kind: MessageKind) -> &'static str {
         MessageKind::Heartbeat => "visibility heartbeat",
         MessageKind::ShipCall => "ship call",
         MessageKind::ShipReply => "ship reply",
+        MessageKind::Reserve => "reserve call",
+        MessageKind::ReserveReply => "reserve reply",
+        MessageKind::Release => "release call",
+        MessageKind::ReleaseReply => "release reply",
+        MessageKind::Refund => "refund call",
+        MessageKind::RefundReply => "refund reply",
     }
 }
 
@@ -103,6 +110,7 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
     match event.detail {
         Detail::Messaging(detail) => describe_messaging(event, detail, &op, queue),
         Detail::Stream(detail) => describe_stream(event, detail, &op),
+        Detail::Saga(detail) => describe_saga(event, detail, &op),
         Detail::OpStart { .. } if event.actor == Actor::OrderService => {
             format!("{who} places{op}")
         }

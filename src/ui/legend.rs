@@ -13,7 +13,7 @@ use super::run_view::RunView;
 use super::timeline::{ArrowEnd, MarkKind, Timeline};
 
 /// Message looks, in the order the legend lists them: CSS class and meaning.
-const ARROWS: [(&str, &str); 13] = [
+const ARROWS: [(&str, &str); 15] = [
     ("msg-request", "request"),
     ("msg-ok", "2xx response"),
     ("msg-error", "error response"),
@@ -27,6 +27,8 @@ const ARROWS: [(&str, &str); 13] = [
     ("msg-delete", "delete"),
     ("msg-heartbeat", "visibility heartbeat"),
     ("msg-ship", "warehouse call"),
+    ("msg-stock", "inventory call"),
+    ("msg-refund", "refund call"),
 ];
 
 /// Every mark the legend can list, in its order; kinds drawn alike share an entry (see
@@ -88,8 +90,34 @@ fn listed_under(kind: MarkKind) -> u64 {
     }
 }
 
+/// What a mark means in a saga run (drawn with the other worlds' shapes).
+fn saga_mark_label(kind: MarkKind) -> Option<&'static str> {
+    Some(match kind {
+        MarkKind::OpStart => "saga started",
+        MarkKind::OpEnd(Outcome::Succeeded) => "saga completed",
+        MarkKind::OpEnd(Outcome::Failed) => "saga compensated",
+        MarkKind::OpEnd(Outcome::Unknown) => "saga stuck",
+        MarkKind::Retry => "compensation starts",
+        MarkKind::Timeout | MarkKind::ExternalTimeout => "timeout, or gave up",
+        MarkKind::Restart => "recovered from the saga log",
+        MarkKind::DbWrite | MarkKind::OutboxWrite => "saga log or order written",
+        MarkKind::CasConflict => "step failed",
+        MarkKind::Append => "stock reserved",
+        MarkKind::Deleted => "stock released",
+        MarkKind::Deduplicated => "answered from its key",
+        MarkKind::DeleteRefused => "refused (stock, card, address)",
+        MarkKind::CommitRefused => "nothing to undo",
+        MarkKind::KeyRelease => "step's key voided",
+        MarkKind::VisibilityExpired => "request held (slow service)",
+        _ => return None,
+    })
+}
+
 /// What a mark means, in the words of the run's workload.
-fn mark_label(kind: MarkKind, events: bool, queue: bool, stream: bool) -> &'static str {
+fn mark_label(kind: MarkKind, events: bool, queue: bool, stream: bool, saga: bool) -> &'static str {
+    if let Some(label) = saga.then(|| saga_mark_label(kind)).flatten() {
+        return label;
+    }
     match kind {
         MarkKind::ProducerStarted if stream => "instance started",
         MarkKind::Append if stream => "record or invoice appended",
@@ -202,6 +230,7 @@ pub fn legend(props: &LegendProps) -> Html {
     let drawn = use_memo(props.run.clone(), |run| Drawn::of(&run.timeline));
     let scenario = &props.run.result.scenario;
     let events = scenario.workload == Workload::Events;
+    let saga = scenario.workload == Workload::Saga;
     let queue = events && scenario.messaging.mode == BrokerMode::Queue;
     let stream = scenario.workload == Workload::Stream;
     let arrows = ARROWS
@@ -211,6 +240,8 @@ pub fn legend(props: &LegendProps) -> Html {
         .map(|(_, &(class, label))| {
             let label = match class {
                 "msg-record" if queue => "message to a consumer",
+                "msg-charge" if saga => "charge call",
+                "msg-ship" if saga => "shipping call",
                 _ => label,
             };
             entry(class.to_string(), arrow_line(class), label)
@@ -241,7 +272,7 @@ pub fn legend(props: &LegendProps) -> Html {
             let shape = html! {
                 <g class={classes!("mark", kind.class())} transform="translate(14,7) scale(0.8)">{ mark_shape(kind) }</g>
             };
-            let label = mark_label(kind, events, queue, stream);
+            let label = mark_label(kind, events, queue, stream, saga);
             entry(format!("mark {label}"), shape, label)
         });
     html! {

@@ -39,6 +39,7 @@ pub mod permalink;
 mod preset_picker;
 mod run_status;
 pub mod run_view;
+mod saga_description;
 mod seed_input;
 pub mod settings;
 mod shortcuts;

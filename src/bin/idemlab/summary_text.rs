@@ -48,6 +48,25 @@ pub fn print_text(s: &Summary) {
             g.published_events,
             g.applied_events
         );
+    } else if s.workload == Workload::Saga.name() {
+        // The orchestrator's log says how each saga ended; the services' logs what really
+        // happened.
+        let g = &s.ground_truth;
+        out!(
+            "sagas: {} completed, {} compensated, {} stuck, of {} orders",
+            g.sagas_completed,
+            g.sagas_compensated,
+            g.sagas_stuck,
+            g.orders
+        );
+        out!(
+            "provider: {} charges, {} refunds; inventory: {} reservations, {} releases; {} shipments",
+            g.charges,
+            g.refunds,
+            g.reservations,
+            g.releases,
+            g.shipments
+        );
     } else {
         let o = &s.client_outcomes;
         out!(

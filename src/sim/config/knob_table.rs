@@ -3,14 +3,17 @@
 use super::knobs::{knob, Knob, KnobGroup as G, KnobKind as K};
 use super::limits::*;
 use super::messaging_knobs::MESSAGING_KNOBS;
+use super::saga_knobs::SAGA_KNOBS;
 use super::stream_knobs::STREAM_KNOBS;
 
 const HOUR: u64 = MAX_DURATION_US;
 
 /// Every knob of a scenario: the HTTP world's, then the messaging world's, then the
-/// stream world's.
-pub const KNOBS: &[Knob] =
-    &join::<{ HTTP_KNOBS.len() + WORLD_KNOBS.len() }>(HTTP_KNOBS, &WORLD_KNOBS);
+/// stream world's, then the saga's.
+pub const KNOBS: &[Knob] = &join::<{ HTTP_KNOBS.len() + WORLD_KNOBS.len() + SAGA_KNOBS.len() }>(
+    &join::<{ HTTP_KNOBS.len() + WORLD_KNOBS.len() }>(HTTP_KNOBS, &WORLD_KNOBS),
+    SAGA_KNOBS,
+);
 
 const WORLD_KNOBS: [Knob; MESSAGING_KNOBS.len() + STREAM_KNOBS.len()] =
     join::<{ MESSAGING_KNOBS.len() + STREAM_KNOBS.len() }>(MESSAGING_KNOBS, STREAM_KNOBS);
@@ -32,7 +35,7 @@ const HTTP_KNOBS: &[Knob] = &[
         "Workload",
         "What the clients do.",
         K::Choice(&[
-            "payment", "checkout", "wallet", "profile", "events", "stream",
+            "payment", "checkout", "wallet", "profile", "events", "stream", "saga",
         ]),
         G::Run,
     ),

@@ -38,6 +38,7 @@ pub enum KnobGroup {
     World,
     Messaging,
     Stream,
+    Saga,
 }
 
 impl KnobGroup {
@@ -52,6 +53,7 @@ impl KnobGroup {
             KnobGroup::World => "World",
             KnobGroup::Messaging => "Messaging",
             KnobGroup::Stream => "Stream job",
+            KnobGroup::Saga => "Saga",
         }
     }
 }
@@ -91,6 +93,19 @@ const MESSAGING_ONLY: [&str; 5] = [
     "protections.visibility_heartbeat",
 ];
 
+/// Settings only the saga workload reads.
+const SAGA_ONLY: [&str; 2] = ["saga.", "protections.saga_"];
+
+/// Settings of the HTTP world that the saga workload also reads.
+const SAGA_SHARED: [&str; 6] = [
+    "workload",
+    "seed",
+    "operations",
+    "max_events",
+    "trace",
+    "network.delay",
+];
+
 /// Settings of the HTTP world that the events workload also reads.
 const SHARED: [&str; 8] = [
     "workload",
@@ -114,12 +129,14 @@ impl Knob {
     pub fn applies_to(&self, workload: Workload) -> bool {
         let messaging_only = MESSAGING_ONLY.iter().any(|p| self.path.starts_with(p));
         let stream_only = STREAM_ONLY.iter().any(|p| self.path.starts_with(p));
+        let saga_only = SAGA_ONLY.iter().any(|p| self.path.starts_with(p));
         match workload {
             Workload::Events => messaging_only || SHARED.iter().any(|p| self.path.starts_with(p)),
             Workload::Stream => {
                 stream_only || STREAM_SHARED.iter().any(|p| self.path.starts_with(p))
             }
-            _ => !messaging_only && !stream_only,
+            Workload::Saga => saga_only || SAGA_SHARED.iter().any(|p| self.path.starts_with(p)),
+            _ => !messaging_only && !stream_only && !saga_only,
         }
     }
 }

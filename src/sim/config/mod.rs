@@ -20,6 +20,8 @@ mod messaging;
 mod messaging_knobs;
 mod network;
 mod protections;
+mod saga;
+mod saga_knobs;
 mod scenario;
 mod server;
 mod stream;
@@ -39,6 +41,7 @@ pub use messaging::{
 };
 pub use network::{DelayKind, NetworkConfig, Partition};
 pub use protections::{IdempotencyKeyConfig, KeyStoreLocation, Protections, UpsertMode};
+pub use saga::{SagaConfig, SagaCrashConfig, SagaCrashPoint, SagaStep};
 pub use scenario::{
     BackoffKind, BalancerPolicy, ClientConfig, KeyPolicy, Micros, Scenario, WalletWrite, Workload,
     WorldConfig,

@@ -87,6 +87,11 @@ pub struct Protections {
     pub visibility_heartbeat: bool,
     /// The stream workload's: transactions, isolation, offsets, transactional.id, timeout.
     pub stream: StreamProtections,
+    /// Saga: every step and compensation carries a key derived from the order and the
+    /// step, which the inventory, the provider and the shipping service deduplicate by.
+    pub saga_step_keys: bool,
+    /// Saga: the log records a step done in the same transaction as the order's state.
+    pub saga_atomic_log: bool,
 }
 
 impl Default for Protections {
@@ -104,6 +109,8 @@ impl Default for Protections {
             broker_dedup: BrokerDedup::Off,
             visibility_heartbeat: false,
             stream: StreamProtections::default(),
+            saga_step_keys: false,
+            saga_atomic_log: false,
         }
     }
 }
@@ -137,6 +144,8 @@ impl Protections {
             broker_dedup: BrokerDedup::ExplicitId,
             visibility_heartbeat: true,
             stream: StreamProtections::full(),
+            saga_step_keys: true,
+            saga_atomic_log: true,
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::messaging::MessagingConfig;
 use super::network::NetworkConfig;
 use super::protections::Protections;
+use super::saga::SagaConfig;
 use super::server::ServerConfig;
 use super::stream::StreamConfig;
 use crate::sim::fault_set::{FaultId, FaultKind, FaultSet};
@@ -29,16 +30,19 @@ pub enum Workload {
     /// A read-process-write job turns `OrderPlaced` records into `Invoice` records (Kafka
     /// transactions, or a Flink-style job with a two-phase-commit sink).
     Stream,
+    /// An orchestrator runs reserve stock → charge → ship per order, with compensations.
+    Saga,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 6] = [
+    pub const ALL: [Workload; 7] = [
         Workload::Payment,
         Workload::Checkout,
         Workload::Wallet,
         Workload::Profile,
         Workload::Events,
         Workload::Stream,
+        Workload::Saga,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +53,7 @@ impl Workload {
             Workload::Profile => "profile",
             Workload::Events => "events",
             Workload::Stream => "stream",
+            Workload::Saga => "saga",
         }
     }
 }
@@ -164,6 +169,8 @@ pub struct Scenario {
     pub messaging: MessagingConfig,
     /// The job, topics and reader of the `stream` workload.
     pub stream: StreamConfig,
+    /// The orchestrator and services of the `saga` workload.
+    pub saga: SagaConfig,
     /// The run stops (and says so) after this many events.
     pub max_events: u64,
     /// Record the full trace (off for sweeps: counts only).
@@ -200,6 +207,7 @@ impl Default for Scenario {
             world: WorldConfig::default(),
             messaging: MessagingConfig::default(),
             stream: StreamConfig::default(),
+            saga: SagaConfig::default(),
             max_events: 2_000_000,
             trace: true,
             only_faults: None,

@@ -24,10 +24,14 @@ pub enum AnomalyKind {
     DuplicateOutput,
     LostOutput,
     ZombieWrite,
+    DoubleRefund,
+    RefundWithoutCharge,
+    ChargeNeverCompensated,
+    StockLeak,
 }
 
 impl AnomalyKind {
-    pub const ALL: [AnomalyKind; 17] = [
+    pub const ALL: [AnomalyKind; 21] = [
         AnomalyKind::DoubleCharge,
         AnomalyKind::ChargedWithoutOrder,
         AnomalyKind::UnpaidOrder,
@@ -45,6 +49,10 @@ impl AnomalyKind {
         AnomalyKind::DuplicateOutput,
         AnomalyKind::LostOutput,
         AnomalyKind::ZombieWrite,
+        AnomalyKind::DoubleRefund,
+        AnomalyKind::RefundWithoutCharge,
+        AnomalyKind::ChargeNeverCompensated,
+        AnomalyKind::StockLeak,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,6 +74,10 @@ impl AnomalyKind {
             AnomalyKind::DuplicateOutput => "duplicate_output",
             AnomalyKind::LostOutput => "lost_output",
             AnomalyKind::ZombieWrite => "zombie_write",
+            AnomalyKind::DoubleRefund => "double_refund",
+            AnomalyKind::RefundWithoutCharge => "refund_without_charge",
+            AnomalyKind::ChargeNeverCompensated => "charge_never_compensated",
+            AnomalyKind::StockLeak => "stock_leak",
         }
     }
 
@@ -88,6 +100,10 @@ impl AnomalyKind {
             AnomalyKind::DuplicateOutput => "Duplicate output",
             AnomalyKind::LostOutput => "Lost output",
             AnomalyKind::ZombieWrite => "Zombie write",
+            AnomalyKind::DoubleRefund => "Double refund",
+            AnomalyKind::RefundWithoutCharge => "Refund without charge",
+            AnomalyKind::ChargeNeverCompensated => "Charge never compensated",
+            AnomalyKind::StockLeak => "Stock leak",
         }
     }
 }

@@ -89,7 +89,7 @@ impl Replay {
                     );
                 }
             }
-            Workload::Payment | Workload::Events | Workload::Stream => {}
+            Workload::Payment | Workload::Events | Workload::Stream | Workload::Saga => {}
         }
         // The live version of each key record, by identity.
         let mut live_keys: BTreeMap<(KeyScope, u16, u64), usize> = BTreeMap::new();

@@ -173,7 +173,7 @@ pub fn plan(scenario: &Scenario, read_back: bool) -> &'static [Step] {
             ],
         },
         // The events workload has no HTTP endpoint (`sim/messaging` runs it).
-        Workload::Events | Workload::Stream => &[S::Respond],
+        Workload::Events | Workload::Stream | Workload::Saga => &[S::Respond],
         Workload::Profile => &[
             S::KeyCheck,
             S::Crash(C::BeforeWrite),

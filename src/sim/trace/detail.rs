@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::sim::config::CrashPoint;
 
 use super::messaging::MessagingDetail;
+use super::saga::SagaDetail;
 use super::stream::StreamDetail;
 use super::{DropReason, KeyCheckOutcome, MessageKind, Outcome, Table};
 
@@ -46,6 +47,8 @@ pub enum EventKind {
     Messaging = 28,
     /// Everything of the stream world (see `trace/stream.rs`).
     Stream = 29,
+    /// Everything of the saga world (see `trace/saga.rs`).
+    Saga = 30,
 }
 
 /// The state a key record was saved in.
@@ -190,6 +193,8 @@ pub enum Detail {
     Messaging(MessagingDetail),
     /// An event of the stream world.
     Stream(StreamDetail),
+    /// An event of the saga world.
+    Saga(SagaDetail),
 }
 
 /// What else is true of a database write. Kept in one byte so that an event stays at 40
@@ -276,6 +281,7 @@ impl Detail {
             Detail::ExternalTimeout { .. } => EventKind::ExternalTimeout,
             Detail::Messaging(_) => EventKind::Messaging,
             Detail::Stream(_) => EventKind::Stream,
+            Detail::Saga(_) => EventKind::Saga,
         }
     }
 
@@ -377,6 +383,7 @@ impl Detail {
             },
             Detail::Messaging(m) => m.split(),
             Detail::Stream(d) => d.split(),
+            Detail::Saga(s) => s.split(),
         }
     }
 }

@@ -98,6 +98,7 @@ fn write_fields<W: Write>(out: &mut W, detail: &Detail) -> io::Result<()> {
     match *detail {
         Detail::Messaging(m) => write!(out, ",\"event\":\"{}\"{}", m.name(), m.json_fields()),
         Detail::Stream(d) => write!(out, ",\"event\":\"{}\"{}", d.name(), d.json_fields()),
+        Detail::Saga(s) => write!(out, ",\"event\":\"{}\"{}", s.name(), s.json_fields()),
         Detail::OpStart { amount } => write!(out, ",\"amount\":{amount}"),
         Detail::Send {
             msg,

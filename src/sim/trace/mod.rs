@@ -9,10 +9,12 @@ mod detail;
 pub mod file_head;
 pub mod json;
 mod messaging;
+mod saga;
 mod stream;
 
 pub use detail::{Detail, EventKind, SavedKeyState, TimedStep, WriteFlags};
 pub use messaging::{DedupBy, MessagingDetail, RebalanceReason};
+pub use saga::{SagaAction, SagaDetail, SagaRecord};
 pub use stream::{AbortReason, StreamDetail, NO_TXN};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -26,9 +28,15 @@ pub enum Actor {
     /// The events workload's order service (a producer). Declared here so that its lane
     /// comes first: lanes follow this order.
     OrderService,
+    /// The saga workload's orchestrator and its inventory service (lanes in this order:
+    /// orchestrator, inventory, provider, shipping).
+    Orchestrator,
+    Inventory,
     Database,
     KeyStore,
     Provider,
+    /// The saga workload's shipping service.
+    Shipping,
     Email,
     Relay,
     /// The message broker (and its group coordinator).
@@ -69,6 +77,9 @@ impl Actor {
             Actor::OutputTopic => 0xF_0000,
             Actor::Coordinator => 0x10_0000,
             Actor::Reader => 0x11_0000,
+            Actor::Orchestrator => 0x12_0000,
+            Actor::Inventory => 0x13_0000,
+            Actor::Shipping => 0x14_0000,
             Actor::Nobody => 0,
         }
     }
@@ -95,6 +106,9 @@ impl Actor {
             15 if index == 0 => Actor::OutputTopic,
             16 if index == 0 => Actor::Coordinator,
             17 if index == 0 => Actor::Reader,
+            18 if index == 0 => Actor::Orchestrator,
+            19 if index == 0 => Actor::Inventory,
+            20 if index == 0 => Actor::Shipping,
             _ => return None,
         })
     }
@@ -119,6 +133,9 @@ impl Actor {
             Actor::OutputTopic => "output topic".into(),
             Actor::Coordinator => "coordinator".into(),
             Actor::Reader => "downstream reader".into(),
+            Actor::Orchestrator => "orchestrator".into(),
+            Actor::Inventory => "inventory".into(),
+            Actor::Shipping => "shipping".into(),
             Actor::Nobody => "nobody".into(),
         }
     }
@@ -142,6 +159,9 @@ impl Actor {
             Actor::OutputTopic => "output".into(),
             Actor::Coordinator => "coordinator".into(),
             Actor::Reader => "reader".into(),
+            Actor::Orchestrator => "orchestrator".into(),
+            Actor::Inventory => "inventory".into(),
+            Actor::Shipping => "shipping".into(),
             Actor::Nobody => "-".into(),
         }
     }
@@ -161,6 +181,9 @@ impl Actor {
             "output" => Actor::OutputTopic,
             "coordinator" => Actor::Coordinator,
             "reader" => Actor::Reader,
+            "orchestrator" => Actor::Orchestrator,
+            "inventory" => Actor::Inventory,
+            "shipping" => Actor::Shipping,
             "-" => Actor::Nobody,
             _ => {
                 let (kind, index) = s.split_once(':')?;
@@ -220,6 +243,14 @@ pub enum MessageKind {
     /// A consumer's call to the warehouse, and its reply.
     ShipCall = 15,
     ShipReply = 16,
+    /// The saga's orchestrator asks the inventory to reserve or release stock, and the
+    /// provider to refund (charges and shipments use `ChargeCall` and `ShipCall`).
+    Reserve = 17,
+    ReserveReply = 18,
+    Release = 19,
+    ReleaseReply = 20,
+    Refund = 21,
+    RefundReply = 22,
 }
 
 /// Why a message never arrived.

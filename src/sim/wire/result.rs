@@ -62,6 +62,11 @@ pub fn encode_result(result: &RunResult) -> Vec<u8> {
         g.published_events,
         g.applied_events,
         g.shipments,
+        g.reservations,
+        g.releases,
+        g.sagas_completed,
+        g.sagas_compensated,
+        g.sagas_stuck,
     ]
     .into_iter()
     .for_each(|n| w.u64(n));
@@ -164,6 +169,11 @@ pub fn decode_result(
         published_events: r.u64()?,
         applied_events: r.u64()?,
         shipments: r.u64()?,
+        reservations: r.u64()?,
+        releases: r.u64()?,
+        sagas_completed: r.u64()?,
+        sagas_compensated: r.u64()?,
+        sagas_stuck: r.u64()?,
     };
     let conservation = r.list(4, Reader::string)?;
     let notes = r.list(4, Reader::string)?;

@@ -14,7 +14,7 @@
 use crate::sim::config::CrashPoint;
 use crate::sim::trace::{
     Actor, Detail, DropReason, EventKind, KeyCheckOutcome, MessageKind, MessagingDetail, Outcome,
-    SavedKeyState, StreamDetail, Table, TimedStep, TraceEvent, WriteFlags,
+    SagaDetail, SavedKeyState, StreamDetail, Table, TimedStep, TraceEvent, WriteFlags,
 };
 
 /// Bytes per encoded event.
@@ -163,6 +163,7 @@ fn split(detail: &Detail) -> (u32, u32, i64) {
         ),
         Detail::Messaging(m) => m.split(),
         Detail::Stream(d) => d.split(),
+        Detail::Saga(s) => s.split(),
     }
 }
 
@@ -273,6 +274,7 @@ fn join(kind: u8, id: u32, small: u32, wide: i64) -> Result<Detail, String> {
         },
         EventKind::Messaging => Detail::Messaging(MessagingDetail::join(id, small)?),
         EventKind::Stream => Detail::Stream(StreamDetail::join(id, small, wide)?),
+        EventKind::Saga => Detail::Saga(SagaDetail::join(id, small)?),
     })
 }
 
@@ -321,6 +323,7 @@ decoder!(
         ChargeDeclined,
         Messaging,
         Stream,
+        Saga,
     ]
 );
 decoder!(
@@ -343,6 +346,12 @@ decoder!(
         Heartbeat,
         ShipCall,
         ShipReply,
+        Reserve,
+        ReserveReply,
+        Release,
+        ReleaseReply,
+        Refund,
+        RefundReply,
     ]
 );
 decoder!(

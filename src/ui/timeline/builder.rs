@@ -7,7 +7,10 @@ use std::hash::{BuildHasher, Hasher};
 use std::mem::{discriminant, Discriminant};
 
 use crate::sim::config::Workload;
-use crate::sim::trace::{Actor, Detail, MessageKind, MessagingDetail, StreamDetail, TraceEvent};
+use crate::sim::trace::{
+    Actor, Detail, MessageKind, MessagingDetail, Outcome, SagaAction, SagaDetail, SagaRecord,
+    StreamDetail, TraceEvent,
+};
 use crate::sim::RunResult;
 
 use super::{Arrow, ArrowEnd, Lane, Mark, MarkKind, Timeline};
@@ -78,6 +81,7 @@ fn mark_kind(detail: &Detail) -> Option<MarkKind> {
         Detail::ExternalTimeout { .. } => MarkKind::ExternalTimeout,
         Detail::Messaging(m) => return messaging_mark(m),
         Detail::Stream(d) => return Some(stream_mark(d)),
+        Detail::Saga(d) => return saga_mark(d),
         Detail::Send { .. }
         | Detail::Duplicate { .. }
         | Detail::Deliver { .. }
@@ -133,9 +137,46 @@ fn stream_mark(detail: StreamDetail) -> MarkKind {
         StreamDetail::Restored { .. } => MarkKind::Restore,
         StreamDetail::Crash { .. } => MarkKind::Crash,
         StreamDetail::Stopped => MarkKind::MemberRemoved,
-        StreamDetail::Finished => MarkKind::OpEnd(crate::sim::trace::Outcome::Succeeded),
+        StreamDetail::Finished => MarkKind::OpEnd(Outcome::Succeeded),
         StreamDetail::ReaderSaw { .. } => MarkKind::ReaderSaw,
     }
+}
+
+/// The mark of a saga event, drawn with the shapes of the other worlds (the legend names
+/// them in the saga's words); a log record of an attempt is not drawn (its send is).
+fn saga_mark(detail: SagaDetail) -> Option<MarkKind> {
+    Some(match detail {
+        SagaDetail::Log { record, .. } => match record {
+            SagaRecord::Started => MarkKind::OpStart,
+            SagaRecord::Sent => return None,
+            SagaRecord::Done => MarkKind::DbWrite,
+            SagaRecord::Failed => MarkKind::CasConflict,
+            SagaRecord::GaveUp => MarkKind::ExternalTimeout,
+            SagaRecord::Completed => MarkKind::OpEnd(Outcome::Succeeded),
+            SagaRecord::Compensating => MarkKind::Retry,
+            SagaRecord::Compensated => MarkKind::OpEnd(Outcome::Failed),
+            SagaRecord::Stuck => MarkKind::OpEnd(Outcome::Unknown),
+        },
+        SagaDetail::OrderState { .. } => MarkKind::DbWrite,
+        SagaDetail::Timeout { .. } => MarkKind::Timeout,
+        SagaDetail::Held { .. } => MarkKind::VisibilityExpired,
+        SagaDetail::Executed { action, .. } => match action {
+            SagaAction::Reserve => MarkKind::Append,
+            SagaAction::Release => MarkKind::Deleted,
+            SagaAction::Charge => MarkKind::Charge,
+            SagaAction::Refund => MarkKind::Refund,
+            SagaAction::Ship => MarkKind::Shipped,
+        },
+        SagaDetail::Credited { .. } => MarkKind::Refund,
+        SagaDetail::Deduplicated { .. } | SagaDetail::VoidedRefused { .. } => {
+            MarkKind::Deduplicated
+        }
+        SagaDetail::Refused { .. } => MarkKind::DeleteRefused,
+        SagaDetail::NothingToUndo { .. } => MarkKind::CommitRefused,
+        SagaDetail::Voided { .. } => MarkKind::KeyRelease,
+        SagaDetail::Crash { .. } => MarkKind::Crash,
+        SagaDetail::Recovered { .. } => MarkKind::Restart,
+    })
 }
 
 /// The lane a mark goes on: its actor's, except a removal from the group, which happens
@@ -150,7 +191,7 @@ fn mark_actor(event: &TraceEvent) -> Actor {
 }
 
 /// The actors that are neither clients nor replicas, each with a slot in [`LaneIndex`].
-const SERVICES: [Actor; 13] = [
+const SERVICES: [Actor; 16] = [
     Actor::Balancer,
     Actor::Database,
     Actor::KeyStore,
@@ -164,6 +205,9 @@ const SERVICES: [Actor; 13] = [
     Actor::Coordinator,
     Actor::OutputTopic,
     Actor::Reader,
+    Actor::Orchestrator,
+    Actor::Inventory,
+    Actor::Shipping,
 ];
 
 /// The position of `actor` in [`SERVICES`] (a match: this runs twice per event).
@@ -182,6 +226,9 @@ fn service_slot(actor: Actor) -> Option<usize> {
         Actor::Coordinator => 10,
         Actor::OutputTopic => 11,
         Actor::Reader => 12,
+        Actor::Orchestrator => 13,
+        Actor::Inventory => 14,
+        Actor::Shipping => 15,
         Actor::Client(_)
         | Actor::Replica(_)
         | Actor::Consumer(_)
@@ -262,21 +309,21 @@ impl<'a> TimelineBuilder<'a> {
     /// Find the lanes.
     pub fn new(result: &'a RunResult) -> Self {
         let scenario = &result.scenario;
-        // The events workload has no clients, balancer or replicas: its lanes are the
-        // actors its trace names.
+        // The events and saga workloads have no clients, balancer or replicas: their
+        // lanes are the actors their trace names (the saga's no database either: its log
+        // is the orchestrator's).
         let events = scenario.workload == Workload::Events;
         let stream = scenario.workload == Workload::Stream;
-        let (clients, replicas, consumers) = if events {
-            (0, 0, scenario.messaging.consumers)
-        } else if stream {
-            (0, 0, 0)
-        } else {
-            (scenario.clients, scenario.replicas, 0)
+        let saga = scenario.workload == Workload::Saga;
+        let (clients, replicas, consumers) = match scenario.workload {
+            Workload::Events => (0, 0, scenario.messaging.consumers),
+            Workload::Stream | Workload::Saga => (0, 0, 0),
+            _ => (scenario.clients, scenario.replicas, 0),
         };
         let mut actors: BTreeSet<Actor> = (0..clients.min(u16::MAX as u32))
             .map(|c| Actor::Client(c as u16))
-            .chain((!events && !stream).then_some(Actor::Balancer))
-            .chain((!stream).then_some(Actor::Database))
+            .chain((!events && !stream && !saga).then_some(Actor::Balancer))
+            .chain((!stream && !saga).then_some(Actor::Database))
             .chain((0..replicas.min(u8::MAX as u32)).map(|r| Actor::Replica(r as u8)))
             .chain((0..consumers.min(u8::MAX as u32)).map(|c| Actor::Consumer(c as u8)))
             .collect();
