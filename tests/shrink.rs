@@ -8,7 +8,7 @@ use idempotency_lab::sim::compare::{compare_runs, compare_sets, Cause};
 use idempotency_lab::sim::fault_set::{FaultId, FaultKind, FaultSet};
 use idempotency_lab::sim::scenarios::presets;
 use idempotency_lab::sim::shrink::{shrink, MAX_SHRINK_RUNS};
-use idempotency_lab::sim::trace::{Detail, MessagingDetail, StreamDetail};
+use idempotency_lab::sim::trace::{Detail, MessagingDetail, SagaDetail, StreamDetail};
 use idempotency_lab::sim::{run, RunResult, Scenario};
 
 fn run_with(scenario: &Scenario, only: Option<Vec<FaultId>>) -> RunResult {
@@ -65,10 +65,13 @@ fn allowing_exactly_the_faults_met_gives_the_same_run_and_allowing_none_gives_no
                     Detail::Crash { .. }
                         | Detail::Messaging(MessagingDetail::Crash { .. })
                         | Detail::Stream(StreamDetail::Crash { .. })
+                        | Detail::Saga(SagaDetail::Crash { .. })
                 ),
                 FaultKind::Slow => matches!(
                     e.detail,
-                    Detail::Step { .. } | Detail::Stream(StreamDetail::RecordRead { .. })
+                    Detail::Step { .. }
+                        | Detail::Stream(StreamDetail::RecordRead { .. })
+                        | Detail::Saga(SagaDetail::Held { .. })
                 ),
                 FaultKind::Pause => matches!(e.detail, Detail::Stream(StreamDetail::Paused { .. })),
             };

@@ -4,7 +4,9 @@
 use super::fault_set::{FaultKind, FaultRecord};
 use super::oracle::format_time;
 use super::results::RunResult;
-use super::trace::{Actor, Detail, MessageKind, MessagingDetail, StreamDetail, TraceEvent};
+use super::trace::{
+    Actor, Detail, MessageKind, MessagingDetail, SagaDetail, StreamDetail, TraceEvent,
+};
 
 /// What a message is, in words.
 fn noun(kind: MessageKind) -> &'static str {
@@ -25,6 +27,12 @@ fn noun(kind: MessageKind) -> &'static str {
         MessageKind::Heartbeat => "heartbeat",
         MessageKind::ShipCall => "call to the warehouse",
         MessageKind::ShipReply => "warehouse's reply",
+        MessageKind::Reserve => "reserve call",
+        MessageKind::ReserveReply => "reply to a reserve call",
+        MessageKind::Release => "release call",
+        MessageKind::ReleaseReply => "reply to a release call",
+        MessageKind::Refund => "refund call",
+        MessageKind::RefundReply => "reply to a refund call",
     }
 }
 
@@ -107,6 +115,15 @@ pub fn describe_fault(result: &RunResult, record: &FaultRecord) -> String {
                 named(e.actor)
             )
         }
+        (FaultKind::Crash, Some((e, Detail::Saga(SagaDetail::Crash { point })))) => format!(
+            "{} crashed {} during {subject} at {when}",
+            named(e.actor),
+            point.phrase()
+        ),
+        (FaultKind::Slow, Some((e, Detail::Saga(SagaDetail::Held { .. })))) => format!(
+            "{} held {subject} past the step timeout, from {when}",
+            named(e.actor)
+        ),
         (FaultKind::Slow, Some((e, Detail::Step { duration_us, .. }))) => format!(
             "{subject} took the slow path on {} ({} of work) at {when}",
             named(e.actor),

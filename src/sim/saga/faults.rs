@@ -2,9 +2,13 @@
 //! service, a business refusal and an orchestrator crash. Each is a pure function of the
 //! seed and the logical identity of what it hits — the order, the action (step or
 //! compensation), the attempt and the direction — never of what a protection did, so a
-//! run with per-step keys meets the same faults as one without (DESIGN §2).
+//! run with per-step keys meets the same faults as one without (DESIGN §2). Losses,
+//! slow services and crashes are faults by name (`fault_set.rs`): a scenario's
+//! `only_faults` lets only the listed ones happen. A refusal is the order's business
+//! outcome, not a fault, and always happens.
 
 use crate::sim::config::{DelayKind, SagaCrashPoint, SagaStep, Scenario};
+use crate::sim::fault_set::{FaultId, FaultKind};
 use crate::sim::rng::{KeyedDraw, Purpose};
 use crate::sim::trace::SagaAction;
 
@@ -48,7 +52,9 @@ pub fn fate(
     direction: Direction,
 ) -> Option<u64> {
     let id = identity(op, action, attempt, direction);
-    if KeyedDraw::new(scenario.seed, Purpose::Loss, id).chance(loss(scenario, action)) {
+    if KeyedDraw::new(scenario.seed, Purpose::Loss, id).chance(loss(scenario, action))
+        && scenario.allows(FaultKind::Loss, id)
+    {
         return None;
     }
     let network = &scenario.network;
@@ -60,15 +66,14 @@ pub fn fate(
     Some(network.delay_min_us + spread)
 }
 
-/// How long a service holds this request before carrying it out (0: not slow).
-pub fn held_for(scenario: &Scenario, op: u32, action: SagaAction, attempt: u8) -> u64 {
-    let s = &scenario.saga;
+/// The slow fault, if a service holds this request (for `saga.slow_us`) before carrying
+/// it out.
+pub fn held(scenario: &Scenario, op: u32, action: SagaAction, attempt: u8) -> Option<FaultId> {
     let id = identity(op, action, attempt, Direction::Request);
-    if KeyedDraw::new(scenario.seed, Purpose::Slow, id).chance(s.slow_probability) {
-        s.slow_us
-    } else {
-        0
-    }
+    let slow = scenario.saga.slow_probability;
+    (KeyedDraw::new(scenario.seed, Purpose::Slow, id).chance(slow)
+        && scenario.allows(FaultKind::Slow, id))
+    .then(|| FaultId::new(FaultKind::Slow, id))
 }
 
 /// Whether the service refuses `step` of order `op` (out of stock, card declined,
@@ -88,15 +93,15 @@ pub fn refused(scenario: &Scenario, op: u32, step: SagaStep, attempt: u8) -> boo
     KeyedDraw::new(scenario.seed, Purpose::Workload, id).chance(p)
 }
 
-/// Whether the orchestrator crashes at `point` while handling attempt `attempt` of
-/// `action` for order `op`.
-pub fn crashes(
+/// The orchestrator's crash at `point` while it handles attempt `attempt` of `action`
+/// for order `op`, if it crashes.
+pub fn crash(
     scenario: &Scenario,
     op: u32,
     action: SagaAction,
     attempt: u8,
     point: SagaCrashPoint,
-) -> bool {
+) -> Option<FaultId> {
     let p = scenario.saga.crash.probability(point);
     let id = [
         0x5C,
@@ -104,7 +109,10 @@ pub fn crashes(
         (action as u64) << 8 | attempt as u64,
         point as u64,
     ];
-    p > 0.0 && KeyedDraw::new(scenario.seed, Purpose::Crash, id).chance(p)
+    (p > 0.0
+        && KeyedDraw::new(scenario.seed, Purpose::Crash, id).chance(p)
+        && scenario.allows(FaultKind::Crash, id))
+    .then(|| FaultId::new(FaultKind::Crash, id))
 }
 
 #[cfg(test)]
@@ -126,10 +134,7 @@ mod tests {
                     fate(&s, op, a, attempt, Direction::Reply),
                     fate(&keyed, op, a, attempt, Direction::Reply)
                 );
-                assert_eq!(
-                    held_for(&s, op, a, attempt),
-                    held_for(&keyed, op, a, attempt)
-                );
+                assert_eq!(held(&s, op, a, attempt), held(&keyed, op, a, attempt));
             }
         }
         let lost = (0..200)

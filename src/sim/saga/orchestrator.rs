@@ -12,7 +12,7 @@ use crate::sim::trace::{Actor, DropReason, SagaAction, SagaDetail as S, SagaReco
 use crate::sim::workload::operation;
 
 use super::events::{service, Answer, Body, Envelope, Event, Request};
-use super::faults::{self, Direction};
+use super::faults::Direction;
 use super::keys::step_key;
 use super::oracle::{Fact, Why};
 use super::out::Out;
@@ -188,7 +188,7 @@ fn send(o: &mut Orchestrator, op: u32, out: &mut Out) {
             incarnation,
         },
     );
-    if faults::crashes(out.scenario, op, action, attempt, C::AfterSend) {
+    if out.crashes(op, action, attempt, C::AfterSend) {
         recovery::crash(o, op, attempt, C::AfterSend, out);
     }
 }
@@ -215,7 +215,7 @@ pub fn on_reply(o: &mut Orchestrator, envelope: &Envelope, out: &mut Out) {
         return;
     }
     out.delivered(envelope, attempt);
-    if faults::crashes(out.scenario, op, action, attempt, C::AfterReplyBeforeLog) {
+    if out.crashes(op, action, attempt, C::AfterReplyBeforeLog) {
         recovery::crash(o, op, attempt, C::AfterReplyBeforeLog, out);
         return;
     }
@@ -244,9 +244,7 @@ fn record_done(o: &mut Orchestrator, op: u32, attempt: u8, id: Option<u32>, out:
         S::OrderState { action },
     );
     let point = C::BetweenStateAndLog;
-    if !out.scenario.protections.saga_atomic_log
-        && faults::crashes(out.scenario, op, action, attempt, point)
-    {
+    if !out.scenario.protections.saga_atomic_log && out.crashes(op, action, attempt, point) {
         recovery::crash(o, op, attempt, point, out);
         return;
     }

@@ -2,14 +2,15 @@
 //! (whose fate is decided from their identity when written), timers and facts for the
 //! oracle. Each effect is carried out as it is written, as in the messaging world.
 
-use crate::sim::config::Scenario;
+use crate::sim::config::{SagaCrashPoint, Scenario};
+use crate::sim::fault_set::{FaultId, FaultKind, FaultRecord};
 use crate::sim::queue::EventQueue;
 use crate::sim::trace::{
     Actor, Detail, DropReason, SagaAction, SagaDetail, Trace, TraceEvent, NO_OP,
 };
 
 use super::events::{message_kinds, Body, Envelope, Event};
-use super::faults::{fate, Direction};
+use super::faults::{crash, fate, identity, Direction};
 use super::oracle::{Fact, Story};
 
 /// The queue, the trace and the oracle's story: what effects go into.
@@ -22,6 +23,8 @@ pub struct Sinks {
     /// The time of the last trace event: the run's end.
     pub last_active: u64,
     pub story: Story,
+    /// The faults that happened, recorded with the trace on.
+    pub faults: Vec<FaultRecord>,
 }
 
 impl Sinks {
@@ -34,6 +37,7 @@ impl Sinks {
             next_msg: 0,
             last_active: 0,
             story: Story::new(scenario),
+            faults: Vec::new(),
         }
     }
 }
@@ -70,6 +74,38 @@ impl Out<'_> {
             peer,
             attempt,
         })
+    }
+
+    /// A fault hit attempt `attempt` of order `op`'s saga; trace event `event` shows it.
+    pub fn fault(&mut self, fault: FaultId, op: u32, attempt: u8, event: u32) {
+        if self.scenario.trace {
+            self.sinks.faults.push(FaultRecord {
+                fault,
+                op,
+                attempt,
+                time_us: self.now,
+                event,
+            });
+        }
+    }
+
+    /// Whether the orchestrator crashes at `point` while it handles attempt `attempt` of
+    /// `action` for order `op`; a crash is recorded as a fault (its event is the next).
+    pub fn crashes(
+        &mut self,
+        op: u32,
+        action: SagaAction,
+        attempt: u8,
+        point: SagaCrashPoint,
+    ) -> bool {
+        match crash(self.scenario, op, action, attempt, point) {
+            Some(fault) => {
+                let event = self.sinks.trace.count.min(u32::MAX as u64) as u32;
+                self.fault(fault, op, attempt, event);
+                true
+            }
+            None => false,
+        }
     }
 
     /// A saga event of `actor` about order `op`.
@@ -128,6 +164,8 @@ impl Out<'_> {
         match fate(self.scenario, op, action, attempt, direction) {
             Some(delay) => self.after(delay, Event::Arrive(envelope)),
             None => {
+                let lost = FaultId::new(FaultKind::Loss, identity(op, action, attempt, direction));
+                self.fault(lost, op, attempt, sent);
                 let network = &self.scenario.network;
                 let shown = network.delay_min_us + network.delay_mean_us;
                 self.after(shown, Event::Lost(envelope));

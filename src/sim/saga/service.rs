@@ -63,13 +63,13 @@ pub fn on_request(service: &mut Service, envelope: &Envelope, out: &mut Out) {
         return;
     };
     out.delivered(envelope, r.attempt);
-    let held = faults::held_for(out.scenario, envelope.op, r.action, r.attempt);
-    if held > 0 {
+    if let Some(fault) = faults::held(out.scenario, envelope.op, r.action, r.attempt) {
         let detail = S::Held {
             action: r.action,
             attempt: r.attempt,
         };
         let event = out.saga(service.actor, envelope.from, envelope.op, r.attempt, detail);
+        out.fault(fault, envelope.op, r.attempt, event);
         out.fact(
             envelope.op,
             Fact::Held {
@@ -78,6 +78,7 @@ pub fn on_request(service: &mut Service, envelope: &Envelope, out: &mut Out) {
             },
             event,
         );
+        let held = out.scenario.saga.slow_us;
         out.after(held, super::events::Event::CarryOut(*envelope));
     } else {
         carry_out(service, envelope, out);

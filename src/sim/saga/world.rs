@@ -191,6 +191,7 @@ impl Actors {
             unknown_took_effect_count: 0,
             live: LiveSizes::default(),
             notes: Vec::new(),
+            faults: sinks.faults,
         }
     }
 }
