@@ -95,6 +95,16 @@ pub const PROTECTION_SETS: &[ProtectionSet] = &[
         apply: |s| s.protections.broker_dedup = BrokerDedup::ExplicitId,
     },
     ProtectionSet {
+        name: "saga-step-keys",
+        description: "Saga: a per-step idempotency key on every step and compensation, which the inventory, the provider and the shipping service deduplicate by.",
+        apply: |s| s.protections.saga_step_keys = true,
+    },
+    ProtectionSet {
+        name: "saga-atomic-log",
+        description: "Saga: the orchestrator's log records a step done in the same transaction as the order's state.",
+        apply: |s| s.protections.saga_atomic_log = true,
+    },
+    ProtectionSet {
         name: "visibility-heartbeat",
         description: "Consumers extend a message's visibility timeout while they work on it (queue mode).",
         apply: |s| s.protections.visibility_heartbeat = true,

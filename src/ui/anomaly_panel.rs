@@ -38,16 +38,28 @@ const STREAM_ANOMALIES: [AnomalyKind; 3] = [
     AnomalyKind::ZombieWrite,
 ];
 
+/// The saga workload's anomalies (it shows no other; its double charge is the HTTP one).
+const SAGA_ANOMALIES: [AnomalyKind; 6] = [
+    AnomalyKind::DoubleCharge,
+    AnomalyKind::DoubleRefund,
+    AnomalyKind::RefundWithoutCharge,
+    AnomalyKind::ChargeNeverCompensated,
+    AnomalyKind::DuplicateShipment,
+    AnomalyKind::StockLeak,
+];
+
 /// The counters a run's workload can make count.
 fn kinds_of(run: &RunView) -> impl Iterator<Item = AnomalyKind> {
     let workload = run.result.scenario.workload;
     AnomalyKind::ALL.into_iter().filter(move |kind| {
         let events = EVENT_ANOMALIES.contains(kind);
         let stream = STREAM_ANOMALIES.contains(kind);
+        let saga_only = SAGA_ANOMALIES.contains(kind) && *kind != AnomalyKind::DoubleCharge;
         match workload {
             Workload::Events => events,
             Workload::Stream => stream,
-            _ => !events && !stream,
+            Workload::Saga => SAGA_ANOMALIES.contains(kind),
+            _ => !events && !stream && !saga_only,
         }
     })
 }

@@ -14,11 +14,12 @@ use super::settings::{base_scenario, display_value, knobs_in, scenario_json};
 
 /// Groups in the order a lesson reaches for them: what runs (the workload is in Run), then
 /// what protects it, then the world around it. The first ones start open.
-const GROUPS: [(KnobGroup, bool); 9] = [
+const GROUPS: [(KnobGroup, bool); 10] = [
     (KnobGroup::Run, true),
     (KnobGroup::Protection, true),
     (KnobGroup::Messaging, true),
     (KnobGroup::Stream, true),
+    (KnobGroup::Saga, true),
     (KnobGroup::Client, true),
     (KnobGroup::Network, true),
     (KnobGroup::Faults, false),

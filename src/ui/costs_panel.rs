@@ -128,13 +128,37 @@ fn stream_facts(run: &RunView) -> Vec<(&'static str, String)> {
     facts
 }
 
+/// The saga workload's run: how the sagas ended, and what the services' logs hold.
+fn saga_facts(run: &RunView) -> Vec<(&'static str, String)> {
+    let t = &run.result.ground_truth;
+    vec![
+        ("sagas completed", thousands(t.sagas_completed)),
+        ("sagas compensated", thousands(t.sagas_compensated)),
+        ("sagas stuck", thousands(t.sagas_stuck)),
+        (
+            "charges / refunds",
+            format!("{} / {}", thousands(t.charges), thousands(t.refunds)),
+        ),
+        (
+            "reservations / releases",
+            format!("{} / {}", thousands(t.reservations), thousands(t.releases)),
+        ),
+        ("shipments", thousands(t.shipments)),
+        ("trace events", thousands(run.summary.events)),
+    ]
+}
+
 #[component(CostsPanel)]
 pub fn costs_panel(props: &CostsPanelProps) -> Html {
     let workload = props.run.result.scenario.workload;
-    let events = matches!(workload, Workload::Events | Workload::Stream);
+    let events = matches!(
+        workload,
+        Workload::Events | Workload::Stream | Workload::Saga
+    );
     let facts = match workload {
         Workload::Events => event_facts(&props.run),
         Workload::Stream => stream_facts(&props.run),
+        Workload::Saga => saga_facts(&props.run),
         _ => http_facts(&props.run),
     };
     html! {

@@ -20,7 +20,7 @@ pub fn footer(props: &FooterProps) -> Html {
     let summary = &props.run.summary;
     let events = matches!(
         props.run.result.scenario.workload,
-        Workload::Events | Workload::Stream
+        Workload::Events | Workload::Stream | Workload::Saga
     );
     html! {
         <footer class="app-footer">

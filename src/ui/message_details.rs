@@ -47,7 +47,7 @@ fn arrow_facts(run: &RunView, arrow: &Arrow) -> Vec<(&'static str, String)> {
             format!("{} → {}", lane(arrow.from_lane), lane(arrow.to_lane)),
         ),
     ];
-    let events = result.scenario.workload == Workload::Events;
+    let events = matches!(result.scenario.workload, Workload::Events | Workload::Saga);
     if let Some(operation) = result.operations.get(arrow.op as usize) {
         facts.push((
             if events { "order" } else { "operation" },
@@ -108,7 +108,10 @@ fn arrow_facts(run: &RunView, arrow: &Arrow) -> Vec<(&'static str, String)> {
 /// What hovering shows, in the run's terms: HTTP requests carry keys and statuses, the
 /// events workload's messages an order.
 fn hint(run: &RunView) -> &'static str {
-    if run.result.scenario.workload == Workload::Events {
+    if matches!(
+        run.result.scenario.workload,
+        Workload::Events | Workload::Saga
+    ) {
         " · hover a message for its order and fate, a mark for what happened; click a message to move the cursor there"
     } else {
         " · hover a message for its key, fingerprint and status; click it to move the cursor there"

@@ -40,6 +40,7 @@ mod preset_picker;
 mod run_status;
 pub mod run_view;
 mod saga_description;
+mod saga_table;
 mod seed_input;
 pub mod settings;
 mod shortcuts;

@@ -281,6 +281,16 @@ pub fn state_tables(props: &StateTablesProps) -> Html {
             </section>
         };
     }
+    if scenario.workload == Workload::Saga {
+        return html! {
+            <section class="state-tables panel" aria-labelledby="tables-title">
+                <h2 id="tables-title">{ format!("State at t={}", format_time(props.playhead_us)) }</h2>
+                <div class="tables-grid">
+                    { super::saga_table::saga_table(run, props.cursor) }
+                </div>
+            </section>
+        };
+    }
     if scenario.workload == Workload::Events {
         return html! {
             <section class="state-tables panel" aria-labelledby="tables-title">

@@ -177,10 +177,10 @@ impl SweepSettings {
         let knob = knobs.first().map_or("operations", |(k, _)| k.path);
         let (from, to) =
             super::settings::knob(knob).map_or((1.0, 10.0), |k| default_range(k, scenario));
-        let single = if scenario.workload == Workload::Events {
-            "dedup-store"
-        } else {
-            "idempotency-keys"
+        let single = match scenario.workload {
+            Workload::Events => "dedup-store",
+            Workload::Saga => "saga-step-keys",
+            _ => "idempotency-keys",
         };
         let sets = vec!["none", "full", single];
         SweepSettings {

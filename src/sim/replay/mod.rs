@@ -10,6 +10,7 @@
 
 pub mod messaging;
 mod rows;
+pub mod saga;
 pub mod stream;
 
 use std::collections::BTreeMap;

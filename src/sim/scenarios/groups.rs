@@ -10,7 +10,7 @@ pub struct PresetGroup {
     pub presets: &'static [(&'static str, &'static str)],
 }
 
-pub const GROUPS: [PresetGroup; 9] = [
+pub const GROUPS: [PresetGroup; 10] = [
     PresetGroup {
         title: "Retries after a lost answer",
         presets: &[
@@ -143,6 +143,27 @@ pub const GROUPS: [PresetGroup; 9] = [
             (
                 "flink-downtime-timeout",
                 "Flink down longer than the transaction timeout → lost invoices",
+            ),
+        ],
+    },
+    PresetGroup {
+        title: "Sagas: steps and compensations",
+        presets: &[
+            (
+                "saga-refund-retry",
+                "Refund sent again after a lost reply → refunded twice",
+            ),
+            (
+                "saga-charge-retry",
+                "Charge step sent again after a lost reply or a crash → charged twice",
+            ),
+            (
+                "saga-compensation-overtakes",
+                "Release arrives before its reservation → stock leak",
+            ),
+            (
+                "saga-charge-never-compensated",
+                "Slow charge sent again, saga fails → a charge stands",
             ),
         ],
     },
