@@ -358,12 +358,16 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
         .await
         .expect("duplicate orders are counted in red");
     // Every kind an HTTP workload can show; the events and stream workloads' three each
-    // are not counted.
+    // and the four only a saga can show (its double charge is the HTTP one) are not counted.
     let counters = root.query_selector_all(".counter").expect("valid selector");
     assert_eq!(
         counters.length() as usize,
-        idempotency_lab::sim::oracle::AnomalyKind::ALL.len() - 6
+        idempotency_lab::sim::oracle::AnomalyKind::ALL.len() - 6 - 4
     );
+    assert!(root
+        .query_selector("[data-testid=anomaly-stock_leak]")
+        .expect("valid selector")
+        .is_none());
     assert!(root
         .query_selector("[data-testid=anomaly-duplicate_event_effect]")
         .expect("valid selector")
