@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::sim::replay::saga::{sagas_at, SagaState, StepAt, StepState};
 
 use super::run_view::RunView;
-use super::state_tables::{badge, op_label, table_card_with};
+use super::state_tables::{badge, op_label};
 
 /// Orders shown: the most recently changed.
 const RECENT_SAGAS: usize = 12;
@@ -22,7 +22,7 @@ fn step_cell(step: &StepAt) -> Html {
     let attempts = match (step.attempts, step.compensation_attempts) {
         (0, _) => String::new(),
         (n, 0) => format!(" ×{n}"),
-        (n, m) => format!(" ×{n}, undo ×{m}"),
+        (n, m) => format!(" ×{n} undo ×{m}"),
     };
     html! { <td>{ badge(step.state.name(), class) }{ attempts }</td> }
 }
@@ -59,12 +59,22 @@ pub fn saga_table(run: &RunView, cursor: usize) -> Html {
             }
         })
         .collect::<Html>();
-    table_card_with(
-        "wraps",
-        "Saga steps (state, attempts)",
-        note,
-        &["order", "reserve stock", "charge", "ship", "saga"],
-        rows,
-        sagas.is_empty(),
-    )
+    let headers = ["order", "reserve", "charge", "ship", "saga"];
+    // On a phone the table may be wider than its card, which then scrolls: a region that
+    // scrolls must be reachable from the keyboard.
+    html! {
+        <div class="table-card wraps" tabindex="0" role="region" aria-label="Saga steps">
+            <table>
+                <caption>{ "Saga steps (state, attempts)" }<span class="table-note">{ note }</span></caption>
+                <thead><tr>{ for headers.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+                <tbody>
+                    if sagas.is_empty() {
+                        <tr><td class="empty" colspan={headers.len().to_string()}>{ "empty" }</td></tr>
+                    } else {
+                        { rows }
+                    }
+                </tbody>
+            </table>
+        </div>
+    }
 }
