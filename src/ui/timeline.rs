@@ -252,6 +252,8 @@ pub struct Timeline {
     pub messaging: Option<BrokerMode>,
     /// A run of the stream workload: the exported legend lists its marks.
     pub stream: bool,
+    /// A saga run: the exported legend lists the saga's looks and marks.
+    pub saga: bool,
 }
 
 impl Timeline {

@@ -11,8 +11,8 @@ use super::shapes::SHAPES;
 use super::{num, LEGEND_COLUMN, LEGEND_ROW};
 
 /// Message colours (as the light theme's), dash patterns, arrowhead ids and meanings, by
-/// CSS class: the HTTP workloads' first, then the events workload's.
-pub(super) const MESSAGE_LOOKS: [Look; 13] = [
+/// CSS class: the HTTP workloads' first, then the events workload's, then the saga's.
+pub(super) const MESSAGE_LOOKS: [Look; 15] = [
     ("msg-request", "#0072b2", "", "h0", "request"),
     ("msg-ok", "#007a58", "", "h1", "2xx response"),
     ("msg-error", "#c24f00", "7 3", "h2", "error response"),
@@ -32,12 +32,16 @@ pub(super) const MESSAGE_LOOKS: [Look; 13] = [
         "visibility heartbeat",
     ),
     ("msg-ship", "#a86f00", "9 2 2 2", "h12", "warehouse call"),
+    ("msg-stock", "#5b4bb7", "5 2", "h13", "inventory call"),
+    ("msg-refund", "#8a3f9e", "9 2 2 2", "h14", "refund call"),
 ];
 /// The message looks of the HTTP workloads, and of the events workload with a log or a
 /// queue (indices into [`MESSAGE_LOOKS`]).
 const HTTP_LOOKS: [usize; 6] = [0, 1, 2, 3, 4, 5];
 const LOG_LOOKS: [usize; 5] = [6, 7, 8, 9, 12];
 const QUEUE_LOOKS: [usize; 6] = [6, 7, 8, 10, 11, 12];
+/// The saga's: charge, shipping, inventory and refund calls.
+const SAGA_LOOKS: [usize; 4] = [4, 12, 13, 14];
 /// Class, colour, dash pattern, arrowhead id and meaning of a message look.
 type Look = (
     &'static str,
@@ -73,6 +77,28 @@ const MARK_LABELS: [(&str, &str); 18] = [
     ("rf", "refund"),
     ("em", "email sent"),
 ];
+/// The saga workload's marks (drawn with the other worlds' shapes).
+const SAGA_MARK_LABELS: [(&str, &str); 18] = [
+    ("st", "saga started"),
+    ("ok", "saga completed"),
+    ("fa", "saga compensated"),
+    ("un", "saga stuck"),
+    ("re", "compensation starts"),
+    ("to", "timeout, or gave up"),
+    ("cr", "crash"),
+    ("up", "recovered from the saga log"),
+    ("wr", "saga log or order written"),
+    ("cf", "step failed"),
+    ("ap", "stock reserved"),
+    ("dl", "stock released"),
+    ("ch", "charge"),
+    ("rf", "refund"),
+    ("sh", "shipped"),
+    ("dd", "answered from its key"),
+    ("dx", "refused (stock, card, address)"),
+    ("ox", "nothing to undo"),
+];
+
 /// The events workload's marks, for a log and for a queue.
 const LOG_MARK_LABELS: [(&str, &str); 18] = [
     ("st", "order placed"),
@@ -146,6 +172,7 @@ pub(super) struct Palette {
     marks: &'static [(&'static str, &'static str)],
     events: bool,
     queue: bool,
+    saga: bool,
 }
 
 impl Palette {
@@ -156,6 +183,17 @@ impl Palette {
                 marks: &STREAM_MARK_LABELS,
                 events: true,
                 queue: false,
+                saga: false,
+            };
+        }
+        if timeline.saga {
+            return Palette {
+                looks: &SAGA_LOOKS,
+                marks: &SAGA_MARK_LABELS,
+                // Replies can arrive late here, as HTTP responses do.
+                events: false,
+                queue: false,
+                saga: true,
             };
         }
         match timeline.messaging {
@@ -164,6 +202,7 @@ impl Palette {
                 marks: &MARK_LABELS,
                 events: false,
                 queue: false,
+                saga: false,
             },
             Some(mode) => {
                 let queue = mode == BrokerMode::Queue;
@@ -176,6 +215,7 @@ impl Palette {
                     },
                     events: true,
                     queue,
+                    saga: false,
                 }
             }
         }
@@ -313,6 +353,8 @@ pub(super) fn legend(out: &mut String, palette: Palette, top: f64, columns: usiz
         .map(|&(class, .., label)| {
             let label = match class {
                 "msg-record" if palette.queue => "message to a consumer",
+                "msg-charge" if palette.saga => "charge call",
+                "msg-ship" if palette.saga => "shipping call",
                 _ => label,
             };
             (
@@ -321,7 +363,9 @@ pub(super) fn legend(out: &mut String, palette: Palette, top: f64, columns: usiz
             )
         })
         .collect();
-    let first = if palette.events {
+    let first = if palette.saga {
+        "msg-charge"
+    } else if palette.events {
         "msg-publish"
     } else {
         "msg-request"
@@ -336,10 +380,11 @@ pub(super) fn legend(out: &mut String, palette: Palette, top: f64, columns: usiz
             "lost message",
         ),
     ]);
-    // Only HTTP responses arrive after their receiver stopped waiting.
+    // Only HTTP responses and the saga's replies arrive after their receiver stopped waiting.
     if !palette.events {
+        let reply = if palette.saga { "msg-charge" } else { "msg-ok" };
         entries.push((
-            r#"<g class="m msg-ok late"><path d="M2,0h20"/></g>"#.to_string(),
+            format!(r#"<g class="m {reply} late"><path d="M2,0h20"/></g>"#),
             "arrived after the timeout",
         ));
     }

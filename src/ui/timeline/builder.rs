@@ -490,6 +490,7 @@ impl<'a> TimelineBuilder<'a> {
             stream: self.result.scenario.workload == Workload::Stream,
             messaging: (self.result.scenario.workload == Workload::Events)
                 .then_some(self.result.scenario.messaging.mode),
+            saga: self.result.scenario.workload == Workload::Saga,
         }
     }
 }

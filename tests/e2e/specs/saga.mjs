@@ -3,6 +3,7 @@
 // attempts, and the protected twin (per-step keys, the atomic saga log) shows no anomaly;
 // the lanes, totals and legend speak of the orchestrator and its services; a release that
 // overtakes its reservation leaks stock, on a phone as on a projector.
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../../target/e2e/", import.meta.url));
@@ -152,6 +153,52 @@ export const tests = [
       await expectNoAxeViolations();
       await selectPreset(page, "saga-compensation-overtakes-protected");
       await expectCount(page, "stock_leak", (n) => n === 0, "to be zero with per-step keys");
+    },
+  },
+  {
+    name: "saga: the exported diagram draws every event with the saga's looks and legend",
+    async run({ page, open }) {
+      await openPreset(page, open, "saga-refund-retry");
+      const download = async (trigger) => {
+        const [file] = await Promise.all([page.waitForEvent("download"), trigger()]);
+        return readFile(await file.path(), "utf8");
+      };
+      const trace = JSON.parse(await download(() => page.getByRole("button", { name: "Export trace" }).click()));
+      await page.getByRole("button", { name: "Export diagram…" }).click();
+      const dialog = page.getByRole("dialog", { name: "Export diagram" });
+      await dialog.waitFor();
+      const svg = await download(() => dialog.getByRole("button", { name: "Export", exact: true }).click());
+      const found = await page.evaluate((source) => {
+        const doc = new DOMParser().parseFromString(source, "image/svg+xml");
+        const used = [...doc.querySelectorAll(".marks use, .legend use")].map((u) => u.getAttribute("href").slice(1));
+        return {
+          broken: doc.querySelector("parsererror") !== null,
+          legend: [...doc.querySelectorAll(".legend text")].map((t) => t.textContent),
+          marks: doc.querySelectorAll(".marks use").length,
+          lanes: [...doc.querySelectorAll(".lane-label text")].map((t) => t.textContent),
+          undefinedShapes: [...new Set(used)].filter((id) => !doc.getElementById(id)),
+          looks: [...new Set([...doc.querySelectorAll(".arrows > g")].map((g) => g.getAttribute("class").split(" ")[1]))],
+        };
+      }, svg.replace(/<style>[^<]*<\/style>/, ""));
+      assert(!found.broken, "the SVG parses");
+      // Every saga event that is not a message is a mark, but the log's "sent" records.
+      const arrowKinds = new Set(["send", "duplicate", "deliver", "late_response", "drop", "step"]);
+      const marks = trace.events.filter((e) => !arrowKinds.has(e.kind) && !(e.event === "saga_log" && e.record === "sent")).length;
+      assert(found.marks === marks, `one mark per event that is not a message or an attempt's log record: ${found.marks} vs ${marks}`);
+      assert(found.undefinedShapes.length === 0, `every mark's shape is defined: ${found.undefinedShapes}`);
+      assert(JSON.stringify(found.lanes) === JSON.stringify(["orchestrator", "inventory", "payment provider", "shipping"]), `lanes: ${found.lanes}`);
+      for (const label of ["charge call", "refund call", "inventory call", "shipping call", "saga started", "saga compensated",
+        "stock reserved", "refund", "lost message"]) {
+        assert(found.legend.includes(label), `the exported legend has "${label}": ${found.legend.join(", ")}`);
+      }
+      for (const look of found.looks) {
+        assert(["msg-charge", "msg-ship", "msg-stock", "msg-refund"].includes(look), `an arrow looks like ${look}`);
+      }
+      const view = await page.context().newPage();
+      await view.setViewportSize({ width: 1600, height: 700 });
+      await view.setContent(`<!doctype html><body style="margin:0">${svg.replace(/^<\?xml[^>]*>/, "")}</body>`);
+      await view.screenshot({ path: `${SCREENSHOTS}saga-export.png` });
+      await view.close();
     },
   },
 ];
