@@ -48,6 +48,7 @@ pub fn choices(workload: Workload) -> &'static [&'static str] {
             "fifo-dedup",
             "visibility-heartbeat",
         ],
+        Workload::Saga => &["saga-step-keys", "saga-atomic-log"],
         _ => &[
             "idempotency-keys",
             "upsert",
@@ -59,17 +60,31 @@ pub fn choices(workload: Workload) -> &'static [&'static str] {
 }
 
 /// The anomaly kinds a candidate may predict, as the anomaly panel counts them: the events
-/// and the stream workloads have three each, the HTTP workloads every other kind.
+/// and the stream workloads have three each, the saga six, the HTTP workloads every other
+/// kind (the saga's double charge is the HTTP one).
 pub fn predictable(workload: Workload) -> impl Iterator<Item = AnomalyKind> {
     use AnomalyKind::*;
     const EVENTS: [AnomalyKind; 3] = [DuplicateEventEffect, LostEvent, DuplicateShipment];
     const STREAM: [AnomalyKind; 3] = [DuplicateOutput, LostOutput, ZombieWrite];
+    const SAGA: [AnomalyKind; 6] = [
+        DoubleCharge,
+        DoubleRefund,
+        RefundWithoutCharge,
+        ChargeNeverCompensated,
+        DuplicateShipment,
+        StockLeak,
+    ];
     AnomalyKind::ALL
         .into_iter()
         .filter(move |k| match workload {
             Workload::Events => EVENTS.contains(k),
             Workload::Stream => STREAM.contains(k),
-            _ => !EVENTS.contains(k) && !STREAM.contains(k),
+            Workload::Saga => SAGA.contains(k),
+            _ => {
+                !EVENTS.contains(k)
+                    && !STREAM.contains(k)
+                    && (!SAGA.contains(k) || *k == DoubleCharge)
+            }
         })
 }
 
