@@ -134,6 +134,15 @@ fn what_happened(result: &RunResult, event: &TraceEvent) -> String {
                 message_name(message)
             )
         }
+        // A reply that reaches the saga's orchestrator while it is down.
+        Detail::Drop {
+            message,
+            reason: DropReason::ReplicaDown,
+            ..
+        } if event.actor == Actor::Orchestrator => format!(
+            "a {}{op}{attempt} to {who} is dropped: the orchestrator is down",
+            message_name(message)
+        ),
         Detail::Drop {
             message, reason, ..
         } => format!(

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::sim::config::Workload;
 use crate::sim::oracle::format_time;
-use crate::sim::trace::MessageKind;
+use crate::sim::trace::{DropReason, MessageKind};
 
 use super::diagram_items::Hovered;
 use super::event_description::{describe_event, drop_reason_text, message_name};
@@ -94,6 +94,15 @@ fn arrow_facts(run: &RunView, arrow: &Arrow) -> Vec<(&'static str, String)> {
             "arrived late at t={}: nobody was waiting",
             format_time(arrow.end_us)
         ),
+        // Only the saga's orchestrator is ever down for a message to it in a saga run.
+        ArrowEnd::Lost(DropReason::ReplicaDown)
+            if events && result.scenario.workload == Workload::Saga =>
+        {
+            format!(
+                "dropped: the orchestrator is down (t={})",
+                format_time(arrow.end_us)
+            )
+        }
         ArrowEnd::Lost(reason) => format!(
             "{} (t={})",
             drop_reason_text(reason),
