@@ -6,6 +6,7 @@
 
 mod catalog;
 mod catalog_effects;
+mod catalog_sagas;
 mod catalog_streams;
 mod check;
 
@@ -121,6 +122,7 @@ pub fn lessons() -> Vec<&'static Lesson> {
         .iter()
         .chain(catalog_effects::LESSONS.iter())
         .chain(catalog_streams::LESSONS.iter())
+        .chain(catalog_sagas::LESSONS.iter())
         .collect()
 }
 
