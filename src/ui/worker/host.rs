@@ -7,8 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Url, Worker, WorkerOptions};
+use web_sys::Worker;
 use yew::platform::{spawn_local, time::sleep};
 use yew::Callback;
 
@@ -17,6 +16,7 @@ use crate::ui::run_view::RunView;
 use crate::ui::settings::scenario_json;
 
 use super::assemble::assemble;
+use super::spawn::{retire, spawn_worker, Handlers};
 use super::{get, get_f64, message, set};
 
 /// What the host tells the app about the run it asked for. Progress is not an event: it
@@ -42,11 +42,6 @@ struct Wanted {
     seq: u32,
     valid: ValidScenario,
 }
-
-type Handlers = (
-    Closure<dyn FnMut(MessageEvent)>,
-    Closure<dyn FnMut(ErrorEvent)>,
-);
 
 pub(super) struct Shared {
     worker: Option<(Worker, Handlers)>,
@@ -117,34 +112,10 @@ impl RunHost {
 
 impl Drop for RunHost {
     fn drop(&mut self) {
-        if let Some((worker, _)) = self.shared.borrow_mut().worker.take() {
-            stop(&worker);
+        if let Some((worker, handlers)) = self.shared.borrow_mut().worker.take() {
+            retire(worker, handlers);
         }
     }
-}
-
-fn stop(worker: &Worker) {
-    worker.set_onmessage(None);
-    worker.set_onerror(None);
-    worker.terminate();
-}
-
-/// Stop `worker`, and drop its handlers once the current task is over: this may be
-/// running inside one of them.
-fn retire(worker: Worker, handlers: Handlers) {
-    stop(&worker);
-    spawn_local(async move { drop(handlers) });
-}
-
-/// The page's wasm-bindgen glue, as boot.js found it (Trunk names it in a `<meta>`).
-pub(super) fn glue_url() -> Option<String> {
-    let document = web_sys::window()?.document()?;
-    let loader = document
-        .query_selector("meta[name=app-loader]")
-        .ok()??
-        .get_attribute("content")?;
-    let base = document.base_uri().ok()??;
-    Url::new_with_base(&loader, &base).ok().map(|u| u.href())
 }
 
 /// Start a fresh worker (stopping the one there is) on the page's own wasm module.
@@ -164,35 +135,19 @@ fn spawn(shared: &Rc<RefCell<Shared>>) {
 }
 
 fn start_worker(shared: &Rc<RefCell<Shared>>) -> Option<(Worker, Handlers)> {
-    let glue = glue_url()?;
-    let script = Url::new_with_base("worker.js", &glue).ok()?.href();
-    let options = WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = Worker::new_with_options(&script, &options).ok()?;
-    let on_message = {
-        let shared = Rc::downgrade(shared);
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(shared) = shared.upgrade() {
-                received(&shared, event.data());
+    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
+    spawn_worker(
+        move |data| {
+            if let Some(shared) = on_message.upgrade() {
+                received(&shared, data);
             }
-        })
-    };
-    let on_error = {
-        let shared = Rc::downgrade(shared);
-        Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
-            if let Some(shared) = shared.upgrade() {
-                crashed(&shared, event.message());
+        },
+        move |error| {
+            if let Some(shared) = on_error.upgrade() {
+                crashed(&shared, error);
             }
-        })
-    };
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let start = message("start", 0);
-    set(&start, "glue", &JsValue::from_str(&glue));
-    set(&start, "module", &wasm_bindgen::module());
-    worker.post_message(&start).ok()?;
-    Some((worker, (on_message, on_error)))
+        },
+    )
 }
 
 /// Post the wanted run to the ready worker.

@@ -35,6 +35,7 @@ mod score_job;
 mod serve;
 mod shrink_host;
 mod shrink_job;
+mod spawn;
 mod sweep_host;
 mod sweep_jobs;
 

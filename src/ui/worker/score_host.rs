@@ -7,16 +7,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Url, Worker, WorkerOptions};
-use yew::platform::spawn_local;
+use web_sys::Worker;
+
 use yew::Callback;
 
 use crate::sim::interview::{choices, question, Trial};
 use crate::sim::oracle::AnomalyKind;
 
-use super::host::glue_url;
 use super::score_job::{kinds_named, trial_from_js};
+use super::spawn::{retire, spawn_worker, Handlers};
 use super::{get, get_f64, message, set};
 
 pub enum ScoreEvent {
@@ -31,11 +30,6 @@ pub enum ScoreEvent {
         message: String,
     },
 }
-
-type Handlers = (
-    Closure<dyn FnMut(MessageEvent)>,
-    Closure<dyn FnMut(ErrorEvent)>,
-);
 
 struct Wanted {
     seq: u32,
@@ -97,44 +91,28 @@ impl Drop for ScoreHost {
 
 fn terminate(shared: &mut Shared) {
     if let Some((worker, handlers)) = shared.worker.take() {
-        worker.set_onmessage(None);
-        worker.set_onerror(None);
-        worker.terminate();
-        // The handlers may be running this very task: dropped after it.
-        spawn_local(async move { drop(handlers) });
+        retire(worker, handlers);
     }
 }
 
 fn start_worker(shared: &Rc<RefCell<Shared>>) -> Option<(Worker, Handlers)> {
-    let glue = glue_url()?;
-    let script = Url::new_with_base("worker.js", &glue).ok()?.href();
-    let options = WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = Worker::new_with_options(&script, &options).ok()?;
-    let weak = Rc::downgrade(shared);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(shared) = weak.upgrade() {
-            received(&shared, event.data());
-        }
-    });
-    let weak = Rc::downgrade(shared);
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        event.prevent_default();
-        if let Some(shared) = weak.upgrade() {
-            let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
-            if let Some(seq) = seq {
-                let message = format!("the worker stopped ({})", event.message());
-                answer(&shared, ScoreEvent::Failed { seq, message });
+    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
+    spawn_worker(
+        move |data| {
+            if let Some(shared) = on_message.upgrade() {
+                received(&shared, data);
             }
-        }
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let start = message("start", 0);
-    set(&start, "glue", &JsValue::from_str(&glue));
-    set(&start, "module", &wasm_bindgen::module());
-    worker.post_message(&start).ok()?;
-    Some((worker, (on_message, on_error)))
+        },
+        move |error| {
+            if let Some(shared) = on_error.upgrade() {
+                let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
+                if let Some(seq) = seq {
+                    let message = format!("the worker stopped ({error})");
+                    answer(&shared, ScoreEvent::Failed { seq, message });
+                }
+            }
+        },
+    )
 }
 
 fn received(shared: &Rc<RefCell<Shared>>, data: JsValue) {

@@ -7,8 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Url, Worker, WorkerOptions};
+use web_sys::Worker;
 use yew::platform::{spawn_local, time::sleep};
 use yew::Callback;
 
@@ -16,7 +15,7 @@ use crate::sim::shrink::shrink;
 use crate::sim::Scenario;
 use crate::ui::settings::scenario_json;
 
-use super::host::glue_url;
+use super::spawn::{retire, spawn_worker, Handlers};
 use super::{get, get_f64, message, set};
 
 /// Runs a shrink on the page may make (no worker: it blocks the page while it runs).
@@ -44,11 +43,6 @@ pub enum ShrinkEvent {
         message: String,
     },
 }
-
-type Handlers = (
-    Closure<dyn FnMut(MessageEvent)>,
-    Closure<dyn FnMut(ErrorEvent)>,
-);
 
 struct Wanted {
     seq: u32,
@@ -110,51 +104,27 @@ impl Drop for ShrinkHost {
 
 fn terminate(shared: &mut Shared) {
     if let Some((worker, handlers)) = shared.worker.take() {
-        worker.set_onmessage(None);
-        worker.set_onerror(None);
-        worker.terminate();
-        // The handlers may be running this very task: dropped after it.
-        spawn_local(async move { drop(handlers) });
+        retire(worker, handlers);
     }
 }
 
 fn start_worker(shared: &Rc<RefCell<Shared>>) -> Option<(Worker, Handlers)> {
-    let glue = glue_url()?;
-    let script = Url::new_with_base("worker.js", &glue).ok()?.href();
-    let options = WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = Worker::new_with_options(&script, &options).ok()?;
-    let on_message = {
-        let shared = Rc::downgrade(shared);
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(shared) = shared.upgrade() {
-                received(&shared, event.data());
+    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
+    spawn_worker(
+        move |data| {
+            if let Some(shared) = on_message.upgrade() {
+                received(&shared, data);
             }
-        })
-    };
-    let on_error = {
-        let shared = Rc::downgrade(shared);
-        Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
-            if let Some(shared) = shared.upgrade() {
+        },
+        move |error| {
+            if let Some(shared) = on_error.upgrade() {
                 let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
                 if let Some(seq) = seq {
-                    fail(
-                        &shared,
-                        seq,
-                        format!("the shrink stopped ({})", event.message()),
-                    );
+                    fail(&shared, seq, format!("the shrink stopped ({error})"));
                 }
             }
-        })
-    };
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let start = message("start", 0);
-    set(&start, "glue", &JsValue::from_str(&glue));
-    set(&start, "module", &wasm_bindgen::module());
-    worker.post_message(&start).ok()?;
-    Some((worker, (on_message, on_error)))
+        },
+    )
 }
 
 fn post_wanted(shared: &Rc<RefCell<Shared>>) {

@@ -11,14 +11,13 @@ use std::time::Duration;
 
 use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Url, Worker, WorkerOptions};
+use web_sys::Worker;
 use yew::platform::{spawn_local, time::sleep};
 use yew::Callback;
 
 use crate::sim::sweep::{Sample, SweepSpec};
 
-use super::host::glue_url;
+use super::spawn::{retire, spawn_worker, Handlers};
 use super::sweep_jobs::{samples_from_js, sweep_sample, SpecMessage};
 use super::{get, get_f64, message, set};
 
@@ -40,11 +39,6 @@ pub struct SweepProgress {
     pub done: usize,
     pub total: usize,
 }
-
-type Handlers = (
-    Closure<dyn FnMut(MessageEvent)>,
-    Closure<dyn FnMut(ErrorEvent)>,
-);
 
 struct Slot {
     worker: Worker,
@@ -151,50 +145,27 @@ fn worker_count() -> usize {
 
 fn terminate_all(shared: &mut Shared) {
     for slot in shared.slots.drain(..).flatten() {
-        slot.worker.set_onmessage(None);
-        slot.worker.set_onerror(None);
-        slot.worker.terminate();
-        // The handlers may be running this very task: dropped after it.
-        let handlers = slot._handlers;
-        spawn_local(async move { drop(handlers) });
+        retire(slot.worker, slot._handlers);
     }
 }
 
 fn start_worker(shared: &Rc<RefCell<Shared>>, index: usize) -> Option<Slot> {
-    let glue = glue_url()?;
-    let script = Url::new_with_base("worker.js", &glue).ok()?.href();
-    let options = WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = Worker::new_with_options(&script, &options).ok()?;
-    let on_message = {
-        let shared = Rc::downgrade(shared);
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(shared) = shared.upgrade() {
-                received(&shared, index, event.data());
+    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
+    let (worker, handlers) = spawn_worker(
+        move |data| {
+            if let Some(shared) = on_message.upgrade() {
+                received(&shared, index, data);
             }
-        })
-    };
-    let on_error = {
-        let shared = Rc::downgrade(shared);
-        Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
-            if let Some(shared) = shared.upgrade() {
-                fail(
-                    &shared,
-                    format!("a sweep worker stopped ({})", event.message()),
-                );
+        },
+        move |error| {
+            if let Some(shared) = on_error.upgrade() {
+                fail(&shared, format!("a sweep worker stopped ({error})"));
             }
-        })
-    };
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let start = message("start", 0);
-    set(&start, "glue", &JsValue::from_str(&glue));
-    set(&start, "module", &wasm_bindgen::module());
-    worker.post_message(&start).ok()?;
+        },
+    )?;
     Some(Slot {
         worker,
-        _handlers: (on_message, on_error),
+        _handlers: handlers,
         busy: None,
     })
 }
