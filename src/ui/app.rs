@@ -267,9 +267,17 @@ pub fn app() -> Html {
     let on_cancel_shrink = forward(&dispatcher, |()| Action::CancelShrink);
     let on_unshrink = forward(&dispatcher, |()| Action::Unshrink);
     let on_lessons = forward(&dispatcher, |()| Action::ToggleLessons);
-    let lesson_matches = state.learning.open.is_some_and(|at| {
-        step_scenario(&at.lesson.steps[at.step], at.lesson.seed).is_ok_and(|s| s == state.scenario)
-    });
+    // Building a step's scenario builds the preset list: once per step or change of
+    // configuration, not at every render (playback renders thirty times a second).
+    let lesson_matches = *use_memo(
+        (state.learning.open, state.scenario.clone()),
+        |(open, scenario)| {
+            open.is_some_and(|at| {
+                step_scenario(&at.lesson.steps[at.step], at.lesson.seed)
+                    .is_ok_and(|s| s == *scenario)
+            })
+        },
+    );
     let on_seek = use_callback(dispatcher.clone(), |cursor: usize, dispatcher| {
         dispatcher.dispatch(Action::Seek(cursor))
     });
