@@ -11,7 +11,7 @@ pub struct Term {
     pub source: &'static str,
 }
 
-pub const GLOSSARY: [Term; 23] = [
+pub const GLOSSARY: [Term; 24] = [
     Term {
         term: "idempotent",
         definition: "An operation is idempotent when doing it twice has the same effect as doing it once. HTTP defines PUT, DELETE and the safe methods as idempotent; POST is not.",
@@ -66,6 +66,11 @@ pub const GLOSSARY: [Term; 23] = [
         term: "dedup store",
         definition: "The idempotent consumer's table of processed message ids (primary key consumer and message id), written in the same transaction as the message's effect; a redelivered message fails the insert and is skipped.",
         source: "microservices.io, Idempotent Consumer pattern",
+    },
+    Term {
+        term: "deduplication id",
+        definition: "An id an SQS FIFO queue keeps for 5 minutes after a send: a second send with the same id in that interval is accepted but not delivered again. With content-based deduplication the id is a SHA-256 hash of the message body.",
+        source: "Amazon SQS Developer Guide, exactly-once processing in FIFO queues (MessageDeduplicationId)",
     },
     Term {
         term: "outbox",

@@ -14,6 +14,7 @@ pub mod fault_words;
 pub mod faults;
 pub mod glossary;
 pub mod interview;
+pub mod knob_terms;
 pub mod lessons;
 pub mod live;
 pub mod mermaid;
