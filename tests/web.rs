@@ -315,12 +315,15 @@ async fn the_app_shows_the_double_charges_of_the_default_preset() {
         .and_then(|c| c.parse().ok())
         .expect("the counter has a numeric data-count");
     assert!(count > 0);
-    assert!(has_class(&counter, "bad"));
-    let clean = root
+    // The run lands at its start, and the counters follow the time cursor: nothing has
+    // happened yet, and nothing is called clean either.
+    assert_eq!(counter.get_attribute("data-shown").as_deref(), Some("0"));
+    assert!(has_class(&counter, "none-yet"));
+    let oversell = root
         .query_selector("[data-testid=anomaly-oversell]")
         .expect("valid selector")
         .expect("every kind has a counter");
-    assert!(has_class(&clean, "clean"));
+    assert!(has_class(&oversell, "none-yet") && !has_class(&oversell, "clean"));
     assert!(root
         .query_selector("[data-testid=diagram]")
         .expect("valid selector")
@@ -347,8 +350,13 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
     let scenario = preset("crash-after-commit").expect("preset").scenario;
     let run = Rc::new(RunView::simulate(&scenario.validate().expect("valid")));
     let anomalies = run.result.anomalies.len();
+    // At the end of the run the panel shows the whole run.
     let props = AnomalyPanelProps {
+        cursor: run.event_count(),
+        playhead_us: run.time_at(run.event_count()),
         run,
+        show_all: false,
+        on_show_all: yew::Callback::noop(),
         selected: Some(0),
         on_select: yew::Callback::noop(),
         on_shrink: None,
@@ -380,6 +388,102 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
         .query_selector(".explanation.selected[aria-pressed=true]")
         .expect("valid selector")
         .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_anomaly_panel_counts_what_the_cursor_has_passed() {
+    use std::rc::Rc;
+
+    use idempotency_lab::sim::scenarios::preset;
+    use idempotency_lab::ui::run_view::RunView;
+    use idempotency_lab::ui::{AnomalyPanel, AnomalyPanelProps};
+
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("a browser page");
+    let scenario = preset("crash-after-commit").expect("preset").scenario;
+    let run = Rc::new(RunView::simulate(&scenario.validate().expect("valid")));
+    let total = run.result.anomalies.len();
+    assert!(total > 2, "the preset has anomalies to count");
+    let render = |cursor: usize, show_all: bool| {
+        let root = document.create_element("div").expect("a div");
+        document
+            .body()
+            .expect("a body")
+            .append_child(&root)
+            .expect("appended");
+        let props = AnomalyPanelProps {
+            run: run.clone(),
+            cursor,
+            playhead_us: run.time_at(cursor),
+            show_all,
+            on_show_all: yew::Callback::noop(),
+            selected: Some(total - 1),
+            on_select: yew::Callback::noop(),
+            on_shrink: None,
+        };
+        yew::Renderer::<AnomalyPanel>::with_root_and_props(root.clone(), props).render();
+        root
+    };
+    let shown = |root: &web_sys::Element| -> usize {
+        let counters = root.query_selector_all(".counter").expect("valid selector");
+        (0..counters.length())
+            .filter_map(|i| counters.item(i))
+            .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            .map(|e| {
+                e.get_attribute("data-shown")
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .expect("data-shown")
+            })
+            .sum()
+    };
+    let listed = |root: &web_sys::Element| {
+        root.query_selector_all(".explanation")
+            .expect("valid selector")
+            .length() as usize
+    };
+
+    // At the start: nothing counted, nothing called clean, only the selected one listed.
+    let start = render(0, false);
+    wait_for(&start, ".anomaly-summary")
+        .await
+        .expect("rendered");
+    assert_eq!(shown(&start), 0);
+    assert!(start
+        .query_selector(".counter.clean")
+        .expect("valid selector")
+        .is_none());
+    assert!(start
+        .query_selector(".counter.none-yet")
+        .expect("valid selector")
+        .is_some());
+    assert_eq!(listed(&start), 1, "the selected anomaly stays listed");
+    let summary = start
+        .query_selector(".anomaly-summary")
+        .expect("valid selector")
+        .expect("a summary");
+    assert!(summary
+        .text_content()
+        .unwrap_or_default()
+        .contains("No anomaly so far"));
+
+    // At each anomaly's completion it is counted with those before it.
+    for index in 0..total {
+        let at = run.completion_cursor(index).expect("a completion");
+        let passed = (0..total).filter(|&i| run.anomaly_passed(i, at)).count();
+        assert!(run.anomaly_passed(index, at) && !run.anomaly_passed(index, at - 1));
+        if index < 3 {
+            let root = render(at, false);
+            wait_for(&root, ".anomaly-summary").await.expect("rendered");
+            assert_eq!(shown(&root), passed, "anomaly {index} at cursor {at}");
+        }
+    }
+
+    // Show all: the whole run at the start.
+    let all = render(0, true);
+    wait_for(&all, ".anomaly-summary").await.expect("rendered");
+    assert_eq!(shown(&all), total);
+    assert_eq!(listed(&all), total);
 }
 
 mod timeline {

@@ -1,22 +1,31 @@
 //! The right panel: a counter per anomaly kind, and the one-sentence explanations.
-//! Clicking an explanation moves the time cursor to it and highlights its causal chain;
-//! the selected one can be shrunk to the fewest faults that still make it.
+//! They follow the time cursor: an anomaly is counted and its explanation listed once the
+//! cursor passes the event that completes it, and "Show all" (or the end of the run)
+//! shows the whole run's totals. Clicking an explanation moves the time cursor to it and
+//! highlights its causal chain; the selected one can be shrunk to the fewest faults that
+//! still make it.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::config::{thousands, Workload};
-use crate::sim::oracle::{format_time, AnomalyKind};
+use crate::sim::config::thousands;
+use crate::sim::oracle::{format_time, AnomalyCounts, AnomalyKind};
 
+use super::anomaly_counters::AnomalyCounters;
+use super::explanation_list::ExplanationList;
 use super::run_view::RunView;
-
-/// Explanations listed; a run with more says how many are left out.
-const MAX_LISTED: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct AnomalyPanelProps {
     pub run: Rc<RunView>,
+    /// Events that have happened at the time cursor.
+    pub cursor: usize,
+    /// The time cursor's virtual time (between events while playing).
+    pub playhead_us: u64,
+    /// Show the whole run, wherever the cursor is.
+    pub show_all: bool,
+    pub on_show_all: Callback<()>,
     pub selected: Option<usize>,
     pub on_select: Callback<usize>,
     /// Shrink an anomaly to its fewest faults (offered for the selected one).
@@ -24,125 +33,119 @@ pub struct AnomalyPanelProps {
     pub on_shrink: Option<Callback<usize>>,
 }
 
-/// The events workload's anomalies, which only it can show (and it shows no other).
-const EVENT_ANOMALIES: [AnomalyKind; 3] = [
-    AnomalyKind::DuplicateEventEffect,
-    AnomalyKind::LostEvent,
-    AnomalyKind::DuplicateShipment,
-];
-
-/// The stream workload's anomalies, likewise.
-const STREAM_ANOMALIES: [AnomalyKind; 3] = [
-    AnomalyKind::DuplicateOutput,
-    AnomalyKind::LostOutput,
-    AnomalyKind::ZombieWrite,
-];
-
-/// The saga workload's anomalies (it shows no other; its double charge is the HTTP one).
-const SAGA_ANOMALIES: [AnomalyKind; 6] = [
-    AnomalyKind::DoubleCharge,
-    AnomalyKind::DoubleRefund,
-    AnomalyKind::RefundWithoutCharge,
-    AnomalyKind::ChargeNeverCompensated,
-    AnomalyKind::DuplicateShipment,
-    AnomalyKind::StockLeak,
-];
-
-/// The counters a run's workload can make count.
-fn kinds_of(run: &RunView) -> impl Iterator<Item = AnomalyKind> {
-    let workload = run.result.scenario.workload;
-    AnomalyKind::ALL.into_iter().filter(move |kind| {
-        let events = EVENT_ANOMALIES.contains(kind);
-        let stream = STREAM_ANOMALIES.contains(kind);
-        let saga_only = SAGA_ANOMALIES.contains(kind) && *kind != AnomalyKind::DoubleCharge;
-        match workload {
-            Workload::Events => events,
-            Workload::Stream => stream,
-            Workload::Saga => SAGA_ANOMALIES.contains(kind),
-            _ => !events && !stream && !saga_only,
-        }
-    })
+/// What the panel counts: the whole run, or the first anomalies to happen (those the
+/// cursor has passed). Most cursor moves pass no anomaly and leave the scope as it was, so
+/// the counters and the list, which depend only on it, are not drawn again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    WholeRun,
+    Passed(usize),
 }
 
-fn count_of(run: &RunView, kind: AnomalyKind) -> u64 {
+impl Scope {
+    pub fn includes(self, run: &RunView, index: usize) -> bool {
+        match self {
+            Scope::WholeRun => true,
+            Scope::Passed(passed) => run.among_first(index, passed),
+        }
+    }
+}
+
+/// The whole run's count of `kind`.
+pub fn total_of(run: &RunView, kind: AnomalyKind) -> u64 {
     run.summary.anomalies.get(kind.name()).copied().unwrap_or(0)
 }
 
-/// "Clean run: no anomalies." or "11 anomalies: double charge 8, ghost success 3."
-pub fn anomaly_summary(run: &RunView) -> String {
+/// The anomalies in `scope`, by kind.
+fn counts_in(run: &RunView, scope: Scope) -> AnomalyCounts {
+    let mut counts = AnomalyCounts::default();
+    match scope {
+        Scope::WholeRun => {
+            for kind in AnomalyKind::ALL {
+                counts.set(kind, total_of(run, kind));
+            }
+        }
+        Scope::Passed(_) => {
+            for (index, anomaly) in run.result.anomalies.iter().enumerate() {
+                if scope.includes(run, index) {
+                    counts.add(anomaly.kind);
+                }
+            }
+        }
+    }
+    counts
+}
+
+/// The panel's sentence: "Clean run: no anomalies." or "11 anomalies: double charge 8,
+/// ghost success 3." for the whole run. Before the end it never says "clean": it says
+/// what has happened so far, and when.
+fn summary_of(counts: &AnomalyCounts, so_far_at: Option<u64>) -> String {
     let parts: Vec<String> = AnomalyKind::ALL
         .iter()
-        .filter_map(|&kind| {
-            let count = count_of(run, kind);
-            (count > 0)
-                .then(|| format!("{} {}", kind.title().to_ascii_lowercase(), thousands(count)))
+        .filter(|&&kind| counts.get(kind) > 0)
+        .map(|&kind| {
+            let title = kind.title().to_ascii_lowercase();
+            format!("{title} {}", thousands(counts.get(kind)))
         })
         .collect();
-    let total = run.result.anomalies.len();
-    if total == 0 {
-        "Clean run: no anomalies.".into()
-    } else {
-        let noun = if total == 1 { "anomaly" } else { "anomalies" };
-        format!("{} {noun}: {}.", thousands(total as u64), parts.join(", "))
+    let total = counts.total();
+    let noun = if total == 1 { "anomaly" } else { "anomalies" };
+    match so_far_at.map(format_time) {
+        None if total == 0 => "Clean run: no anomalies.".into(),
+        None => format!("{} {noun}: {}.", thousands(total), parts.join(", ")),
+        Some(at) if total == 0 => format!("No anomaly so far (t={at})."),
+        Some(at) => format!(
+            "{} {noun} so far (t={at}): {}.",
+            thousands(total),
+            parts.join(", ")
+        ),
     }
 }
 
 #[component(AnomalyPanel)]
 pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
     let run = &props.run;
-    let anomalies = &run.result.anomalies;
-    let clean = anomalies.is_empty();
+    let whole = props.show_all || props.cursor >= run.event_count();
+    let scope = if whole {
+        Scope::WholeRun
+    } else {
+        Scope::Passed(run.anomalies_passed(props.cursor))
+    };
+    let counts = use_memo((run.clone(), scope), |(run, scope)| counts_in(run, *scope));
+    // Green and a tick only for the whole run: "none so far" is not "clean".
+    let summary_class = match (counts.total() > 0, whole) {
+        (true, _) => "bad",
+        (false, true) => "clean",
+        (false, false) => "so-far",
+    };
+    let icon = match summary_class {
+        "clean" => "✓",
+        "bad" => "!",
+        _ => "…",
+    };
+    let so_far_at = (!whole).then_some(props.playhead_us);
+    let on_show_all = props.on_show_all.reform(|_: Event| ());
     html! {
         <section class="anomaly-panel" aria-labelledby="anomalies-title">
-            <h2 id="anomalies-title">{ "Anomalies" }</h2>
-            <p class={classes!("anomaly-summary", if clean { "clean" } else { "bad" })} aria-live="polite" aria-atomic="true">
-                <span class="summary-icon" aria-hidden="true">{ if clean { "✓" } else { "!" } }</span>
-                { anomaly_summary(run) }
+            <div class="anomaly-head">
+                <h2 id="anomalies-title">{ "Anomalies" }</h2>
+                <label class="show-all" title="The whole run's totals (a), or only the anomalies the time cursor has passed">
+                    <input type="checkbox" role="switch" data-testid="show-all-anomalies"
+                        checked={props.show_all} onchange={on_show_all} />
+                    { "Show all" }
+                </label>
+            </div>
+            <p class={classes!("anomaly-summary", summary_class)} data-testid="anomaly-summary"
+                aria-live="polite" aria-atomic="true">
+                <span class="summary-icon" aria-hidden="true">{ icon }</span>
+                { summary_of(&counts, so_far_at) }
             </p>
-            <ul class="counters">
-                { for kinds_of(run).map(|kind| {
-                    let count = count_of(run, kind);
-                    html! {
-                        <li class={classes!("counter", if count > 0 { "bad" } else { "clean" })}
-                            data-testid={format!("anomaly-{}", kind.name())} data-count={count.to_string()}>
-                            <span class="count">{ thousands(count) }</span>
-                            <span class="counter-label">{ kind.title() }</span>
-                        </li>
-                    }
-                }) }
-            </ul>
-            if !clean {
-                <h3 class="explanations-title">{ "Explanations" }<span class="hint">{ " — click one to see its chain (n: next)" }</span></h3>
-                <ol class="explanations">
-                    { for anomalies.iter().enumerate().take(MAX_LISTED).map(|(index, anomaly)| {
-                        let on_select = props.on_select.clone();
-                        let onclick = Callback::from(move |_: MouseEvent| on_select.emit(index));
-                        let selected = props.selected == Some(index);
-                        html! {
-                            <li key={index}>
-                                <button type="button" class={classes!("explanation", selected.then_some("selected"))}
-                                    aria-pressed={selected.to_string()} {onclick}>
-                                    <span class="explanation-head">
-                                        <span class="badge badge-bad">{ anomaly.kind.title() }</span>
-                                        <span class="explanation-time">{ format!("t={}", format_time(anomaly.time_us)) }</span>
-                                    </span>
-                                    <span class="narrative">{ anomaly.narrative.clone() }</span>
-                                </button>
-                                if let (true, Some(on_shrink)) = (selected, props.on_shrink.clone()) {
-                                    <button type="button" class="button shrink-button" data-testid="shrink"
-                                        title="Find the fewest faults that still make this anomaly, and run with only those"
-                                        onclick={Callback::from(move |_: MouseEvent| on_shrink.emit(index))}>
-                                        { "Shrink to its fewest faults" }
-                                    </button>
-                                }
-                            </li>
-                        }
-                    }) }
-                </ol>
-                if anomalies.len() > MAX_LISTED {
-                    <p class="hint">{ format!("{} more not listed; use n to step through them.", anomalies.len() - MAX_LISTED) }</p>
-                }
+            <AnomalyCounters run={run.clone()} counts={counts.clone()} {whole} />
+            if !whole {
+                <p class="hint so-far-hint">{ "Counted as the time cursor passes each one; n jumps to the next. Show all (a) gives the whole run." }</p>
             }
+            <ExplanationList run={run.clone()} {scope} selected={props.selected}
+                on_select={props.on_select.clone()} on_shrink={props.on_shrink.clone()} />
         </section>
     }
 }

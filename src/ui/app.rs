@@ -15,6 +15,7 @@ use super::anomaly_panel::AnomalyPanel;
 use super::browser;
 use super::compare_menu::CompareMenu;
 use super::compare_view::CompareView;
+use super::control_help::ControlHelp;
 use super::control_panel::ControlPanel;
 use super::costs_panel::CostsPanel;
 use super::diagram::Diagram;
@@ -252,6 +253,11 @@ pub fn app() -> Html {
     let on_dismiss = forward(&dispatcher, Action::Dismiss);
     let on_help = forward(&dispatcher, |()| Action::ToggleHelp);
     let on_present = forward(&dispatcher, |()| Action::TogglePresentation);
+    let on_show_all = forward(&dispatcher, |()| Action::ToggleShowAll);
+    let on_control_help = forward(&dispatcher, |path: &'static str| {
+        Action::ControlHelp(Some(path))
+    });
+    let on_close_control_help = forward(&dispatcher, |()| Action::ControlHelp(None));
     let on_close_help = forward(&dispatcher, |()| Action::CloseHelp);
     let on_select_anomaly = forward(&dispatcher, Action::SelectAnomaly);
     // Stable across renders, so the diagram's items are not re-rendered for a new callback.
@@ -287,12 +293,28 @@ pub fn app() -> Html {
         browser::page_url_without_fragment(),
         fragment
     ));
+    // An interview's link is its question (with or without the answer), not the run on screen.
+    let link_opens = match state.view {
+        View::Interview => {
+            let question = &state.interview.link;
+            let answer = if question.revealed {
+                "with the answer revealed"
+            } else {
+                "without the answer"
+            };
+            AttrValue::from(format!(
+                "it opens interview question {} {answer}.",
+                question.number
+            ))
+        }
+        _ => AttrValue::from("it reproduces this exact run."),
+    };
     let run = state.run.clone();
     let window = super::diagram::visible_window(state.playhead_us, state.window_us, state.end_us());
     let controls = html! {
         <ControlPanel preset={state.preset} scenario={state.scenario.clone()}
             errors={state.knob_errors.clone()} drafts={state.drafts.clone()}
-            {on_select_preset} {on_knob} />
+            {on_select_preset} {on_knob} on_help={on_control_help} />
     };
     let run_status = html! {
         <RunStatus running={state.pending.is_some()} {progress} on_cancel={on_cancel_run} />
@@ -322,7 +344,8 @@ pub fn app() -> Html {
                     <StateTables run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} />
                 </div>
                 <aside class="side panel" aria-label="Anomalies and costs" tabindex="0">
-                    <AnomalyPanel run={run.clone()} selected={state.selected_anomaly}
+                    <AnomalyPanel run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} show_all={state.show_all_anomalies}
+                        on_show_all={on_show_all.clone()} selected={state.selected_anomaly}
                         on_select={on_select_anomaly} on_shrink={Some(on_shrink)} />
                     <CostsPanel run={run.clone()} />
                 </aside>
@@ -364,7 +387,8 @@ pub fn app() -> Html {
                                 window_us={state.window_us} chain={chain.clone()} {on_seek} />
                         </div>
                         <aside class="side panel" aria-label="Anomalies" tabindex="0">
-                            <AnomalyPanel run={run.clone()} selected={state.selected_anomaly} on_select={on_select_anomaly} />
+                            <AnomalyPanel run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} show_all={state.show_all_anomalies}
+                                on_show_all={on_show_all} selected={state.selected_anomaly} on_select={on_select_anomaly} />
                         </aside>
                     </div>
                 </InterviewView>
@@ -381,7 +405,7 @@ pub fn app() -> Html {
                     <h1>{ "Idempotency Lab" }</h1>
                     <p class="tagline">{ "Watch retries and redeliveries turn into double charges and duplicate events — and see which protection stops them." }</p>
                 </div>
-                <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link}
+                <Toolbar run={run.clone()} scenario={state.scenario.clone()} link={link} {link_opens}
                     presentation={state.presentation} on_notify={on_notify.clone()} {on_import} {on_help} {on_present}
                     preset={state.preset} {window} chain={chain.clone()}
                     selected_anomaly={state.selected_anomaly} on_lessons={Some(on_lessons)} />
@@ -399,6 +423,9 @@ pub fn app() -> Html {
             }
             if state.help_open {
                 <HelpOverlay on_close={on_close_help} />
+            }
+            if let Some(path) = state.control_help {
+                <ControlHelp {path} on_close={on_close_control_help} />
             }
         </div>
     }

@@ -35,6 +35,8 @@ pub struct ControlPanelProps {
     pub drafts: BTreeMap<String, String>,
     pub on_select_preset: Callback<String>,
     pub on_knob: Callback<(&'static str, String)>,
+    /// Opens a control's help.
+    pub on_help: Callback<&'static str>,
 }
 
 #[component(ControlPanel)]
@@ -70,7 +72,8 @@ pub fn control_panel(props: &ControlPanelProps) -> Html {
                             .unwrap_or_else(|| display_value(knob, &json));
                         html! {
                             <KnobControl key={knob.path} path={knob.path} value={value}
-                                error={error_of(knob.path)} on_change={props.on_knob.clone()} />
+                                error={error_of(knob.path)} on_change={props.on_knob.clone()}
+                                on_help={props.on_help.clone()} />
                         }
                     }) }
                 </details>

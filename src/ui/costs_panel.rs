@@ -163,7 +163,7 @@ pub fn costs_panel(props: &CostsPanelProps) -> Html {
     };
     html! {
         <section class="costs-panel" aria-labelledby="costs-title">
-            <h2 id="costs-title">{ if events { "Run totals" } else { "Costs" } }</h2>
+            <h2 id="costs-title">{ if events { "Run totals" } else { "Costs of the whole run" } }</h2>
             <dl class="costs">
                 { for facts.into_iter().map(|(label, value)| html! {
                     <div class="fact"><dt>{ label }</dt><dd>{ value }</dd></div>

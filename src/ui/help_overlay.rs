@@ -1,14 +1,15 @@
 //! The keyboard shortcuts, in a dialog opened with `?` and closed with Escape.
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use super::dialog_focus::use_dialog_focus;
 
 #[derive(Properties, PartialEq)]
 pub struct HelpOverlayProps {
     pub on_close: Callback<()>,
 }
 
-const SHORTCUTS: [(&str, &str); 11] = [
+const SHORTCUTS: [(&str, &str); 12] = [
     ("Space", "Play or pause"),
     ("→", "Step to the next event"),
     ("←", "Step back to the previous event"),
@@ -17,6 +18,10 @@ const SHORTCUTS: [(&str, &str); 11] = [
     (
         "n",
         "Jump to the next anomaly and highlight its causal chain",
+    ),
+    (
+        "a",
+        "Anomalies: the whole run's totals, or only those the cursor has passed",
     ),
     ("+", "Zoom in (narrower time window)"),
     ("−", "Zoom out"),
@@ -28,24 +33,7 @@ const SHORTCUTS: [(&str, &str); 11] = [
 #[component(HelpOverlay)]
 pub fn help_overlay(props: &HelpOverlayProps) -> Html {
     let close_button = use_node_ref();
-    {
-        let close_button = close_button.clone();
-        use_effect_with((), move |_| {
-            // Focus moves into the dialog, and back to where it was when the dialog closes.
-            let previous = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element())
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(button) = close_button.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-            move || {
-                if let Some(element) = previous {
-                    let _ = element.focus();
-                }
-            }
-        });
-    }
+    use_dialog_focus(close_button.clone());
     let on_close = props.on_close.clone();
     let close = Callback::from(move |_: MouseEvent| on_close.emit(()));
     // The Close button is the dialog's only control: Tab keeps the focus on it.

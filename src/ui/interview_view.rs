@@ -99,6 +99,20 @@ pub fn interview_view(props: &InterviewViewProps) -> Html {
         let interview = interview.clone();
         Callback::from(move |_: MouseEvent| interview(InterviewAction::Reveal))
     };
+    // Reveal plays the run from its start, above the question and the score: bring it into
+    // view (the Reveal button may be far down the page on a phone).
+    let was_revealed = use_mut_ref(|| revealed);
+    use_effect_with(revealed, move |&revealed| {
+        let before = std::mem::replace(&mut *was_revealed.borrow_mut(), revealed);
+        if revealed && !before {
+            let run = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(".interview-run").ok().flatten());
+            if let Some(run) = run {
+                run.scroll_into_view_with_bool(true);
+            }
+        }
+    });
     let question_only = copy_link(
         &InterviewLink::question(number),
         "the question, without its answer",

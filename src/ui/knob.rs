@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::sim::config::{choice_label, KnobKind};
+use crate::sim::config::{choice_label, Knob, KnobKind};
 use crate::sim::units::{format_duration, format_exact, parse_duration};
 
 use super::controlled::{use_controlled_checked, use_controlled_value};
@@ -22,6 +22,16 @@ pub struct KnobProps {
     pub error: Option<AttrValue>,
     /// Emits `(path, raw value)`.
     pub on_change: Callback<(&'static str, String)>,
+    /// Opens the control's help (the "?" beside its label).
+    pub on_help: Callback<&'static str>,
+}
+
+/// A control's help sentence (durations say how to type one).
+pub fn help_text(knob: &Knob) -> String {
+    match knob.kind {
+        KnobKind::Duration { .. } => format!("{} {DURATION_HINT}", knob.help),
+        _ => knob.help.to_string(),
+    }
 }
 
 fn number_attributes(kind: KnobKind) -> (String, String, String) {
@@ -51,6 +61,7 @@ pub fn knob_control(props: &KnobProps) -> Html {
         help_id.clone()
     };
     let test_id = knob_test_id(knob);
+    let help_test_id = format!("help-{test_id}");
     let path = knob.path;
     let invalid = props.error.is_some().then_some("true");
 
@@ -118,14 +129,18 @@ pub fn knob_control(props: &KnobProps) -> Html {
             }
         }
     };
-    let help = match knob.kind {
-        KnobKind::Duration { .. } => format!("{} {DURATION_HINT}", knob.help),
-        _ => knob.help.to_string(),
-    };
+    let help = help_text(knob);
+    let on_help = props.on_help.reform(move |_: MouseEvent| path);
     html! {
         <div class={classes!("knob", matches!(knob.kind, KnobKind::Bool).then_some("knob-bool"), props.error.is_some().then_some("has-error"))}
             title={help.clone()}>
-            <label for={id}>{ knob.label }</label>
+            <span class="knob-name">
+                <label for={id}>{ knob.label }</label>
+                // Named without the setting's label: a search by label finds the setting only.
+                <button type="button" class="knob-help" aria-label="Explain this setting"
+                    title={format!("{}: help and glossary", knob.label)}
+                    data-testid={help_test_id} onclick={on_help}>{ "?" }</button>
+            </span>
             { control }
             <span id={help_id} class="visually-hidden">{ help }</span>
             if let Some(error) = &props.error {

@@ -1,12 +1,12 @@
 //! The list of lessons, each with whether it was finished, and the glossary: every term
 //! the lessons and controls use, with its source.
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::sim::glossary::GLOSSARY;
 use crate::sim::lessons::lessons;
 
+use super::dialog_focus::use_dialog_focus;
+use super::glossary_list::GlossaryList;
 use super::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -19,24 +19,7 @@ pub struct LessonsDialogProps {
 #[component(LessonsDialog)]
 pub fn lessons_dialog(props: &LessonsDialogProps) -> Html {
     let close_button = use_node_ref();
-    {
-        let close_button = close_button.clone();
-        use_effect_with((), move |_| {
-            // Focus moves into the dialog, and back to where it was when it closes.
-            let previous = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element())
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(button) = close_button.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-            move || {
-                if let Some(element) = previous {
-                    let _ = element.focus();
-                }
-            }
-        });
-    }
+    use_dialog_focus(close_button.clone());
     let on_action = props.on_action.clone();
     let close = {
         let on_action = on_action.clone();
@@ -82,14 +65,7 @@ pub fn lessons_dialog(props: &LessonsDialogProps) -> Html {
                 </ol>
                 <details class="glossary" data-testid="glossary">
                     <summary>{ "Glossary" }</summary>
-                    <dl>
-                        { for GLOSSARY.iter().map(|t| html! {
-                            <div class="term" id={format!("term-{}", t.term.replace(' ', "-").to_ascii_lowercase())}>
-                                <dt>{ t.term }</dt>
-                                <dd>{ t.definition }<span class="term-source">{ format!(" Source: {}.", t.source) }</span></dd>
-                            </div>
-                        }) }
-                    </dl>
+                    <GlossaryList />
                 </details>
                 <div class="lessons-buttons">
                     <button type="button" class="button" onclick={reset} disabled={props.done.is_empty()}>{ "Reset progress" }</button>

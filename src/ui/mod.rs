@@ -3,6 +3,7 @@
 //! `event_description`, `run_view`) or the browser edge (`browser`).
 
 pub mod adapt;
+mod anomaly_counters;
 mod anomaly_panel;
 mod app;
 mod browser;
@@ -10,15 +11,19 @@ mod compare_menu;
 pub mod compare_settings;
 mod compare_table;
 mod compare_view;
+mod control_help;
 mod control_panel;
 mod controlled;
 mod costs_panel;
 mod diagram;
 pub mod diagram_export;
 mod diagram_items;
+mod dialog_focus;
 pub mod event_description;
+mod explanation_list;
 mod export_dialog;
 mod footer;
+mod glossary_list;
 mod help_overlay;
 mod import_button;
 mod interview_link;

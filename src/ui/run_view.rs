@@ -23,6 +23,11 @@ pub struct RunView {
     /// The events workload's tables (empty for the HTTP workloads).
     pub messaging: MessagingReplay,
     pub timeline: Timeline,
+    /// Per anomaly (in the run's order), the cursor at which it is complete: just after the
+    /// last event of its chain. The panel counts an anomaly once the cursor reaches it.
+    completions: Vec<usize>,
+    /// The same cursors, sorted: how many anomalies a cursor has passed is a binary search.
+    completions_sorted: Vec<usize>,
 }
 
 impl RunView {
@@ -59,12 +64,57 @@ impl RunView {
         let replay = Replay::new(&result);
         let messaging = MessagingReplay::new(&result);
         let timeline = Timeline::new(&result);
+        RunView::from_parts(result, summary, replay, messaging, timeline)
+    }
+
+    /// A run whose views were derived elsewhere (the worker's host, in slices).
+    pub fn from_parts(
+        result: RunResult,
+        summary: Summary,
+        replay: Replay,
+        messaging: MessagingReplay,
+        timeline: Timeline,
+    ) -> RunView {
+        let completions: Vec<usize> = (0..result.anomalies.len())
+            .map(|index| completion_of(&result, index))
+            .collect();
+        let mut completions_sorted = completions.clone();
+        completions_sorted.sort_unstable();
         RunView {
             result,
             summary,
             replay,
             messaging,
             timeline,
+            completions,
+            completions_sorted,
+        }
+    }
+
+    /// The cursor at which anomaly `index` is complete.
+    pub fn completion_cursor(&self, index: usize) -> Option<usize> {
+        self.completions.get(index).copied()
+    }
+
+    /// Whether anomaly `index` has happened by `cursor`.
+    pub fn anomaly_passed(&self, index: usize, cursor: usize) -> bool {
+        self.completion_cursor(index).is_some_and(|at| at <= cursor)
+    }
+
+    /// How many anomalies have happened by `cursor`.
+    pub fn anomalies_passed(&self, cursor: usize) -> usize {
+        self.completions_sorted.partition_point(|&at| at <= cursor)
+    }
+
+    /// Whether anomaly `index` is among the first `passed` to happen (those a cursor has
+    /// passed when [`RunView::anomalies_passed`] says `passed`).
+    pub fn among_first(&self, index: usize, passed: usize) -> bool {
+        let last = passed
+            .checked_sub(1)
+            .and_then(|i| self.completions_sorted.get(i));
+        match (last, self.completion_cursor(index)) {
+            (Some(&last), Some(at)) => at <= last,
+            _ => false,
         }
     }
 
@@ -84,6 +134,16 @@ impl RunView {
     pub fn cursor_at(&self, time_us: u64) -> usize {
         self.result.trace.partition_point(|e| e.time <= time_us)
     }
+}
+
+/// Just after the last event of the anomaly's chain (or, without a chain, after the last
+/// event at its time).
+fn completion_of(result: &RunResult, index: usize) -> usize {
+    let anomaly = &result.anomalies[index];
+    anomaly.events.iter().max().map_or_else(
+        || result.trace.partition_point(|e| e.time <= anomaly.time_us),
+        |&e| e as usize + 1,
+    )
 }
 
 /// Runs are compared by identity: a new run is a new value.

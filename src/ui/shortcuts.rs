@@ -86,6 +86,7 @@ pub fn shortcut(event: &KeyboardEvent, origin: &FocusOrigin) -> Option<Action> {
         "End" => Some(Action::Seek(usize::MAX)),
         "n" | "N" => Some(Action::NextAnomaly),
         "p" | "P" => Some(Action::TogglePresentation),
+        "a" | "A" => Some(Action::ToggleShowAll),
         "?" => Some(Action::ToggleHelp),
         "+" | "=" => Some(Action::ZoomIn),
         "-" | "_" => Some(Action::ZoomOut),

@@ -20,6 +20,8 @@ pub struct ToolbarProps {
     pub scenario: Scenario,
     /// The permalink of the run on screen (not necessarily what the address bar holds).
     pub link: AttrValue,
+    /// What "Copy link" says the copied link opens.
+    pub link_opens: AttrValue,
     pub presentation: bool,
     pub on_notify: Callback<(NoticeLevel, String)>,
     pub on_import: Callback<ImportedFile>,
@@ -98,20 +100,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let on_notify = props.on_notify.clone();
         let fallback_link = fallback_link.clone();
         let link = props.link.clone();
+        let copied = format!("Link copied: {}", props.link_opens);
         Callback::from(move |_: MouseEvent| {
             let url = link.to_string();
             let on_notify = on_notify.clone();
             let fallback_link = fallback_link.clone();
             let shown = url.clone();
+            let copied = copied.clone();
             browser::copy_text(
                 &url,
                 Callback::from(move |result: Result<(), String>| match result {
                     Ok(()) => {
                         fallback_link.set(None);
-                        on_notify.emit((
-                            NoticeLevel::Info,
-                            "Link copied: it reproduces this exact run.".into(),
-                        ));
+                        on_notify.emit((NoticeLevel::Info, copied.clone()));
                     }
                     Err(_) => fallback_link.set(Some(shown.clone())),
                 }),

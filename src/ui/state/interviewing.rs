@@ -206,6 +206,7 @@ impl AppState {
                     | Action::ZoomIn
                     | Action::ZoomOut
                     | Action::TogglePresentation
+                    | Action::ToggleShowAll
             )
     }
 }

@@ -78,8 +78,13 @@ pub struct AppState {
     pub window_us: u64,
     pub selected_anomaly: Option<usize>,
     pub help_open: bool,
+    /// The control whose help is open (its path in `KNOBS`).
+    pub control_help: Option<&'static str>,
     /// Presentation mode: large text, the diagram filling the screen, controls tucked away.
     pub presentation: bool,
+    /// The anomaly panel shows the whole run's counts and explanations, not only those the
+    /// time cursor has passed.
+    pub show_all_anomalies: bool,
     pub notices: NoticeList,
     /// A fragment the address bar keeps instead of the run's link: a link that could not
     /// be opened (left there to be fixed) or one waiting for an answer.
@@ -135,6 +140,10 @@ pub enum Action {
     ToggleHelp,
     CloseHelp,
     TogglePresentation,
+    /// The anomaly panel: the whole run's totals, or only what the cursor has passed.
+    ToggleShowAll,
+    /// Open the help of the control at this path, or close it (`None`).
+    ControlHelp(Option<&'static str>),
     /// Escape: close the help or the lessons if open, otherwise leave presentation mode.
     Escape,
     /// Run `seq` is done; it lands if it is still the one asked for.
@@ -202,18 +211,6 @@ pub enum Action {
     Interview(InterviewAction),
 }
 
-/// The cursor at which an anomaly is complete: just after the last event of its chain.
-pub fn completion_cursor(run: &RunView, index: usize) -> Option<usize> {
-    let anomaly = run.result.anomalies.get(index)?;
-    Some(
-        anomaly
-            .events
-            .iter()
-            .max()
-            .map_or_else(|| run.cursor_at(anomaly.time_us), |&e| e as usize + 1),
-    )
-}
-
 pub(super) fn default_window(run: &RunView) -> u64 {
     run.timeline.end_us.clamp(MIN_WINDOW_US, DEFAULT_WINDOW_US)
 }
@@ -247,6 +244,8 @@ impl AppState {
             selected_anomaly: None,
             help_open: false,
             presentation: false,
+            show_all_anomalies: false,
+            control_help: None,
             notices: NoticeList::default(),
             address_hold: None,
             address_epoch: 0,
@@ -342,7 +341,7 @@ impl AppState {
     }
 
     pub fn anomaly_cursor(&self, index: usize) -> usize {
-        completion_cursor(&self.run, index).unwrap_or(self.cursor)
+        self.run.completion_cursor(index).unwrap_or(self.cursor)
     }
 
     fn select_anomaly(&mut self, index: usize) {
@@ -450,6 +449,8 @@ impl Reducible for AppState {
                 let widest = state.run.timeline.end_us.max(MIN_WINDOW_US);
                 state.window_us = state.window_us.saturating_mul(2).min(widest);
             }
+            Action::ToggleShowAll => state.show_all_anomalies = !state.show_all_anomalies,
+            Action::ControlHelp(path) => state.control_help = path,
             Action::ToggleHelp => state.help_open = !state.help_open,
             Action::CloseHelp => state.help_open = false,
             Action::TogglePresentation => {
@@ -462,6 +463,8 @@ impl Reducible for AppState {
             Action::Escape => {
                 if state.help_open {
                     state.help_open = false;
+                } else if state.control_help.is_some() {
+                    state.control_help = None;
                 } else if state.learning.list_open {
                     state.learning.list_open = false;
                 } else if state.presentation {

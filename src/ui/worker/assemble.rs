@@ -173,13 +173,7 @@ pub(super) async fn assemble(
     let started = now_ms();
     let summary = Summary::new(&result, engine_ms);
     measure("idemlab:summary", started, now_ms());
-    let run = RunView {
-        result,
-        summary,
-        replay,
-        messaging,
-        timeline,
-    };
+    let run = RunView::from_parts(result, summary, replay, messaging, timeline);
     let started = now_ms();
     finish(&shared, seq, Rc::new(run));
     measure("idemlab:land", started, now_ms());

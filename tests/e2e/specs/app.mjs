@@ -107,10 +107,79 @@ export const tests = [
     },
   },
   {
+    name: "counts follow the time cursor; Show all gives the whole run",
+    async run({ page, open, screenshot, expectNoAxeViolations }) {
+      await open();
+      await waitForDiagram(page);
+      await page.getByTestId("preset").selectOption("lost-response");
+      const total = await expectCount(page, "double_charge", (n) => n > 1, "to be above one");
+      const counter = page.getByTestId("anomaly-double_charge");
+      const shown = async () => Number(await counter.getAttribute("data-shown"));
+      const summary = page.getByTestId("anomaly-summary");
+      const scrubber = page.getByTestId("scrubber");
+
+      // A run lands at its start: nothing has happened, and the panel does not call it clean.
+      assert(Number(await scrubber.inputValue()) === 0, "the run lands at its start");
+      assert((await shown()) === 0, `at the start the counter shows ${await shown()}`);
+      assert((await counter.locator(".count").textContent()).trim() === "0", "the visible count is 0");
+      assert(/^…?\s*No anomaly so far \(t=0/.test((await summary.textContent()).trim()), `summary: ${await summary.textContent()}`);
+      assert(!/Clean run/.test(await summary.textContent()), "the start of a run with anomalies is not called clean");
+      assert((await page.locator(".explanation").count()) === 0, "no explanation before its anomaly");
+
+      // n moves the cursor to the first anomaly: it is counted and explained, and no other.
+      await page.locator("body").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("n");
+      await page.locator(".explanation[aria-pressed=true]").waitFor();
+      const cursor = Number(await scrubber.inputValue());
+      const passed = await page.evaluate(() =>
+        [...document.querySelectorAll("[data-testid^=anomaly-][data-shown]")].reduce((sum, c) => sum + Number(c.dataset.shown), 0));
+      assert(passed >= 1 && passed < total, `after n: ${passed} counted of ${total}`);
+      assert((await page.locator(".explanation").count()) === passed, "one explanation per anomaly counted");
+      assert(/so far \(t=/.test(await summary.textContent()), `summary: ${await summary.textContent()}`);
+      await screenshot("counts-so-far");
+
+      // One event back, the selected anomaly is not counted yet but stays listed, marked.
+      await page.keyboard.press("ArrowLeft");
+      await page.waitForFunction((at) => Number(document.querySelector("[data-testid=scrubber]").value) === at - 1, cursor);
+      const back = await page.evaluate(() =>
+        [...document.querySelectorAll("[data-testid^=anomaly-][data-shown]")].reduce((sum, c) => sum + Number(c.dataset.shown), 0));
+      assert(back === passed - 1, `one event back: ${back} counted, was ${passed}`);
+      await page.locator(".explanation[aria-pressed=true]", { hasText: "ahead of the cursor" }).waitFor();
+
+      // The end of the run: the whole run's totals and sentence.
+      await page.keyboard.press("End");
+      await page.waitForFunction((n) => document.querySelector("[data-testid=anomaly-double_charge]").dataset.shown === String(n), total);
+      assert(/^!?\s*\d+ anomal(y|ies): /.test((await summary.textContent()).trim()), `summary at the end: ${await summary.textContent()}`);
+
+      // Show all (or a): the totals wherever the cursor is; off again, back to following it.
+      await page.keyboard.press("Home");
+      await page.waitForFunction(() => document.querySelector("[data-testid=anomaly-double_charge]").dataset.shown === "0");
+      await page.getByTestId("show-all-anomalies").check();
+      await page.waitForFunction((n) => document.querySelector("[data-testid=anomaly-double_charge]").dataset.shown === String(n), total);
+      assert((await page.locator(".explanation").count()) > 0, "Show all lists the explanations");
+      await expectNoAxeViolations();
+      await page.locator("body").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("a");
+      await page.waitForFunction(() => document.querySelector("[data-testid=anomaly-double_charge]").dataset.shown === "0");
+      assert(!(await page.getByTestId("show-all-anomalies").isChecked()), "a turns Show all off");
+
+      // A clean run says so only once the cursor has seen all of it.
+      await page.getByTestId("preset").selectOption("lost-response-protected");
+      await page.waitForFunction(() => document.querySelector("[data-testid=preset]").value === "lost-response-protected");
+      assert(!/Clean run/.test(await summary.textContent()), "a clean run at its start says only 'so far'");
+      await page.locator("body").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("End");
+      await page.waitForFunction(() => /Clean run: no anomalies\./.test(document.querySelector("[data-testid=anomaly-summary]").textContent));
+    },
+  },
+  {
     name: "clicking an explanation highlights its causal chain",
     async run({ page, open, screenshot, expectNoAxeViolations }) {
       await open();
       await page.getByTestId("preset").selectOption("lost-response");
+      // At the start nothing has happened yet; End passes every anomaly.
+      await page.locator("body").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("End");
       const first = page.locator(".explanation").first();
       await first.click();
       await page.locator("[data-testid=diagram] .chain").first().waitFor({ state: "attached" });
@@ -188,6 +257,7 @@ export const tests = [
       await page.emulateMedia({ colorScheme: "dark" });
       await open();
       await page.getByTestId("preset").selectOption("crash-after-commit");
+      await page.getByTestId("show-all-anomalies").check();
       await page.locator(".explanation").first().click();
       await page.locator("[data-testid=diagram] .chain").first().waitFor({ state: "attached" });
       await screenshot("dark");

@@ -185,7 +185,9 @@ export const tests = [
     async run({ page, open, screenshot, expectNoAxeViolations }) {
       await open();
       await page.getByTestId("preset").selectOption("crash-after-commit");
+      await page.getByTestId("show-all-anomalies").check();
       await page.locator(".explanation").nth(1).click();
+      const chosen = (await page.locator(".explanation[aria-pressed=true] .narrative").textContent()).trim();
       await page.locator("body").click({ position: { x: 5, y: 5 } });
       await page.keyboard.press("ArrowLeft");
       const cursor = await scrubber(page);
@@ -194,8 +196,10 @@ export const tests = [
       await fresh.goto(url);
       await fresh.getByTestId("scrubber").waitFor();
       assert(Number(await fresh.getByTestId("scrubber").inputValue()) === cursor, "the cursor travels with the link");
-      const pressed = await fresh.locator(".explanation").nth(1).getAttribute("aria-pressed");
-      assert(pressed === "true", "the selected anomaly travels with the link");
+      // The link leaves "Show all" off: the selected anomaly is listed although the
+      // cursor stands one event before it completes.
+      const pressed = (await fresh.locator(".explanation[aria-pressed=true] .narrative").textContent()).trim();
+      assert(pressed === chosen, "the selected anomaly travels with the link");
       await fresh.close();
 
       // A truncated link pasted into the open page: the message, the run kept, and the link
@@ -237,6 +241,8 @@ export const tests = [
         await notice.waitFor();
         const said = await notice.textContent();
         assert(said.includes(words) && said.length < 400 && !/invalid type|u32|f64/.test(said), `${fragment.slice(0, 40)}: ${said}`);
+        // Leaving before the page has loaded would abort its favicon request.
+        await page.waitForLoadState("load");
       }
       // A link with a setting twice is refused too (built by hand: JSON.stringify cannot).
       const twice = `#v1=${Buffer.from('{"d":{"clients":3,"clients":63}}').toString("base64url")}`;

@@ -97,6 +97,7 @@ export const tests = [
     async run({ page, open }) {
       await open();
       await waitForDiagram(page);
+      await page.getByTestId("show-all-anomalies").check();
       const whole = await parseSvg(page, (await exportFrom(page, await openDialog(page))).bytes.toString("utf8"));
       await page.locator(".explanation").first().click();
       const sentence = (await page.locator(".explanation.selected .narrative").textContent()).trim();
@@ -154,6 +155,7 @@ export const tests = [
       await copyFile(file.path, `${SCREENSHOTS}export-whole-run.svg`);
 
       // The selected anomaly's causal chain stays highlighted, and the legend says what it is.
+      await page.getByTestId("show-all-anomalies").check();
       await page.locator(".explanation").first().click();
       await page.locator("[data-testid=diagram] .chain").first().waitFor({ state: "attached" });
       const chained = await exportFrom(page, await openDialog(page));

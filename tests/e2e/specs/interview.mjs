@@ -121,6 +121,10 @@ export const tests = [
       assert((await page.getByTestId("score-cheapest").textContent()).includes("cheapest set that works:"), "the cheapest set is named");
       await page.getByTestId("diagram").waitFor();
       assert((await page.locator("[data-testid^=predict-]").count()) === 0, "the score replaces the answer's form");
+      // The run plays from its start in view: the reveal scrolls to it on a 1280×720 screen.
+      const diagramTop = await page.getByTestId("diagram").evaluate((d) => d.getBoundingClientRect().top);
+      assert(diagramTop >= 0 && diagramTop < 720 - 200, `the diagram starts ${diagramTop} px down the 720 px view`);
+      await viewShot(page, "interview-reveal-1280");
 
       const revealed = linkOf(page.url());
       assert(revealed.r === true && revealed.k?.[0] === predicted && revealed.x?.length === 1,
@@ -137,6 +141,14 @@ export const tests = [
       await page.getByTestId("copy-question").click();
       const copied = linkOf(await page.evaluate(() => navigator.clipboard.readText()));
       assert(JSON.stringify(copied) === JSON.stringify({ i: 1, v: "interview" }), `copied ${JSON.stringify(copied)}`);
+      // The toolbar's Copy link gives the question with its reveal, and says so.
+      await page.getByRole("button", { name: "Copy link", exact: true }).click();
+      const copiedNotice = page.getByTestId("notice").filter({ hasText: "Link copied: it" });
+      await copiedNotice.waitFor();
+      const said = await copiedNotice.textContent();
+      assert(/opens interview question 1 with the answer revealed/.test(said) && !/exact run/.test(said), `the notice: ${said}`);
+      const withReveal = linkOf(await page.evaluate(() => navigator.clipboard.readText()));
+      assert(withReveal.r === true && withReveal.i === 1, `Copy link: ${JSON.stringify(withReveal)}`);
 
       // The question's link: the same setup, nothing of the answer.
       const asQuestion = await page.context().newPage();

@@ -201,6 +201,7 @@ export const tests = [
     name: "layout: counters, costs and footer fit five-digit numbers at every width",
     async run({ page, open }) {
       await openAt(page, open, 1280, 720);
+      await page.getByTestId("show-all-anomalies").check();
       await page.getByTestId("preset").selectOption("key-reuse-no-fingerprint");
       await page.getByTestId("knob-operations").fill("20000");
       await page.getByTestId("knob-operations").press("Enter");
@@ -273,6 +274,7 @@ export const tests = [
     async run({ page, open, expectNoAxeViolations }) {
       await page.emulateMedia({ colorScheme: "dark" });
       await openAt(page, open, 1280, 720);
+      await page.getByTestId("show-all-anomalies").check();
       await page.locator(".explanation").first().click();
       await viewShot(page, "layout-dark-1280x720");
       await expectNoAxeViolations();

@@ -1,8 +1,9 @@
 // Guided lessons (issue 15): open the list, start "The lost response and the double charge",
 // step forward and back — each step runs its scenario and moves the cursor to the moment its
 // text names — reach the last step (no anomaly, the summary), and find the lesson marked done
-// after a reload (local storage); reset the progress; read the glossary. Screenshots of the
-// first and last step at projector size, on a phone and in the dark theme.
+// after a reload (local storage); reset the progress; read the glossary, also from a control's
+// help. Screenshots of the first and last step at projector size, on a phone and in the dark
+// theme.
 import { fileURLToPath } from "node:url";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../../target/e2e/", import.meta.url));
@@ -47,6 +48,9 @@ export const tests = [
       const kicker = await page.locator(".lesson-kicker").textContent();
       assert(/Lesson 2 of \d+ · step 1 of 3/.test(kicker), `kicker: ${kicker}`);
       assert((await count(page, "double_charge")) > 0, "step 1 shows the double charge");
+      // The counters follow the cursor, which stands on the anomaly: it is counted.
+      const shown = Number(await page.getByTestId("anomaly-double_charge").getAttribute("data-shown"));
+      assert(shown >= 1, `the double charge at the step's moment is counted (${shown})`);
       // The cursor is on the anomaly, whose chain is highlighted.
       await page.locator(".explanation.selected").waitFor();
       const first = await cursor(page);
@@ -89,6 +93,50 @@ export const tests = [
       assert((await page.locator("[data-testid=lesson-lost-response] .badge").count()) === 0, "progress reset");
       await page.keyboard.press("Escape");
       await page.getByTestId("lessons").waitFor({ state: "detached" });
+    },
+  },
+  {
+    name: "glossary: each control's help explains it and opens its glossary term, also on a phone",
+    async run({ page, open, expectNoAxeViolations }) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await open();
+      await page.getByTestId("diagram").waitFor();
+      // Every control of the panel has its help button, and a search by a control's label
+      // still finds the control alone.
+      const knobs = await page.locator(".controls .knob:not(.seed)").count();
+      const helps = await page.locator(".controls .knob:not(.seed) .knob-help").count();
+      assert(knobs > 10 && helps === knobs, `${helps} help buttons for ${knobs} controls`);
+      assert((await page.getByLabel("Idempotency keys").count()) === 1, "the label names the checkbox only");
+
+      const button = page.getByTestId("help-protection-idempotency_key-enabled");
+      await button.click();
+      const dialog = page.getByTestId("control-help");
+      await dialog.waitFor();
+      assert((await dialog.locator("h2").textContent()).trim() === "Idempotency keys", "the dialog names the control");
+      assert((await dialog.textContent()).includes("deduplicates requests by Idempotency-Key"), "the control's help sentence");
+      const term = await page.getByTestId("control-help-term").textContent();
+      assert(/Glossary: idempotency key/.test(term) && /Source: IETF draft/.test(term), `term: ${term}`);
+      await dialog.locator("summary").click();
+      assert((await dialog.locator(".term.marked dt").textContent()).trim() === "idempotency key", "the whole glossary marks the term");
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
+      assert(scrollWidth <= innerWidth, `the page scrolls sideways (${scrollWidth} in ${innerWidth})`);
+      await viewShot(page, "control-help-390");
+      await expectNoAxeViolations();
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      assert(await button.evaluate((b) => b === document.activeElement), "the focus goes back to the help button");
+
+      // A control without a term of its own: its help, and the glossary one click away.
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.getByTestId("help-knob-network-response_loss").click();
+      await dialog.waitFor();
+      assert((await page.getByTestId("control-help-term").count()) === 0, "no term claimed for the loss rate");
+      assert((await dialog.locator("summary").textContent()).includes("All glossary terms"), "the glossary is reachable");
+      await dialog.getByRole("button", { name: "Close" }).click();
+      await dialog.waitFor({ state: "detached" });
     },
   },
   {

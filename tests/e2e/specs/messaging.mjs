@@ -46,6 +46,8 @@ async function openPreset(page, open, preset, [width, height] = [1280, 720]) {
   await page.setViewportSize({ width, height });
   await open();
   await waitForDiagram(page);
+  // The panel lists every explanation, wherever the cursor is (app.mjs tests the default).
+  await page.getByTestId("show-all-anomalies").check();
   await page.getByTestId("preset").selectOption(preset);
   await page.waitForFunction((name) => document.querySelector("[data-testid=preset]")?.value === name, preset);
   await settle(page);

@@ -25,6 +25,8 @@ async function openPreset(page, open, preset, [width, height]) {
   await page.setViewportSize({ width, height });
   await open();
   await page.getByTestId("diagram").waitFor();
+  // The panel lists every explanation, wherever the cursor is (app.mjs tests the default).
+  await page.getByTestId("show-all-anomalies").check();
   await page.getByTestId("preset").selectOption(preset);
   await page.waitForFunction((name) => document.querySelector("[data-testid=preset]")?.value === name, preset);
 }

@@ -41,6 +41,8 @@ async function openPreset(page, open, preset, [width, height] = [1280, 720]) {
   await page.setViewportSize({ width, height });
   await open();
   await page.getByTestId("diagram").waitFor();
+  // The panel lists every explanation, wherever the cursor is (app.mjs tests the default).
+  await page.getByTestId("show-all-anomalies").check();
   await choose(page, preset);
 }
 
