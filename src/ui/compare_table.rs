@@ -66,7 +66,7 @@ pub fn compare_table(props: &CompareTableProps) -> Html {
     };
     html! {
         <section class="compare-table panel" aria-labelledby="compare-table-title" data-testid="compare-table">
-            <h2 id="compare-table-title">{ "What differs" }</h2>
+            <h2 id="compare-table-title">{ "What differs, over the whole runs" }</h2>
             <p class={classes!("compare-summary", c.identical().then_some("clean"))} data-testid="compare-summary"
                 data-identical={c.identical().to_string()}>{ summary }</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Measures of A and B">
