@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use idempotency_lab::sim::fault_set::FaultKind;
+use idempotency_lab::sim::fault_words::describe_fault;
 use idempotency_lab::sim::lessons::{check_step, lesson, lessons, Claim, Cursor};
 use idempotency_lab::sim::trace::{Actor, Detail};
 
@@ -73,6 +74,24 @@ fn every_step_is_true_of_its_run_at_the_lesson_seed() {
                         FaultKind::Pause => matches!(e.detail, Detail::Stream(_)),
                     };
                     assert!(ok, "{}: {}: {kind:?} {e:?}", l.id, step.title);
+                    // A step that says a reply or a response was lost points at the loss of
+                    // one, not of the request before it.
+                    let record = checked
+                        .result
+                        .faults
+                        .iter()
+                        .find(|f| f.event as usize == checked.cursor - 1)
+                        .expect("the cursor is on a recorded fault");
+                    let words = describe_fault(&checked.result, record);
+                    let says_reply = ["reply", "response"].iter().any(|w| step.text.contains(w));
+                    if fault == FaultKind::Loss && says_reply {
+                        assert!(
+                            words.contains("reply") || words.contains("response"),
+                            "{}: {}: the fault is {words}",
+                            l.id,
+                            step.title
+                        );
+                    }
                 }
                 Cursor::Status(code) => {
                     let e = shown.unwrap();

@@ -11,7 +11,7 @@ pub struct Term {
     pub source: &'static str,
 }
 
-pub const GLOSSARY: [Term; 24] = [
+pub const GLOSSARY: [Term; 27] = [
     Term {
         term: "idempotent",
         definition: "An operation is idempotent when doing it twice has the same effect as doing it once. HTTP defines PUT, DELETE and the safe methods as idempotent; POST is not.",
@@ -60,7 +60,7 @@ pub const GLOSSARY: [Term; 24] = [
     Term {
         term: "effectively-once",
         definition: "At-least-once delivery combined with an idempotent receiver, so that each message's effect happens once even though the message may arrive several times.",
-        source: "Apache Kafka documentation, Message Delivery Semantics",
+        source: "Apache Pulsar documentation, processing guarantees (effectively-once); microservices.io, Idempotent Consumer pattern",
     },
     Term {
         term: "dedup store",
@@ -71,6 +71,16 @@ pub const GLOSSARY: [Term; 24] = [
         term: "deduplication id",
         definition: "An id an SQS FIFO queue keeps for 5 minutes after a send: a second send with the same id in that interval is accepted but not delivered again. With content-based deduplication the id is a SHA-256 hash of the message body.",
         source: "Amazon SQS Developer Guide, exactly-once processing in FIFO queues (MessageDeduplicationId)",
+    },
+    Term {
+        term: "dead-letter queue",
+        definition: "Where SQS moves a message that has been received maxReceiveCount times without being deleted (the source queue's redrive policy), so that a message that keeps failing stops being redelivered to the consumers.",
+        source: "Amazon SQS Developer Guide, dead-letter queues",
+    },
+    Term {
+        term: "offset commit",
+        definition: "A Kafka consumer group records how far it has read a partition by committing an offset. Committed before processing, a crash loses the records in work (at most once); after processing, a crash repeats them (at least once); auto-commit on a timer can commit past records still being processed.",
+        source: "Apache Kafka documentation, Message Delivery Semantics and consumer configuration (enable.auto.commit)",
     },
     Term {
         term: "outbox",
@@ -86,6 +96,11 @@ pub const GLOSSARY: [Term; 24] = [
         term: "producer id and epoch",
         definition: "Kafka's idempotent producer gets a producer id; each batch to a partition carries a sequence number, and the broker drops a re-sent batch it remembers (the last 5 per partition). A restarted producer without a transactional id gets a new producer id, so its re-sends are not recognised. The epoch is bumped on each initialisation of a transactional id.",
         source: "Apache Kafka, KIP-98 Exactly Once Delivery and Transactional Messaging",
+    },
+    Term {
+        term: "Kafka transaction",
+        definition: "A transactional producer writes records to several partitions, and the consumer's input offsets with them (sendOffsetsToTransaction), as one transaction: the coordinator marks all of it committed or all of it aborted, and read_committed consumers see the records only once committed. Read-process-write within Kafka then happens once.",
+        source: "Apache Kafka, KIP-98 Exactly Once Delivery and Transactional Messaging; KIP-447",
     },
     Term {
         term: "transactional id",
@@ -110,7 +125,7 @@ pub const GLOSSARY: [Term; 24] = [
     Term {
         term: "pivot",
         definition: "The step of a saga after which it can no longer be compensated: steps before it are compensable, steps after it must be retried until they succeed, and so must be idempotent.",
-        source: "microservices.io, Saga pattern (pivot transaction)",
+        source: "C. Richardson, Microservices Patterns (2018), chapter 4 (compensatable, pivot and retriable transactions); Azure Architecture Center, Saga distributed transactions pattern",
     },
     Term {
         term: "compensation",

@@ -111,7 +111,7 @@ pub const PROTECTION_SETS: &[ProtectionSet] = &[
     },
     ProtectionSet {
         name: "transactions",
-        description: "Stream: a transactional producer (Kafka) or a two-phase-commit sink (Flink), asking for the broker's maximum transaction timeout, 15 min, above a checkpoint interval plus a downtime shorter than that.",
+        description: "Stream: a transactional producer (Kafka) or a two-phase-commit sink (Flink), asking for the broker's default maximum transaction timeout, 15 min, above a checkpoint interval plus a downtime shorter than that.",
         apply: |s| {
             s.protections.stream.transactions = true;
             s.protections.stream.transaction_timeout_us = FULL_TIMEOUT_US;

@@ -231,7 +231,7 @@ pub fn presets() -> Vec<Preset> {
     for p in base_presets() {
         let lesson = p.lesson;
         let description = if p.scenario.workload == Workload::Stream {
-            "The same seed, faults and timeouts with the stream protections on: a transactional producer (or two-phase-commit sink) with a stable transactional.id, the input offsets committed in the transaction, a read_committed reader, and a transaction timeout of 15 min, the broker's maximum, above the checkpoint interval plus the downtime."
+            "The same seed, faults and timeouts with the stream protections on: a transactional producer (or two-phase-commit sink) with a stable transactional.id, the input offsets committed in the transaction, a read_committed reader, and a transaction timeout of 15 min, the broker's default maximum, above the checkpoint interval plus the downtime."
         } else if p.scenario.workload == Workload::Events {
             "The same seed, faults and timeouts with every protection on: the transactional outbox, an idempotent producer, consumers that commit after processing and record each message id in the ledger's transaction (the dedup store), a key for the warehouse, FIFO deduplication and visibility heartbeats in queue mode."
         } else if p.scenario.workload == Workload::Saga {

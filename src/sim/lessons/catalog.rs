@@ -62,7 +62,7 @@ pub const LESSONS: [Lesson; 7] = [
         ],
         summary: "Retries are only safe for operations that are idempotent: doing them twice has the same effect as doing them once. SET, PUT and DELETE are; INCREMENT and a POST that charges or creates are not. Idempotence does not protect against reordering: an old copy can still overwrite a newer value, which versioned (conditional) writes prevent. Everything else in these lessons is about making non-idempotent operations safe to retry.",
         builds_on: &[],
-        terms: &["idempotent", "at-least-once", "CAS"],
+        terms: &["idempotent", "idempotency key", "at-least-once", "CAS"],
     },
     Lesson {
         id: "lost-response",
