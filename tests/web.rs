@@ -353,7 +353,6 @@ async fn the_anomaly_panel_renders_one_counter_per_kind_and_the_explanations() {
     // At the end of the run the panel shows the whole run.
     let props = AnomalyPanelProps {
         cursor: run.event_count(),
-        playhead_us: run.time_at(run.event_count()),
         run,
         show_all: false,
         on_show_all: yew::Callback::noop(),
@@ -415,7 +414,6 @@ async fn the_anomaly_panel_counts_what_the_cursor_has_passed() {
         let props = AnomalyPanelProps {
             run: run.clone(),
             cursor,
-            playhead_us: run.time_at(cursor),
             show_all,
             on_show_all: yew::Callback::noop(),
             selected: Some(total - 1),

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::config::thousands;
-use crate::sim::oracle::{format_time, AnomalyCounts, AnomalyKind};
+use crate::sim::oracle::{AnomalyCounts, AnomalyKind};
 
 use super::anomaly_counters::AnomalyCounters;
 use super::explanation_list::ExplanationList;
@@ -21,8 +21,6 @@ pub struct AnomalyPanelProps {
     pub run: Rc<RunView>,
     /// Events that have happened at the time cursor.
     pub cursor: usize,
-    /// The time cursor's virtual time (between events while playing).
-    pub playhead_us: u64,
     /// Show the whole run, wherever the cursor is.
     pub show_all: bool,
     pub on_show_all: Callback<()>,
@@ -77,9 +75,10 @@ fn counts_in(run: &RunView, scope: Scope) -> AnomalyCounts {
 }
 
 /// The panel's sentence: "Clean run: no anomalies." or "11 anomalies: double charge 8,
-/// ghost success 3." for the whole run. Before the end it never says "clean": it says
-/// what has happened so far, and when.
-fn summary_of(counts: &AnomalyCounts, so_far_at: Option<u64>) -> String {
+/// ghost success 3." for the whole run. Before the end it never says "clean": it says what
+/// has happened so far (the time is the time controls'; leaving it out here keeps the
+/// sentence, a live region, from changing at every step).
+fn summary_of(counts: &AnomalyCounts, whole: bool) -> String {
     let parts: Vec<String> = AnomalyKind::ALL
         .iter()
         .filter(|&&kind| counts.get(kind) > 0)
@@ -90,15 +89,11 @@ fn summary_of(counts: &AnomalyCounts, so_far_at: Option<u64>) -> String {
         .collect();
     let total = counts.total();
     let noun = if total == 1 { "anomaly" } else { "anomalies" };
-    match so_far_at.map(format_time) {
-        None if total == 0 => "Clean run: no anomalies.".into(),
-        None => format!("{} {noun}: {}.", thousands(total), parts.join(", ")),
-        Some(at) if total == 0 => format!("No anomaly so far (t={at})."),
-        Some(at) => format!(
-            "{} {noun} so far (t={at}): {}.",
-            thousands(total),
-            parts.join(", ")
-        ),
+    match (whole, total) {
+        (true, 0) => "Clean run: no anomalies.".into(),
+        (true, _) => format!("{} {noun}: {}.", thousands(total), parts.join(", ")),
+        (false, 0) => "No anomaly so far.".into(),
+        (false, _) => format!("{} {noun} so far: {}.", thousands(total), parts.join(", ")),
     }
 }
 
@@ -123,7 +118,6 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
         "bad" => "!",
         _ => "…",
     };
-    let so_far_at = (!whole).then_some(props.playhead_us);
     let on_show_all = props.on_show_all.reform(|_: Event| ());
     html! {
         <section class="anomaly-panel" aria-labelledby="anomalies-title">
@@ -138,7 +132,7 @@ pub fn anomaly_panel(props: &AnomalyPanelProps) -> Html {
             <p class={classes!("anomaly-summary", summary_class)} data-testid="anomaly-summary"
                 aria-live="polite" aria-atomic="true">
                 <span class="summary-icon" aria-hidden="true">{ icon }</span>
-                { summary_of(&counts, so_far_at) }
+                { summary_of(&counts, whole) }
             </p>
             <AnomalyCounters run={run.clone()} counts={counts.clone()} {whole} />
             if !whole {

@@ -62,13 +62,20 @@ fn skip_to_playback(event: MouseEvent) {
     }
 }
 
-/// A callback that turns what a component reports into an action for the reducer.
-fn forward<T: 'static>(
+/// A callback that turns what a component reports into an action for the reducer. It is
+/// made once and kept: a new callback at every render would make every component that
+/// takes it (the control panel's hundred-odd controls among them) render again at each
+/// step of the time cursor.
+#[hook]
+fn use_forward<T: 'static, F: Fn(T) -> Action + 'static>(
     dispatcher: &UseReducerDispatcher<AppState>,
-    to_action: impl Fn(T) -> Action + 'static,
+    to_action: F,
 ) -> Callback<T> {
     let dispatcher = dispatcher.clone();
-    Callback::from(move |value: T| dispatcher.dispatch(to_action(value)))
+    let callback = use_memo((), move |_| {
+        Callback::from(move |value: T| dispatcher.dispatch(to_action(value)))
+    });
+    (*callback).clone()
 }
 
 #[component(App)]
@@ -237,42 +244,42 @@ pub fn app() -> Html {
         },
     );
 
-    let on_action = forward(&dispatcher, identity::<Action>);
-    let on_select_preset = forward(&dispatcher, Action::SelectPreset);
-    let on_knob = forward(&dispatcher, |(path, raw): (&'static str, String)| {
+    let on_action = use_forward(&dispatcher, identity::<Action>);
+    let on_select_preset = use_forward(&dispatcher, Action::SelectPreset);
+    let on_knob = use_forward(&dispatcher, |(path, raw): (&'static str, String)| {
         Action::SetKnob {
             path: path.to_string(),
             raw,
         }
     });
-    let on_notify = forward(&dispatcher, |(level, text): (NoticeLevel, String)| {
+    let on_notify = use_forward(&dispatcher, |(level, text): (NoticeLevel, String)| {
         Action::Notify { level, text }
     });
-    let on_import = forward(&dispatcher, Action::Import);
-    let on_choose = forward(&dispatcher, Action::Choose);
-    let on_dismiss = forward(&dispatcher, Action::Dismiss);
-    let on_help = forward(&dispatcher, |()| Action::ToggleHelp);
-    let on_present = forward(&dispatcher, |()| Action::TogglePresentation);
-    let on_show_all = forward(&dispatcher, |()| Action::ToggleShowAll);
-    let on_control_help = forward(&dispatcher, |path: &'static str| {
+    let on_import = use_forward(&dispatcher, Action::Import);
+    let on_choose = use_forward(&dispatcher, Action::Choose);
+    let on_dismiss = use_forward(&dispatcher, Action::Dismiss);
+    let on_help = use_forward(&dispatcher, |()| Action::ToggleHelp);
+    let on_present = use_forward(&dispatcher, |()| Action::TogglePresentation);
+    let on_show_all = use_forward(&dispatcher, |()| Action::ToggleShowAll);
+    let on_control_help = use_forward(&dispatcher, |path: &'static str| {
         Action::ControlHelp(Some(path))
     });
-    let on_close_control_help = forward(&dispatcher, |()| Action::ControlHelp(None));
-    let on_close_help = forward(&dispatcher, |()| Action::CloseHelp);
-    let on_select_anomaly = forward(&dispatcher, Action::SelectAnomaly);
+    let on_close_control_help = use_forward(&dispatcher, |()| Action::ControlHelp(None));
+    let on_close_help = use_forward(&dispatcher, |()| Action::CloseHelp);
+    let on_select_anomaly = use_forward(&dispatcher, Action::SelectAnomaly);
     // Stable across renders, so the diagram's items are not re-rendered for a new callback.
-    let on_cancel_run = forward(&dispatcher, |()| Action::CancelRun);
-    let on_view = forward(&dispatcher, Action::ShowView);
-    let on_compare = forward(&dispatcher, Action::Compare);
+    let on_cancel_run = use_forward(&dispatcher, |()| Action::CancelRun);
+    let on_view = use_forward(&dispatcher, Action::ShowView);
+    let on_compare = use_forward(&dispatcher, Action::Compare);
     let on_compare_menu = on_compare.clone();
-    let on_sweep_change = forward(&dispatcher, Action::SetSweep);
-    let on_run_sweep = forward(&dispatcher, |()| Action::RunSweep);
-    let on_cancel_sweep = forward(&dispatcher, |()| Action::CancelSweep);
-    let on_seek_time = forward(&dispatcher, Action::SeekTime);
-    let on_shrink = forward(&dispatcher, Action::Shrink);
-    let on_cancel_shrink = forward(&dispatcher, |()| Action::CancelShrink);
-    let on_unshrink = forward(&dispatcher, |()| Action::Unshrink);
-    let on_lessons = forward(&dispatcher, |()| Action::ToggleLessons);
+    let on_sweep_change = use_forward(&dispatcher, Action::SetSweep);
+    let on_run_sweep = use_forward(&dispatcher, |()| Action::RunSweep);
+    let on_cancel_sweep = use_forward(&dispatcher, |()| Action::CancelSweep);
+    let on_seek_time = use_forward(&dispatcher, Action::SeekTime);
+    let on_shrink = use_forward(&dispatcher, Action::Shrink);
+    let on_cancel_shrink = use_forward(&dispatcher, |()| Action::CancelShrink);
+    let on_unshrink = use_forward(&dispatcher, |()| Action::Unshrink);
+    let on_lessons = use_forward(&dispatcher, |()| Action::ToggleLessons);
     // Building a step's scenario builds the preset list: once per step or change of
     // configuration, not at every render (playback renders thirty times a second).
     let lesson_matches = *use_memo(
@@ -344,7 +351,7 @@ pub fn app() -> Html {
                     <StateTables run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} />
                 </div>
                 <aside class="side panel" aria-label="Anomalies and costs" tabindex="0">
-                    <AnomalyPanel run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} show_all={state.show_all_anomalies}
+                    <AnomalyPanel run={run.clone()} cursor={state.cursor} show_all={state.show_all_anomalies}
                         on_show_all={on_show_all.clone()} selected={state.selected_anomaly}
                         on_select={on_select_anomaly} on_shrink={Some(on_shrink)} />
                     <CostsPanel run={run.clone()} />
@@ -387,7 +394,7 @@ pub fn app() -> Html {
                                 window_us={state.window_us} chain={chain.clone()} {on_seek} />
                         </div>
                         <aside class="side panel" aria-label="Anomalies" tabindex="0">
-                            <AnomalyPanel run={run.clone()} cursor={state.cursor} playhead_us={state.playhead_us} show_all={state.show_all_anomalies}
+                            <AnomalyPanel run={run.clone()} cursor={state.cursor} show_all={state.show_all_anomalies}
                                 on_show_all={on_show_all} selected={state.selected_anomaly} on_select={on_select_anomaly} />
                         </aside>
                     </div>

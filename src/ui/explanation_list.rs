@@ -1,6 +1,9 @@
-//! The anomaly panel's explanations: one sentence per anomaly in the panel's scope (and the
-//! selected one, kept while the cursor steps back through its chain), each a button that
-//! selects it; the selected one offers to shrink it.
+//! The anomaly panel's explanations, each a button that selects its anomaly; the selected
+//! one offers to shrink it. For the whole run they are listed in the run's order; while
+//! they follow the time cursor, the latest ones the cursor has passed come first, like a
+//! feed, and only the latest few are drawn, so that a jump of the cursor changes a few
+//! items rather than hundreds. The selected anomaly is always listed (marked when the
+//! cursor stands before it, as it does while its chain is stepped back through).
 
 use std::rc::Rc;
 
@@ -11,10 +14,12 @@ use crate::sim::oracle::format_time;
 use super::anomaly_panel::Scope;
 use super::run_view::RunView;
 
-/// Explanations listed; a run with more says how many are left out.
+/// Explanations listed for the whole run; a run with more says how many are left out.
 const MAX_LISTED: usize = 200;
+/// Explanations listed while following the cursor: the latest this many.
+const MAX_LATEST: usize = 10;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ExplanationListProps {
     pub run: Rc<RunView>,
     pub scope: Scope,
@@ -24,36 +29,49 @@ pub struct ExplanationListProps {
     pub on_shrink: Option<Callback<usize>>,
 }
 
-/// The callbacks only dispatch actions, and the app makes new ones at every render: the
-/// list is the same list when the run, the scope and the selection are.
-impl PartialEq for ExplanationListProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.run == other.run
-            && self.scope == other.scope
-            && self.selected == other.selected
-            && self.on_shrink.is_some() == other.on_shrink.is_some()
-    }
-}
-
 #[component(ExplanationList)]
 pub fn explanation_list(props: &ExplanationListProps) -> Html {
     let run = &props.run;
-    let listed: Vec<usize> = (0..run.result.anomalies.len())
-        .filter(|&index| props.scope.includes(run, index) || props.selected == Some(index))
-        .collect();
+    let (mut listed, left_out, hint, more): (Vec<usize>, usize, &str, &str) = match props.scope {
+        Scope::WholeRun => {
+            let total = run.result.anomalies.len();
+            (
+                (0..total.min(MAX_LISTED)).collect(),
+                total.saturating_sub(MAX_LISTED),
+                " — click one to see its chain (n: next)",
+                "more not listed; use n to step through them.",
+            )
+        }
+        Scope::Passed(passed) => (
+            run.first_to_happen(passed)
+                .iter()
+                .rev()
+                .take(MAX_LATEST)
+                .copied()
+                .collect(),
+            passed.saturating_sub(MAX_LATEST),
+            " — latest first; click one to see its chain (n: next)",
+            "earlier ones not listed here; Show all (a) lists the whole run's.",
+        ),
+    };
+    if let Some(selected) = props.selected.filter(|s| !listed.contains(s)) {
+        if selected < run.result.anomalies.len() {
+            listed.insert(0, selected);
+        }
+    }
     if listed.is_empty() {
         return Html::default();
     }
     html! {
         <>
-            <h3 class="explanations-title">{ "Explanations" }<span class="hint">{ " — click one to see its chain (n: next)" }</span></h3>
+            <h3 class="explanations-title">{ "Explanations" }<span class="hint">{ hint }</span></h3>
             <ol class="explanations">
-                { for listed.iter().take(MAX_LISTED).map(|&index| {
+                { for listed.iter().map(|&index| {
                     explanation(props, index, !props.scope.includes(run, index))
                 }) }
             </ol>
-            if listed.len() > MAX_LISTED {
-                <p class="hint">{ format!("{} more not listed; use n to step through them.", listed.len() - MAX_LISTED) }</p>
+            if left_out > 0 {
+                <p class="hint">{ format!("{left_out} {more}") }</p>
             }
         </>
     }

@@ -26,8 +26,9 @@ pub struct RunView {
     /// Per anomaly (in the run's order), the cursor at which it is complete: just after the
     /// last event of its chain. The panel counts an anomaly once the cursor reaches it.
     completions: Vec<usize>,
-    /// The same cursors, sorted: how many anomalies a cursor has passed is a binary search.
-    completions_sorted: Vec<usize>,
+    /// Anomaly indices in the order they complete: how many a cursor has passed is a
+    /// binary search, and the first `n` of them are those.
+    completion_order: Vec<usize>,
 }
 
 impl RunView {
@@ -78,8 +79,8 @@ impl RunView {
         let completions: Vec<usize> = (0..result.anomalies.len())
             .map(|index| completion_of(&result, index))
             .collect();
-        let mut completions_sorted = completions.clone();
-        completions_sorted.sort_unstable();
+        let mut completion_order: Vec<usize> = (0..completions.len()).collect();
+        completion_order.sort_by_key(|&index| (completions[index], index));
         RunView {
             result,
             summary,
@@ -87,7 +88,7 @@ impl RunView {
             messaging,
             timeline,
             completions,
-            completions_sorted,
+            completion_order,
         }
     }
 
@@ -103,17 +104,23 @@ impl RunView {
 
     /// How many anomalies have happened by `cursor`.
     pub fn anomalies_passed(&self, cursor: usize) -> usize {
-        self.completions_sorted.partition_point(|&at| at <= cursor)
+        self.completion_order
+            .partition_point(|&index| self.completions[index] <= cursor)
     }
 
-    /// Whether anomaly `index` is among the first `passed` to happen (those a cursor has
-    /// passed when [`RunView::anomalies_passed`] says `passed`).
+    /// The first `passed` anomalies to happen (those a cursor has passed when
+    /// [`RunView::anomalies_passed`] says `passed`), in the order they happened.
+    pub fn first_to_happen(&self, passed: usize) -> &[usize] {
+        &self.completion_order[..passed.min(self.completion_order.len())]
+    }
+
+    /// Whether anomaly `index` is among the first `passed` to happen.
     pub fn among_first(&self, index: usize, passed: usize) -> bool {
         let last = passed
             .checked_sub(1)
-            .and_then(|i| self.completions_sorted.get(i));
+            .and_then(|i| self.completion_order.get(i));
         match (last, self.completion_cursor(index)) {
-            (Some(&last), Some(at)) => at <= last,
+            (Some(&last), Some(at)) => at <= self.completions[last],
             _ => false,
         }
     }
