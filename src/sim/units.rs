@@ -156,6 +156,11 @@ fn take_while(text: &str, keep: impl Fn(char) -> bool) -> (&str, &str) {
 
 /// Read a duration in microseconds: "5 s", "1.5s", "90 min", "1 h 30 min", "250 µs" (or
 /// "250 us"); a bare number is milliseconds ("86400000" is 24 h).
+///
+/// `#[inline]`, as `parse_duration_in`: only input is parsed, never in a run, so both are
+/// compiled in the crate that calls them (the page's, optimised for size in the browser
+/// build) rather than in the engine's.
+#[inline]
 pub fn parse_duration(text: &str) -> Result<u64, DurationError> {
     if text.len() > MAX_DURATION_TEXT {
         return Err(DurationError::TooLong);
@@ -300,6 +305,7 @@ pub fn format_readout(us: u64) -> String {
 
 /// Parse a duration setting and check it against `min..=max`; the message names the
 /// setting and the range in human units.
+#[inline]
 pub fn parse_duration_in(label: &str, text: &str, min: u64, max: u64) -> Result<u64, String> {
     let range = format!(
         "between {} and {}",
