@@ -262,6 +262,7 @@ fn grouped(n: u64) -> String {
 }
 
 /// The exact value for a tooltip: "86,400,000 ms (86,400,000,000 µs)", "250 µs".
+#[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
 pub fn format_exact(us: u64) -> String {
     if us < MS {
         return format!("{us} µs");
@@ -275,6 +276,7 @@ pub fn format_exact(us: u64) -> String {
 
 /// A clock or a total, short and rounded down: "812 ms", "3.81 s", "51 min 0.4 s",
 /// "2 h 5 min 3 s". Fixed decimals per range, so a running clock does not jitter.
+#[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
 pub fn format_readout(us: u64) -> String {
     let seconds = us / S;
     match us {

@@ -235,6 +235,7 @@ pub fn scenario_from_value(value: Value) -> Result<Scenario, String> {
 }
 
 /// `1234567` → "1,234,567".
+#[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
