@@ -109,6 +109,10 @@ impl FromStr for FaultId {
 pub struct FaultSet(Vec<FaultId>);
 
 impl FaultSet {
+    /// `#[inline]`: sets are built from links, files and by the shrinker, never in a run, so
+    /// this and its sort are compiled in the crate that calls it (for size, in the browser
+    /// build) rather than in the engine's.
+    #[inline]
     pub fn new(mut faults: Vec<FaultId>) -> Self {
         faults.sort_unstable();
         faults.dedup();

@@ -3,26 +3,26 @@
 //! `config` → `ValidScenario` → `world::run` → `RunResult` (trace, anomalies, costs).
 //! `README.md` in this folder is a map: where each decision lives, and how an event
 //! flows from the queue to a handler, to effects, to the trace and the oracle.
+//!
+//! This crate (`idempotency-lab-engine`) compiles the modules a run executes, optimised for
+//! speed in every build. The modules that only prepare runs or read their results —
+//! `compare`, `fault_words`, `glossary`, `interview`, `lessons`, `mermaid`,
+//! `protection_sets`, `scenarios`, `shrink`, `sweep` — live in this folder too but are
+//! compiled by `idempotency-lab` (its `src/lib.rs`), which the browser build optimises for
+//! size; `idempotency_lab::sim` is this module with those added. None of the modules here
+//! names them, except the engine's own tests, which read the presets.
 
 pub mod actors;
-pub mod compare;
 pub mod config;
 pub mod effects;
 pub mod events;
 pub mod fault_set;
-pub mod fault_words;
 pub mod faults;
-pub mod glossary;
-pub mod interview;
-pub mod knob_terms;
-pub mod lessons;
 pub mod live;
-pub mod mermaid;
 pub mod messaging;
 pub mod oracle;
 pub mod outcomes;
 pub mod progress;
-pub mod protection_sets;
 pub mod protections;
 pub mod queue;
 pub mod replay;
@@ -31,14 +31,14 @@ pub mod results;
 pub mod retry;
 pub mod rng;
 pub mod saga;
-pub mod scenarios;
-pub mod shrink;
 pub mod steps;
 pub mod stores;
 pub mod stream;
-pub mod sweep;
 #[cfg(test)]
 pub(crate) mod testkit;
+// The presets, for the engine's own tests (`idempotency_lab::sim::scenarios` otherwise).
+#[cfg(test)]
+pub mod scenarios;
 pub mod trace;
 pub mod units;
 pub mod wire;

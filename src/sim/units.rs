@@ -156,6 +156,11 @@ fn take_while(text: &str, keep: impl Fn(char) -> bool) -> (&str, &str) {
 
 /// Read a duration in microseconds: "5 s", "1.5s", "90 min", "1 h 30 min", "250 µs" (or
 /// "250 us"); a bare number is milliseconds ("86400000" is 24 h).
+///
+/// `#[inline]`, as `parse_duration_in`: only input is parsed, never in a run, so both are
+/// compiled in the crate that calls them (the page's, optimised for size in the browser
+/// build) rather than in the engine's.
+#[inline]
 pub fn parse_duration(text: &str) -> Result<u64, DurationError> {
     if text.len() > MAX_DURATION_TEXT {
         return Err(DurationError::TooLong);
@@ -257,6 +262,7 @@ fn grouped(n: u64) -> String {
 }
 
 /// The exact value for a tooltip: "86,400,000 ms (86,400,000,000 µs)", "250 µs".
+#[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
 pub fn format_exact(us: u64) -> String {
     if us < MS {
         return format!("{us} µs");
@@ -270,6 +276,7 @@ pub fn format_exact(us: u64) -> String {
 
 /// A clock or a total, short and rounded down: "812 ms", "3.81 s", "51 min 0.4 s",
 /// "2 h 5 min 3 s". Fixed decimals per range, so a running clock does not jitter.
+#[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
 pub fn format_readout(us: u64) -> String {
     let seconds = us / S;
     match us {
@@ -300,6 +307,7 @@ pub fn format_readout(us: u64) -> String {
 
 /// Parse a duration setting and check it against `min..=max`; the message names the
 /// setting and the range in human units.
+#[inline]
 pub fn parse_duration_in(label: &str, text: &str, min: u64, max: u64) -> Result<u64, String> {
     let range = format!(
         "between {} and {}",

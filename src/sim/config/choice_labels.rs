@@ -2,6 +2,7 @@
 
 /// The plain words a dropdown shows for a choice; the value itself stays the JSON value.
 /// `None` only for a value no knob offers.
+#[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
 pub fn choice_label(value: &str) -> Option<&'static str> {
     Some(match value {
         "payment" => "Payment",

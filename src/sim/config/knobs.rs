@@ -126,6 +126,7 @@ const STREAM_SHARED: [&str; 5] = ["workload", "seed", "operations", "max_events"
 
 impl Knob {
     /// Whether a run of `workload` reads this knob: the control panel shows only those.
+    #[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
     pub fn applies_to(&self, workload: Workload) -> bool {
         let messaging_only = MESSAGING_ONLY.iter().any(|p| self.path.starts_with(p));
         let stream_only = STREAM_ONLY.iter().any(|p| self.path.starts_with(p));

@@ -1,6 +1,12 @@
 //! Reading a scenario from JSON strictly: one object, each section an object, no setting
 //! given twice, and a wrong value reported by its setting and range, never by the name of
 //! a Rust type. Links, imported files and the CLI's `--config` all come through here.
+//!
+//! The functions that read a scenario are `#[inline]` (as are `Scenario::validate`,
+//! `with_override` and `from_json`), which compiles them, and the serde code they instantiate
+//! for every section of the scenario, in the crate that calls them rather than in the engine's:
+//! the browser build optimises the engine's crate for speed and the page's for size, and this
+//! code is none of a run (README, "Bundle size").
 
 use std::fmt;
 
@@ -180,6 +186,7 @@ pub fn plain_json_error(error: &serde_json::Error) -> String {
 }
 
 /// Read JSON text strictly (duplicate keys refused), with plain messages.
+#[inline]
 pub fn strict_value(text: &str) -> Result<Value, String> {
     let mut reader = serde_json::Deserializer::from_str(text);
     Strict::deserialize(&mut reader)
@@ -188,6 +195,7 @@ pub fn strict_value(text: &str) -> Result<Value, String> {
 }
 
 /// Parse a scenario from JSON text as from a link or an imported file.
+#[inline]
 pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
     if text.len() > MAX_CONFIG_BYTES {
         return Err(format!(
@@ -200,6 +208,7 @@ pub fn scenario_from_json(text: &str) -> Result<Scenario, String> {
 }
 
 /// A scenario from an already strictly read JSON value.
+#[inline]
 pub fn scenario_from_value(value: Value) -> Result<Scenario, String> {
     if !value.is_object() {
         return Err(format!(
@@ -226,6 +235,7 @@ pub fn scenario_from_value(value: Value) -> Result<Scenario, String> {
 }
 
 /// `1234567` → "1,234,567".
+#[inline] // only read outside a run: compiled in the caller's crate (for size in the browser)
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

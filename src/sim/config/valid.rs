@@ -98,6 +98,7 @@ pub(super) fn check_knob(knob: &Knob, value: &Value) -> Result<(), String> {
 
 impl Scenario {
     /// Check every knob's range and the cross-field rules.
+    #[inline] // compiled where it is called, with its serde code (see `strict_json`)
     pub fn validate(self) -> Result<ValidScenario, String> {
         let json = serde_json::to_value(&self).map_err(|e| e.to_string())?;
         for knob in KNOBS {
@@ -128,6 +129,7 @@ impl Scenario {
     }
 
     /// Apply `key=value` overrides; a value is parsed as JSON, else taken as a string.
+    #[inline] // compiled where it is called, with its serde code (see `strict_json`)
     pub fn with_override(self, assignment: &str) -> Result<Scenario, String> {
         let (path, raw) = assignment
             .split_once('=')
@@ -153,6 +155,7 @@ impl Scenario {
 
     /// Parse a scenario from JSON text, strictly (see `strict_json`), as from a link or an
     /// imported file.
+    #[inline] // compiled where it is called, with its serde code (see `strict_json`)
     pub fn from_json(text: &str) -> Result<Scenario, String> {
         super::strict_json::scenario_from_json(text)
     }

@@ -9,7 +9,7 @@
 //! events that show them) to explain each anomaly in one sentence (`explain.rs`).
 
 use crate::sim::config::{MessagingCrashPoint, Scenario};
-use crate::sim::oracle::{Anomaly, AnomalyCounts, AnomalyKind, KEPT};
+use crate::sim::oracle::{sort_by_time, Anomaly, AnomalyCounts, AnomalyKind, KEPT};
 
 use super::events::ProducerId;
 use super::explain;
@@ -238,7 +238,7 @@ pub fn judge(
             conservation.push(format!("order {op} was published but never committed"));
         }
     }
-    anomalies.sort_by_key(|a| (a.time_us, a.kind, a.op));
+    sort_by_time(&mut anomalies);
     Verdicts {
         anomalies,
         counts,

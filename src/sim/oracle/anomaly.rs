@@ -164,6 +164,12 @@ impl AnomalyCounts {
     }
 }
 
+/// The events, stream and saga worlds' verdicts in report order: by time, then kind, then
+/// operation (a stable sort). One function for the three, so the sort is compiled once.
+pub fn sort_by_time(anomalies: &mut [Anomaly]) {
+    anomalies.sort_by_key(|a| (a.time_us, a.kind, a.op));
+}
+
 /// Count anomalies by kind, every kind present (zero if none).
 pub fn count_by_kind(anomalies: &[Anomaly]) -> BTreeMap<&'static str, u64> {
     let mut counts: BTreeMap<&'static str, u64> =

@@ -23,7 +23,7 @@ mod races;
 mod records;
 mod verdicts;
 
-pub use anomaly::{count_by_kind, format_time, Anomaly, AnomalyCounts, AnomalyKind};
+pub use anomaly::{count_by_kind, format_time, sort_by_time, Anomaly, AnomalyCounts, AnomalyKind};
 pub use facts::{Fact, Fault};
 pub use log::KEPT;
 pub use verdicts::{OpTruth, Verdicts};

@@ -14,7 +14,7 @@
 //! show them) explains each anomaly in one sentence (`explain.rs`).
 
 use crate::sim::config::{SagaCrashPoint, Scenario};
-use crate::sim::oracle::{Anomaly, AnomalyCounts, AnomalyKind, KEPT};
+use crate::sim::oracle::{sort_by_time, Anomaly, AnomalyCounts, AnomalyKind, KEPT};
 use crate::sim::trace::SagaAction;
 
 use super::explain;
@@ -225,7 +225,7 @@ pub fn judge(
             conservation.push(format!("order {op}'s saga was compensated but shipped"));
         }
     }
-    anomalies.sort_by_key(|a| (a.time_us, a.kind, a.op));
+    sort_by_time(&mut anomalies);
     Verdicts {
         anomalies,
         counts,

@@ -11,7 +11,7 @@
 //!   job had started while its writer was still alive.
 
 use crate::sim::config::Scenario;
-use crate::sim::oracle::{Anomaly, AnomalyCounts, AnomalyKind, KEPT};
+use crate::sim::oracle::{sort_by_time, Anomaly, AnomalyCounts, AnomalyKind, KEPT};
 use crate::sim::trace::NO_TXN;
 
 use super::coordinator::TxnState;
@@ -115,7 +115,7 @@ pub fn judge(scenario: &Scenario, state: &State) -> Verdicts {
             ));
         }
     }
-    anomalies.sort_by_key(|a| (a.time_us, a.kind, a.op));
+    sort_by_time(&mut anomalies);
     Verdicts {
         anomalies,
         counts,

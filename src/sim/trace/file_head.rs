@@ -75,6 +75,10 @@ impl<'de> Visitor<'de> for HeadSeed<'_> {
 
 /// `None` if `head` (the first bytes of a file, possibly cut anywhere) is not a trace
 /// file; otherwise the trace's head, or why it cannot be read.
+///
+/// `#[inline]`: compiled, with the JSON reader it instantiates, in the crate that calls it
+/// (the page's, optimised for size in the browser build) rather than in the engine's.
+#[inline]
 pub fn read_trace_head(head: &str) -> Option<Result<TraceFileHead, String>> {
     let mut found = Found::default();
     let mut reader = serde_json::Deserializer::from_str(head);
