@@ -470,10 +470,13 @@ async fn the_anomaly_panel_counts_what_the_cursor_has_passed() {
         let at = run.completion_cursor(index).expect("a completion");
         let passed = (0..total).filter(|&i| run.anomaly_passed(i, at)).count();
         assert!(run.anomaly_passed(index, at) && !run.anomaly_passed(index, at - 1));
-        if index < 3 {
+        if index < 3 || index == total / 2 {
             let root = render(at, false);
             wait_for(&root, ".anomaly-summary").await.expect("rendered");
             assert_eq!(shown(&root), passed, "anomaly {index} at cursor {at}");
+            // Every one passed is explained, and the selected (last) one as well.
+            let selected_ahead = usize::from(!run.anomaly_passed(total - 1, at));
+            assert_eq!(listed(&root), passed + selected_ahead);
         }
     }
 

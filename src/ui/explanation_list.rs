@@ -1,9 +1,7 @@
-//! The anomaly panel's explanations, each a button that selects its anomaly; the selected
-//! one offers to shrink it. For the whole run they are listed in the run's order; while
-//! they follow the time cursor, the latest ones the cursor has passed come first, like a
-//! feed, and only the latest few are drawn, so that a jump of the cursor changes a few
-//! items rather than hundreds. The selected anomaly is always listed (marked when the
-//! cursor stands before it, as it does while its chain is stepped back through).
+//! The anomaly panel's explanations, in the run's order: one per anomaly in the panel's
+//! scope (the whole run, or those the time cursor has passed), and the selected one, kept
+//! while the cursor steps back through its chain (marked as ahead of the cursor). Each is a
+//! button that selects its anomaly; the selected one offers to shrink it.
 
 use std::rc::Rc;
 
@@ -14,10 +12,8 @@ use crate::sim::oracle::format_time;
 use super::anomaly_panel::Scope;
 use super::run_view::RunView;
 
-/// Explanations listed for the whole run; a run with more says how many are left out.
+/// Explanations listed; a run with more says how many are left out.
 const MAX_LISTED: usize = 200;
-/// Explanations listed while following the cursor: the latest this many.
-const MAX_LATEST: usize = 10;
 
 #[derive(Properties, PartialEq)]
 pub struct ExplanationListProps {
@@ -32,46 +28,22 @@ pub struct ExplanationListProps {
 #[component(ExplanationList)]
 pub fn explanation_list(props: &ExplanationListProps) -> Html {
     let run = &props.run;
-    let (mut listed, left_out, hint, more): (Vec<usize>, usize, &str, &str) = match props.scope {
-        Scope::WholeRun => {
-            let total = run.result.anomalies.len();
-            (
-                (0..total.min(MAX_LISTED)).collect(),
-                total.saturating_sub(MAX_LISTED),
-                " — click one to see its chain (n: next)",
-                "more not listed; use n to step through them.",
-            )
-        }
-        Scope::Passed(passed) => (
-            run.first_to_happen(passed)
-                .iter()
-                .rev()
-                .take(MAX_LATEST)
-                .copied()
-                .collect(),
-            passed.saturating_sub(MAX_LATEST),
-            " — latest first; click one to see its chain (n: next)",
-            "earlier ones not listed here; Show all (a) lists the whole run's.",
-        ),
-    };
-    if let Some(selected) = props.selected.filter(|s| !listed.contains(s)) {
-        if selected < run.result.anomalies.len() {
-            listed.insert(0, selected);
-        }
-    }
+    let listed: Vec<usize> = (0..run.result.anomalies.len())
+        .filter(|&index| props.scope.includes(run, index) || props.selected == Some(index))
+        .collect();
     if listed.is_empty() {
         return Html::default();
     }
     html! {
         <>
-            <h3 class="explanations-title">{ "Explanations" }<span class="hint">{ hint }</span></h3>
+            <h3 class="explanations-title">{ "Explanations" }<span class="hint">{ " — click one to see its chain (n: next)" }</span></h3>
             <ol class="explanations">
-                { for listed.iter().map(|&index| {
+                { for listed.iter().take(MAX_LISTED).map(|&index| {
                     explanation(props, index, !props.scope.includes(run, index))
                 }) }
             </ol>
-            if left_out > 0 {
-                <p class="hint">{ format!("{left_out} {more}") }</p>
+            if listed.len() > MAX_LISTED {
+                <p class="hint">{ format!("{} more not listed; use n to step through them.", listed.len() - MAX_LISTED) }</p>
             }
         </>
     }

@@ -108,12 +108,6 @@ impl RunView {
             .partition_point(|&index| self.completions[index] <= cursor)
     }
 
-    /// The first `passed` anomalies to happen (those a cursor has passed when
-    /// [`RunView::anomalies_passed`] says `passed`), in the order they happened.
-    pub fn first_to_happen(&self, passed: usize) -> &[usize] {
-        &self.completion_order[..passed.min(self.completion_order.len())]
-    }
-
     /// Whether anomaly `index` is among the first `passed` to happen.
     pub fn among_first(&self, index: usize, passed: usize) -> bool {
         let last = passed
