@@ -225,8 +225,15 @@ pub fn protect(mut s: Scenario) -> Scenario {
     s
 }
 
-/// Every preset: each off-preset followed by its protected variant.
+/// Every preset: each off-preset followed by its protected variant. Built once: the
+/// twins' names are leaked to be `&'static`, which must happen once, not at every call
+/// (lessons and interview questions look presets up as the user goes).
 pub fn presets() -> Vec<Preset> {
+    static ALL: std::sync::OnceLock<Vec<Preset>> = std::sync::OnceLock::new();
+    ALL.get_or_init(build_presets).clone()
+}
+
+fn build_presets() -> Vec<Preset> {
     let mut all = Vec::new();
     for p in base_presets() {
         let lesson = p.lesson;

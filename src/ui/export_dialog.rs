@@ -14,6 +14,7 @@ use crate::sim::units::format_duration;
 
 use super::browser;
 use super::diagram_export::{export_svg, parse_range, png_scale, ExportSpec, ExportedDiagram};
+use super::dialog_focus::use_dialog_focus;
 use super::run_view::RunView;
 use super::state::NoticeLevel;
 use crate::sim::mermaid::{sequence_diagram, Scope};
@@ -116,24 +117,7 @@ pub fn export_dialog(props: &ExportDialogProps) -> Html {
     let error = use_state(|| None::<String>);
     let dialog = use_node_ref();
     let first = use_node_ref();
-    {
-        let first = first.clone();
-        use_effect_with((), move |_| {
-            // Focus moves into the dialog, and back to where it was when the dialog closes.
-            let previous = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element())
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-            if let Some(input) = first.cast::<HtmlElement>() {
-                let _ = input.focus();
-            }
-            move || {
-                if let Some(element) = previous {
-                    let _ = element.focus();
-                }
-            }
-        });
-    }
+    use_dialog_focus(first.clone());
 
     // Keys stay in the dialog: the app's shortcuts would act behind it, and arrow keys
     // belong to the radio buttons. Escape closes; Tab cycles within the dialog.
