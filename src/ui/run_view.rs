@@ -3,7 +3,9 @@
 
 use std::ops::ControlFlow;
 
+use crate::sim::config::Workload;
 use crate::sim::replay::messaging::MessagingReplay;
+use crate::sim::replay::saga::SagaIndex;
 use crate::sim::replay::Replay;
 use crate::sim::report::Summary;
 use crate::sim::{run_observed, RunResult, ValidScenario};
@@ -23,6 +25,8 @@ pub struct RunView {
     /// The events workload's tables (empty for the HTTP workloads).
     pub messaging: MessagingReplay,
     pub timeline: Timeline,
+    /// Where each saga's log records are (empty for the other workloads).
+    pub sagas: SagaIndex,
     /// Per anomaly (in the run's order), the cursor at which it is complete: just after the
     /// last event of its chain. The panel counts an anomaly once the cursor reaches it.
     completions: Vec<usize>,
@@ -79,6 +83,11 @@ impl RunView {
         let completions: Vec<usize> = (0..result.anomalies.len())
             .map(|index| completion_of(&result, index))
             .collect();
+        let sagas = if result.scenario.workload == Workload::Saga {
+            SagaIndex::new(&result.trace)
+        } else {
+            SagaIndex::default()
+        };
         let mut completion_order: Vec<usize> = (0..completions.len()).collect();
         completion_order.sort_by_key(|&index| (completions[index], index));
         RunView {
@@ -87,6 +96,7 @@ impl RunView {
             replay,
             messaging,
             timeline,
+            sagas,
             completions,
             completion_order,
         }

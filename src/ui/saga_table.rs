@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::sim::replay::saga::{sagas_at, SagaState, StepAt, StepState};
+use crate::sim::replay::saga::{SagaState, StepAt, StepState};
 
 use super::run_view::RunView;
 use super::state_tables::{badge, op_label};
@@ -39,7 +39,7 @@ fn state_badge(state: SagaState) -> Html {
 
 /// The sagas' steps at `cursor`.
 pub fn saga_table(run: &RunView, cursor: usize) -> Html {
-    let (sagas, total) = sagas_at(&run.result.trace, cursor, RECENT_SAGAS);
+    let (sagas, total) = run.sagas.sagas_at(&run.result.trace, cursor, RECENT_SAGAS);
     let note = if sagas.len() < total {
         format!("{total} sagas, latest {} shown", sagas.len())
     } else if total == 1 {
