@@ -16,7 +16,7 @@ use crate::ui::run_view::RunView;
 use crate::ui::settings::scenario_json;
 
 use super::assemble::assemble;
-use super::spawn::{retire, spawn_worker, Handlers};
+use super::spawn::{retire_slot, spawn_for, Handlers};
 use super::{get, get_f64, message, set};
 
 /// What the host tells the app about the run it asked for. Progress is not an event: it
@@ -112,42 +112,21 @@ impl RunHost {
 
 impl Drop for RunHost {
     fn drop(&mut self) {
-        if let Some((worker, handlers)) = self.shared.borrow_mut().worker.take() {
-            retire(worker, handlers);
-        }
+        retire_slot(&mut self.shared.borrow_mut().worker);
     }
 }
 
 /// Start a fresh worker (stopping the one there is) on the page's own wasm module.
 fn spawn(shared: &Rc<RefCell<Shared>>) {
-    let old = {
+    {
         let mut s = shared.borrow_mut();
         s.phase = Phase::Starting;
-        s.worker.take()
-    };
-    if let Some((worker, handlers)) = old {
-        retire(worker, handlers);
+        retire_slot(&mut s.worker);
     }
-    match start_worker(shared) {
+    match spawn_for(shared, received, crashed) {
         Some(started) => shared.borrow_mut().worker = Some(started),
         None => unavailable(shared),
     }
-}
-
-fn start_worker(shared: &Rc<RefCell<Shared>>) -> Option<(Worker, Handlers)> {
-    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
-    spawn_worker(
-        move |data| {
-            if let Some(shared) = on_message.upgrade() {
-                received(&shared, data);
-            }
-        },
-        move |error| {
-            if let Some(shared) = on_error.upgrade() {
-                crashed(&shared, error);
-            }
-        },
-    )
 }
 
 /// Post the wanted run to the ready worker.
@@ -241,9 +220,7 @@ pub(super) fn fail(shared: &Rc<RefCell<Shared>>, seq: u32, message: String) {
 fn unavailable(shared: &Rc<RefCell<Shared>>) {
     let wanted = {
         let mut s = shared.borrow_mut();
-        if let Some((worker, handlers)) = s.worker.take() {
-            retire(worker, handlers);
-        }
+        retire_slot(&mut s.worker);
         s.phase = Phase::Unavailable;
         s.wanted.as_ref().map(|w| w.seq)
     };

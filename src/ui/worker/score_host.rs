@@ -15,7 +15,7 @@ use crate::sim::interview::{choices, question, Trial};
 use crate::sim::oracle::AnomalyKind;
 
 use super::score_job::{kinds_named, trial_from_js};
-use super::spawn::{retire, spawn_worker, Handlers};
+use super::spawn::{retire_slot, spawn_for, Handlers};
 use super::{get, get_f64, message, set};
 
 pub enum ScoreEvent {
@@ -63,14 +63,14 @@ impl ScoreHost {
     pub fn request(&self, seq: u32, number: u64, protections: Vec<&'static str>) {
         {
             let mut s = self.shared.borrow_mut();
-            terminate(&mut s);
+            retire_slot(&mut s.worker);
             s.wanted = Some(Wanted {
                 seq,
                 number,
                 protections,
             });
         }
-        match start_worker(&self.shared) {
+        match spawn_for(&self.shared, received, stopped) {
             Some(started) => self.shared.borrow_mut().worker = Some(started),
             None => unavailable(&self.shared, seq),
         }
@@ -79,40 +79,23 @@ impl ScoreHost {
     pub fn cancel(&self) {
         let mut s = self.shared.borrow_mut();
         s.wanted = None;
-        terminate(&mut s);
+        retire_slot(&mut s.worker);
     }
 }
 
 impl Drop for ScoreHost {
     fn drop(&mut self) {
-        terminate(&mut self.shared.borrow_mut());
+        retire_slot(&mut self.shared.borrow_mut().worker);
     }
 }
 
-fn terminate(shared: &mut Shared) {
-    if let Some((worker, handlers)) = shared.worker.take() {
-        retire(worker, handlers);
+/// The worker stopped with an error: the score asked for fails.
+fn stopped(shared: &Rc<RefCell<Shared>>, error: String) {
+    let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
+    if let Some(seq) = seq {
+        let message = format!("the worker stopped ({error})");
+        answer(shared, ScoreEvent::Failed { seq, message });
     }
-}
-
-fn start_worker(shared: &Rc<RefCell<Shared>>) -> Option<(Worker, Handlers)> {
-    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
-    spawn_worker(
-        move |data| {
-            if let Some(shared) = on_message.upgrade() {
-                received(&shared, data);
-            }
-        },
-        move |error| {
-            if let Some(shared) = on_error.upgrade() {
-                let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
-                if let Some(seq) = seq {
-                    let message = format!("the worker stopped ({error})");
-                    answer(&shared, ScoreEvent::Failed { seq, message });
-                }
-            }
-        },
-    )
 }
 
 fn received(shared: &Rc<RefCell<Shared>>, data: JsValue) {
@@ -172,7 +155,7 @@ fn answer(shared: &Rc<RefCell<Shared>>, event: ScoreEvent) {
             return;
         }
         s.wanted = None;
-        terminate(&mut s);
+        retire_slot(&mut s.worker);
         s.on_event.clone()
     };
     on_event.emit(event);

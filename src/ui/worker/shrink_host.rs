@@ -15,7 +15,7 @@ use crate::sim::shrink::shrink;
 use crate::sim::Scenario;
 use crate::ui::settings::scenario_json;
 
-use super::spawn::{retire, spawn_worker, Handlers};
+use super::spawn::{retire_slot, spawn_for, Handlers};
 use super::{get, get_f64, message, set};
 
 /// Runs a shrink on the page may make (no worker: it blocks the page while it runs).
@@ -76,14 +76,14 @@ impl ShrinkHost {
     pub fn request(&self, seq: u32, scenario: Scenario, anomaly: usize) {
         {
             let mut s = self.shared.borrow_mut();
-            terminate(&mut s);
+            retire_slot(&mut s.worker);
             s.wanted = Some(Wanted {
                 seq,
                 scenario,
                 anomaly,
             });
         }
-        match start_worker(&self.shared) {
+        match spawn_for(&self.shared, received, stopped) {
             Some(started) => self.shared.borrow_mut().worker = Some(started),
             None => shrink_on_page(&self.shared, seq),
         }
@@ -92,39 +92,22 @@ impl ShrinkHost {
     pub fn cancel(&self) {
         let mut s = self.shared.borrow_mut();
         s.wanted = None;
-        terminate(&mut s);
+        retire_slot(&mut s.worker);
     }
 }
 
 impl Drop for ShrinkHost {
     fn drop(&mut self) {
-        terminate(&mut self.shared.borrow_mut());
+        retire_slot(&mut self.shared.borrow_mut().worker);
     }
 }
 
-fn terminate(shared: &mut Shared) {
-    if let Some((worker, handlers)) = shared.worker.take() {
-        retire(worker, handlers);
+/// The worker stopped with an error: the shrink asked for fails.
+fn stopped(shared: &Rc<RefCell<Shared>>, error: String) {
+    let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
+    if let Some(seq) = seq {
+        fail(shared, seq, format!("the shrink stopped ({error})"));
     }
-}
-
-fn start_worker(shared: &Rc<RefCell<Shared>>) -> Option<(Worker, Handlers)> {
-    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
-    spawn_worker(
-        move |data| {
-            if let Some(shared) = on_message.upgrade() {
-                received(&shared, data);
-            }
-        },
-        move |error| {
-            if let Some(shared) = on_error.upgrade() {
-                let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
-                if let Some(seq) = seq {
-                    fail(&shared, seq, format!("the shrink stopped ({error})"));
-                }
-            }
-        },
-    )
 }
 
 fn post_wanted(shared: &Rc<RefCell<Shared>>) {
@@ -149,7 +132,7 @@ fn received(shared: &Rc<RefCell<Shared>>, data: JsValue) {
     match get(&data, "type").as_string().unwrap_or_default().as_str() {
         "ready" => post_wanted(shared),
         "unavailable" => {
-            terminate(&mut shared.borrow_mut());
+            retire_slot(&mut shared.borrow_mut().worker);
             let seq = shared.borrow().wanted.as_ref().map(|w| w.seq);
             if let Some(seq) = seq {
                 shrink_on_page(shared, seq);
@@ -185,7 +168,7 @@ fn take_wanted(shared: &Rc<RefCell<Shared>>, seq: u32) -> Option<Callback<Shrink
         return None;
     }
     s.wanted = None;
-    terminate(&mut s);
+    retire_slot(&mut s.worker);
     Some(s.on_event.clone())
 }
 

@@ -1,6 +1,9 @@
 //! Starting and stopping a worker on the page's own wasm module: what every host (the run's,
 //! the sweep's pool, the shrink's, the interview score's) does the same way.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Url, Worker, WorkerOptions};
@@ -60,4 +63,34 @@ pub(super) fn retire(worker: Worker, handlers: Handlers) {
     worker.set_onerror(None);
     worker.terminate();
     spawn_local(async move { drop(handlers) });
+}
+
+/// [`spawn_worker`] for a host whose state is `shared`: the worker's messages go to
+/// `received` and an error that stops it to `stopped`, while the host lives (the handlers
+/// hold its state weakly, so a dropped host is not kept alive by its worker).
+pub(super) fn spawn_for<S: 'static>(
+    shared: &Rc<RefCell<S>>,
+    received: fn(&Rc<RefCell<S>>, JsValue),
+    stopped: fn(&Rc<RefCell<S>>, String),
+) -> Option<(Worker, Handlers)> {
+    let (on_message, on_error) = (Rc::downgrade(shared), Rc::downgrade(shared));
+    spawn_worker(
+        move |data| {
+            if let Some(shared) = on_message.upgrade() {
+                received(&shared, data);
+            }
+        },
+        move |error| {
+            if let Some(shared) = on_error.upgrade() {
+                stopped(&shared, error);
+            }
+        },
+    )
+}
+
+/// Stop the worker in `slot`, if there is one.
+pub(super) fn retire_slot(slot: &mut Option<(Worker, Handlers)>) {
+    if let Some((worker, handlers)) = slot.take() {
+        retire(worker, handlers);
+    }
 }
