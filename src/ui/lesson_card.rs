@@ -4,9 +4,9 @@
 
 use yew::prelude::*;
 
-use crate::sim::glossary::term;
 use crate::sim::lessons::{lesson, lessons};
 
+use super::glossary_list::GlossaryList;
 use super::state::{Action, LessonAt};
 
 #[derive(Properties, PartialEq)]
@@ -82,14 +82,7 @@ pub fn lesson_card(props: &LessonCardProps) -> Html {
             if !l.terms.is_empty() {
                 <details class="lesson-terms">
                     <summary>{ format!("Glossary: {}", l.terms.join(", ")) }</summary>
-                    <dl>
-                        { for l.terms.iter().filter_map(|t| term(t)).map(|t| html! {
-                            <div class="term">
-                                <dt>{ t.term }</dt>
-                                <dd>{ t.definition }<span class="term-source">{ format!(" Source: {}.", t.source) }</span></dd>
-                            </div>
-                        }) }
-                    </dl>
+                    <GlossaryList only={Some(l.terms)} />
                 </details>
             }
             <nav class="lesson-buttons" aria-label="Lesson steps">
